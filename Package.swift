@@ -1,0 +1,121 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "memoryhub",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "memoryhub", targets: ["memoryhub"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    ],
+    targets: [
+        .target(
+            name: "MemoryCore",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "MemoryStore",
+            dependencies: [
+                "MemoryCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "MemoryCache",
+            dependencies: [
+                "MemoryCore",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "MemoryService",
+            dependencies: [
+                "MemoryCore", "MemoryStore", "MemoryCache",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "MemoryHTTP",
+            dependencies: [
+                "MemoryCore", "MemoryStore", "MemoryService", "MemoryCache",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "memoryhub",
+            dependencies: [
+                "MemoryCore", "MemoryStore", "MemoryCache", "MemoryService", "MemoryHTTP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "MemoryBench",
+            dependencies: [
+                "MemoryCore", "MemoryStore", "MemoryCache", "MemoryService",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/MemoryBench",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MemoryCoreTests",
+            dependencies: ["MemoryCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MemoryStoreTests",
+            dependencies: ["MemoryCore", "MemoryStore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MemoryCacheTests",
+            dependencies: ["MemoryCore", "MemoryStore", "MemoryCache", "MemoryService"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MemoryHTTPTests",
+            dependencies: [
+                "MemoryCore", "MemoryStore", "MemoryCache", "MemoryService", "MemoryHTTP",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,107 @@
+public import Hummingbird
+public import Logging
+public import MemoryService
+public import Prometheus
+import MemoryCore
+import MemoryCache
+import MemoryStore
+
+/// The HTTP interface: every route of API.md on Hummingbird, the JSON error format, request
+/// metrics, `/health`, `/ready`, `/metrics`.
+public enum MemoryHTTPServer {
+    public struct Configuration: Sendable {
+        public var host: String = "127.0.0.1"
+        public var port: Int = 8080
+        /// Request bodies larger than this are refused with 413 before they are read whole.
+        public var bodyLimit: Int = 1 << 20
+
+        public init(host: String = "127.0.0.1", port: Int = 8080, bodyLimit: Int = 1 << 20) {
+            self.host = host
+            self.port = port
+            self.bodyLimit = bodyLimit
+        }
+    }
+
+    /// The router with every route. `metrics` is the registry `/metrics` renders; nil leaves the
+    /// route out (for processes that did not bootstrap Prometheus).
+    public static func router(
+        services: MemoryHubServices, configuration: Configuration, metrics: PrometheusCollectorRegistry?
+    ) -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: ErrorMiddleware())
+        router.add(middleware: MetricsMiddleware())
+        SessionRoutes(services: services, bodyLimit: configuration.bodyLimit).register(on: router)
+        MemoryRoutes(services: services, bodyLimit: configuration.bodyLimit).register(on: router)
+        OperationsRoutes(services: services, metrics: metrics).register(on: router)
+        return router
+    }
+
+    /// The HTTP server as a Service, ready to join a ServiceGroup.
+    public static func application(
+        services: MemoryHubServices, configuration: Configuration, metrics: PrometheusCollectorRegistry?, logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        Application(
+            router: router(services: services, configuration: configuration, metrics: metrics),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "memoryhub"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+            logger: logger)
+    }
+}
+
+/// `/health`, `/ready`, `/metrics`, `/api/memory/admin/cache/stats`.
+struct OperationsRoutes<Context: RequestContext> {
+    let services: MemoryHubServices
+    let metrics: PrometheusCollectorRegistry?
+
+    func register(on router: Router<Context>) {
+        router.get("health") { _, _ in JSONResponse.make(.object(["status": "ok"])) }
+        router.get("ready", use: ready)
+        router.get("api/memory/admin/cache/stats", use: cacheStats)
+        if let metrics {
+            router.get("metrics") { _, _ in
+                var headers = HTTPFields()
+                headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+                return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer())))
+            }
+        }
+    }
+
+    @Sendable func ready(_ request: Request, context: Context) async throws -> Response {
+        var storeStatus: JSONObject = ["status": "ok"]
+        var ready = true
+        do {
+            try await services.store.ping()
+        } catch {
+            ready = false
+            storeStatus = ["status": "unavailable", "detail": .string("\(error)")]
+        }
+        let cache = services.sessionCache.statistics
+        return JSONResponse.make(
+            .object([
+                "status": .string(ready ? "ready" : "unavailable"),
+                "store": .object(storeStatus),
+                "cache": .object(["status": "ok", "backend": .string(cache.backend)]),
+                "embedder": .object(["status": "not_configured", "detail": "Search is not available yet; see the search issue."]),
+            ]),
+            status: ready ? .ok : .serviceUnavailable)
+    }
+
+    @Sendable func cacheStats(_ request: Request, context: Context) async throws -> Response {
+        var caches: JSONObject = [:]
+        for stats in services.cacheStatistics {
+            caches[stats.name] = .object([
+                "backend": .string(stats.backend),
+                "hits": .int(Int64(stats.hits)),
+                "misses": .int(Int64(stats.misses)),
+                "errors": .int(Int64(stats.errors)),
+                "fills": .int(Int64(stats.fills)),
+                "invalidations": .int(Int64(stats.invalidations)),
+                "evictions": .int(Int64(stats.evictions)),
+                "entries": stats.entries.map { .int(Int64($0)) } ?? .null,
+                "hit_ratio": .double(stats.hitRatio),
+            ])
+        }
+        return JSONResponse.make(.object(["caches": .object(caches)]))
+    }
+}

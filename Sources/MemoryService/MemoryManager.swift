@@ -1,0 +1,164 @@
+public import MemoryCore
+public import MemoryStore
+import MemoryCache
+public import Logging
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
+
+/// A memory to store, as a caller describes it.
+public struct NewMemory: Sendable {
+    public var sessionID: UUID
+    public var content: String
+    public var memoryType: MemoryType
+    public var summary: String?
+    public var importance: Double?
+    public var confidence: Double?
+    public var entities: [String]
+    public var tags: [String]
+    public var metadata: JSONObject
+    public var relatedMemories: [UUID]
+
+    public init(
+        sessionID: UUID, content: String, memoryType: MemoryType, summary: String? = nil, importance: Double? = nil,
+        confidence: Double? = nil, entities: [String] = [], tags: [String] = [], metadata: JSONObject = [:],
+        relatedMemories: [UUID] = []
+    ) {
+        self.sessionID = sessionID
+        self.content = content
+        self.memoryType = memoryType
+        self.summary = summary
+        self.importance = importance
+        self.confidence = confidence
+        self.entities = entities
+        self.tags = tags
+        self.metadata = metadata
+        self.relatedMemories = relatedMemories
+    }
+}
+
+/// The outcome of a batch: the stored memories and, per failed item, its index and why.
+public struct BatchResult: Sendable {
+    public var memories: [Memory]
+    public var errors: [(index: Int, error: MemoryHubError)]
+}
+
+/// Creating, reading, changing and listing memories. Every memory belongs to a session of the
+/// same user; writes keep the session's cached entry current (its memory count and version move).
+public struct MemoryManager: Sendable {
+    let store: any MemoryStore
+    let sessions: SessionManager
+    let configuration: ServiceConfiguration
+    let logger: Logger
+
+    public init(store: any MemoryStore, sessions: SessionManager, configuration: ServiceConfiguration, logger: Logger) {
+        self.store = store
+        self.sessions = sessions
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Stores one memory in its session.
+    public func create(_ request: NewMemory, actingUser: String?) async throws -> Memory {
+        let session = try await sessions.session(id: request.sessionID, actingUser: actingUser)
+        let memory = try await validated(request, in: session)
+        let updatedSession = try await store.insertMemory(memory, at: memory.createdAt)
+        await sessions.cache.store(updatedSession)
+        return memory
+    }
+
+    /// Stores each valid memory; invalid ones are reported by index and do not stop the others.
+    public func createBatch(sessionID: UUID?, items: [Result<NewMemory, MemoryHubError>], actingUser: String?) async throws -> BatchResult {
+        guard items.count <= configuration.maxBatchSize else {
+            throw MemoryHubError.invalidField("memories", "memories may hold at most \(configuration.maxBatchSize) items.")
+        }
+        var result = BatchResult(memories: [], errors: [])
+        for (index, item) in items.enumerated() {
+            do {
+                result.memories.append(try await create(try item.get(), actingUser: actingUser))
+            } catch let error as MemoryHubError where error.kind != .unavailable && error.kind != .internal {
+                result.errors.append((index, error))
+            }
+        }
+        return result
+    }
+
+    /// One memory, counting the access.
+    public func get(id: UUID, actingUser: String?) async throws -> Memory {
+        guard let memory = try await store.recordAccess(memoryID: id, userID: actingUser, at: .now()) else {
+            throw MemoryHubError.memoryNotFound(id.lowercased)
+        }
+        return memory
+    }
+
+    /// Changes a memory: entities and tags are replaced, metadata merged.
+    public func update(id: UUID, actingUser: String?, change: MemoryChange) async throws -> Memory {
+        if let content = change.content { _ = try Validation.content(content, maxBytes: configuration.maxContentBytes) }
+        if let summary = change.summary ?? nil { _ = try Validation.content(summary, maxBytes: configuration.maxContentBytes, field: "summary") }
+        _ = try Validation.unitInterval(change.importance, field: "importance")
+        _ = try Validation.unitInterval(change.confidence, field: "confidence")
+        if let entities = change.entities { _ = try Validation.strings(entities, field: "entities") }
+        if let tags = change.tags { _ = try Validation.strings(tags, field: "tags") }
+        guard let memory = try await store.updateMemory(id: id, userID: actingUser, change: change, at: .now()) else {
+            throw MemoryHubError.memoryNotFound(id.lowercased)
+        }
+        return memory
+    }
+
+    public func delete(id: UUID, actingUser: String?) async throws {
+        guard let session = try await store.deleteMemory(id: id, userID: actingUser, at: .now()) else {
+            throw MemoryHubError.memoryNotFound(id.lowercased)
+        }
+        await sessions.cache.store(session)
+    }
+
+    /// A session's memories, newest first.
+    public func list(
+        sessionID: UUID, actingUser: String?, memoryType: MemoryType?, minImportance: Double?, limit: Int, offset: Int
+    ) async throws -> Page<Memory> {
+        try Validation.paging(limit: limit, offset: offset, maxLimit: 200)
+        _ = try Validation.unitInterval(minImportance, field: "min_importance")
+        let session = try await sessions.session(id: sessionID, actingUser: actingUser)
+        return try await store.memories(
+            matching: MemoryFilter(userID: session.userID, sessionID: sessionID, memoryType: memoryType, minImportance: minImportance),
+            limit: limit, offset: offset)
+    }
+
+    /// The user's newest memories, across sessions.
+    public func recent(userID: String, projectID: String?, limit: Int) async throws -> [Memory] {
+        _ = try Validation.identifier(userID, field: "user_id")
+        try Validation.paging(limit: limit, offset: 0, maxLimit: 200)
+        return try await store.memories(matching: MemoryFilter(userID: userID, projectID: projectID), limit: limit, offset: 0).items
+    }
+
+    private func validated(_ request: NewMemory, in session: Session) async throws -> Memory {
+        let content = try Validation.content(request.content, maxBytes: configuration.maxContentBytes)
+        if let summary = request.summary { _ = try Validation.content(summary, maxBytes: configuration.maxContentBytes, field: "summary") }
+        let importance = try Validation.unitInterval(request.importance, field: "importance") ?? Memory.defaultImportance
+        let confidence = try Validation.unitInterval(request.confidence, field: "confidence") ?? Memory.defaultConfidence
+        let entities = try Validation.strings(request.entities, field: "entities")
+        let tags = try Validation.strings(request.tags, field: "tags")
+        let related = [UUID]().addingUniqueIDs(request.relatedMemories)
+        if !related.isEmpty {
+            let known = try await store.existingMemoryIDs(related, userID: session.userID)
+            if let missing = related.first(where: { !known.contains($0) }) {
+                throw MemoryHubError.invalidField("related_memories", "related_memories names \(missing.lowercased), which is not a memory of this user.")
+            }
+        }
+        let now = Timestamp.now()
+        return Memory(
+            id: .v7(at: now), sessionID: session.id, userID: session.userID, projectID: session.projectID,
+            content: content, summary: request.summary, memoryType: request.memoryType, importance: importance,
+            confidence: confidence, entities: entities, tags: tags, relatedMemories: related, metadata: request.metadata,
+            createdAt: now)
+    }
+}
+
+extension Array where Element == UUID {
+    func addingUniqueIDs(_ others: [UUID]) -> [UUID] {
+        var seen = Set(self)
+        return self + others.filter { seen.insert($0).inserted }
+    }
+}

@@ -1,0 +1,293 @@
+public import MemoryCore
+public import MemoryStore
+public import MemoryCache
+public import Logging
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
+
+/// What a caller asks for when a conversation begins.
+public struct SessionStartRequest: Sendable {
+    public var userID: String
+    public var projectID: String?
+    public var metadata: JSONObject
+    public var tags: [String]
+    public var parentSessionID: UUID?
+    public var clientSessionID: String?
+    public var autoLink: Bool
+
+    public init(
+        userID: String, projectID: String? = nil, metadata: JSONObject = [:], tags: [String] = [],
+        parentSessionID: UUID? = nil, clientSessionID: String? = nil, autoLink: Bool = true
+    ) {
+        self.userID = userID
+        self.projectID = projectID
+        self.metadata = metadata
+        self.tags = tags
+        self.parentSessionID = parentSessionID
+        self.clientSessionID = clientSessionID
+        self.autoLink = autoLink
+    }
+}
+
+/// The summary `GET /session/{id}/context` returns.
+public struct SessionContextSummary: Sendable {
+    public var session: Session
+    public var importantMemories: [Memory]
+}
+
+/// What a cleanup run did.
+public struct CleanupResult: Sendable, Equatable {
+    public var closed: Int
+    public var archived: Int
+}
+
+/// The session lifecycle of DESIGN.md, reading sessions through the cache and writing the store
+/// first, then the cache.
+///
+/// `actingUser` on each call is the user the caller acts for: objects of any other user are
+/// reported as not found. Nil is for callers that named no user (the REST API before API keys):
+/// the call then acts for the owner of the id it names.
+public struct SessionManager: Sendable {
+    let store: any MemoryStore
+    let cache: any SessionCache
+    let configuration: ServiceConfiguration
+    let logger: Logger
+
+    public init(store: any MemoryStore, cache: any SessionCache, configuration: ServiceConfiguration, logger: Logger) {
+        self.store = store
+        self.cache = cache
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Starts a session, or returns the user's existing one for a known `clientSessionID`
+    /// (`created` is then false).
+    public func start(_ request: SessionStartRequest) async throws -> (session: Session, created: Bool) {
+        let userID = try Validation.identifier(request.userID, field: "user_id")
+        let projectID = try Validation.optionalIdentifier(request.projectID, field: "project_id")
+        let clientSessionID = try Validation.optionalIdentifier(request.clientSessionID, field: "client_session_id")
+        let tags = try Validation.strings(request.tags, field: "tags")
+        if let clientSessionID, let existing = try await store.session(clientSessionID: clientSessionID, userID: userID) {
+            return (existing, false)
+        }
+        let now = Timestamp.now()
+        var parent: Session?
+        if let parentID = request.parentSessionID {
+            guard let found = try await load(id: parentID, actingUser: userID) else {
+                throw MemoryHubError.notFound("Parent session \(parentID.lowercased) was not found.")
+            }
+            parent = found
+        } else if request.autoLink {
+            parent = try await store.latestActiveSession(
+                userID: userID, projectID: projectID, updatedSince: now.adding(seconds: -configuration.linkWindow.seconds))
+        }
+        var metadata = request.metadata
+        var allTags = tags
+        if projectID != nil { allTags = allTags.addingUnique(["project"]) }
+        if let parent {
+            if request.parentSessionID == nil { allTags = allTags.addingUnique(["continued"]) }
+            let memories = try await store.memories(
+                matching: MemoryFilter(userID: userID, sessionID: parent.id), limit: 200, offset: 0)
+            metadata["parent_context"] = .object(SessionReport.parentContext(of: parent, memories: memories.items))
+        }
+        let session = Session(
+            id: .v7(at: now), userID: userID, projectID: projectID, clientSessionID: clientSessionID,
+            parentSessionID: parent?.id, startedAt: now, metadata: metadata, tags: allTags)
+        do {
+            try await store.insertSession(session)
+        } catch let error as MemoryHubError where error.code == "duplicate_client_session_id" {
+            // Another request with the same client session id won the race: return its session.
+            if let clientSessionID, let existing = try await store.session(clientSessionID: clientSessionID, userID: userID) {
+                return (existing, false)
+            }
+            throw error
+        }
+        await cache.store(session)
+        logger.debug("session started", metadata: ["memoryhub.session.id": "\(session.id.lowercased)"])
+        return (session, true)
+    }
+
+    /// One session; throws `sessionNotFound` for unknown ids and other users' sessions.
+    public func session(id: UUID, actingUser: String?) async throws -> Session {
+        guard let session = try await load(id: id, actingUser: actingUser) else {
+            throw MemoryHubError.sessionNotFound(id.lowercased)
+        }
+        return session
+    }
+
+    /// Merges metadata (null removes a key), adds tags, and optionally sets `ended_at`.
+    public func update(
+        id: UUID, actingUser: String?, metadata: JSONObject = [:], tags: [String] = [], endedAt: Timestamp? = nil
+    ) async throws -> Session {
+        _ = try Validation.strings(tags, field: "tags")
+        if let endedAt {
+            let current = try await session(id: id, actingUser: actingUser)
+            guard endedAt >= current.startedAt else {
+                throw MemoryHubError.invalidField("ended_at", "ended_at must not be before started_at.")
+            }
+        }
+        return try await apply(
+            SessionChange(metadataPatch: metadata, addTags: tags, endedAt: endedAt), to: id, actingUser: actingUser)
+    }
+
+    /// Ends a session, recording the reason and computing final_stats, insights and a summary
+    /// from its memories. Ending an ended (or archived) session returns it unchanged.
+    public func end(id: UUID, actingUser: String?, reason: EndReason = .normal, finalSummary: String? = nil, addTags: [String] = []) async throws -> Session {
+        let current = try await session(id: id, actingUser: actingUser)
+        if current.state == .ended || current.state == .archived { return current }
+        let memories = try await store.memories(
+            matching: MemoryFilter(userID: current.userID, sessionID: id), limit: 10_000, offset: 0
+        ).items
+        let now = Timestamp.now()
+        let change = SessionChange(
+            metadataPatch: [
+                "final_stats": .object(SessionReport.finalStats(of: memories)),
+                "insights": .object(SessionReport.insights(of: memories)),
+            ],
+            addTags: addTags, state: .ended, requiredStates: [.active, .paused], endedAt: now,
+            endReason: reason.rawValue, summary: finalSummary ?? SessionReport.summary(of: memories))
+        switch try await store.updateSession(id: id, userID: actingUser, change: change, at: now) {
+        case .updated(let session):
+            await cache.store(session)
+            return session
+        case .stateMismatch(let session):
+            await cache.store(session)
+            if session.state == .ended || session.state == .archived { return session }
+            throw MemoryHubError.invalidTransition(from: session.state, to: .ended)
+        case .notFound:
+            throw MemoryHubError.sessionNotFound(id.lowercased)
+        }
+    }
+
+    /// Moves a session along active → paused | ended, paused → active | ended, ended → archived.
+    public func transition(id: UUID, actingUser: String?, to target: SessionState) async throws -> Session {
+        if target == .ended { return try await end(id: id, actingUser: actingUser) }
+        let change = SessionChange(state: target, requiredStates: SessionState.sources(of: target))
+        return try await apply(change, to: id, actingUser: actingUser, target: target)
+    }
+
+    /// Deletes a session with its memories.
+    public func delete(id: UUID, actingUser: String?) async throws {
+        guard let unlinked = try await store.deleteSession(id: id, userID: actingUser, at: .now()) else {
+            throw MemoryHubError.sessionNotFound(id.lowercased)
+        }
+        await cache.remove(id: id)
+        for child in unlinked { await cache.store(child) }
+    }
+
+    /// The user's sessions, newest first.
+    public func list(userID: String, projectID: String?, activeOnly: Bool, limit: Int, offset: Int) async throws -> Page<Session> {
+        _ = try Validation.identifier(userID, field: "user_id")
+        try Validation.paging(limit: limit, offset: offset, maxLimit: 200)
+        let filter = SessionFilter(userID: userID, projectID: projectID, states: activeOnly ? [.active] : nil)
+        return try await store.sessions(matching: filter, limit: limit, offset: offset)
+    }
+
+    /// The user's active sessions, newest first.
+    public func active(userID: String, projectID: String?) async throws -> [Session] {
+        _ = try Validation.identifier(userID, field: "user_id")
+        return try await store.sessions(
+            matching: SessionFilter(userID: userID, projectID: projectID, states: [.active]), limit: 1000, offset: 0
+        ).items
+    }
+
+    /// Ancestors from the root, the session, then its descendants ordered by start.
+    public func chain(id: UUID, actingUser: String?) async throws -> [Session] {
+        let session = try await session(id: id, actingUser: actingUser)
+        var ancestors: [Session] = []
+        var seen: Set<UUID> = [session.id]
+        var next = session.parentSessionID
+        while let parentID = next, seen.insert(parentID).inserted,
+              let parent = try await load(id: parentID, actingUser: session.userID)
+        {
+            ancestors.append(parent)
+            next = parent.parentSessionID
+        }
+        var descendants: [Session] = []
+        var frontier = [session.id]
+        while let current = frontier.popLast() {
+            for child in try await store.childSessions(of: current, userID: session.userID) where seen.insert(child.id).inserted {
+                descendants.append(child)
+                frontier.append(child.id)
+            }
+        }
+        descendants.sort { ($0.startedAt, $0.id.lowercased) < ($1.startedAt, $1.id.lowercased) }
+        return ancestors.reversed() + [session] + descendants
+    }
+
+    /// The session with its most important memories.
+    public func context(id: UUID, actingUser: String?, limit: Int = 10) async throws -> SessionContextSummary {
+        let session = try await session(id: id, actingUser: actingUser)
+        let important = try await store.memories(
+            matching: MemoryFilter(userID: session.userID, sessionID: id, minImportance: SessionReport.importantThreshold),
+            limit: 1000, offset: 0
+        ).items
+        let ranked = important.sorted { ($0.importance, $0.createdAt) > ($1.importance, $1.createdAt) }
+        return SessionContextSummary(session: session, importantMemories: Array(ranked.prefix(limit)))
+    }
+
+    /// Ends active sessions idle longer than `staleAfter` (reason `timeout`, tag `auto-closed`) and
+    /// archives sessions ended longer ago than `archiveAfter`. Deletes nothing.
+    public func cleanup(staleAfter: Duration? = nil, now: Timestamp = .now()) async throws -> CleanupResult {
+        let staleBefore = now.adding(seconds: -(staleAfter ?? configuration.staleAfter).seconds)
+        let archiveBefore = now.adding(seconds: -configuration.archiveAfter.seconds)
+        var result = CleanupResult(closed: 0, archived: 0)
+        var failed: Set<UUID> = []
+        while true {
+            let batch = try await store.cleanupCandidates(state: .active, before: staleBefore, limit: 100)
+                .filter { !failed.contains($0.id) }
+            if batch.isEmpty { break }
+            for session in batch {
+                do {
+                    let ended = try await end(id: session.id, actingUser: session.userID, reason: .timeout, addTags: ["auto-closed"])
+                    if ended.endReason == EndReason.timeout.rawValue { result.closed += 1 }
+                } catch {
+                    failed.insert(session.id)
+                    logger.warning("cleanup could not end a session", metadata: [
+                        "memoryhub.session.id": "\(session.id.lowercased)", "memoryhub.error": "\(error)",
+                    ])
+                }
+            }
+        }
+        while true {
+            let batch = try await store.cleanupCandidates(state: .ended, before: archiveBefore, limit: 100)
+                .filter { !failed.contains($0.id) }
+            if batch.isEmpty { break }
+            for session in batch {
+                do {
+                    _ = try await transition(id: session.id, actingUser: session.userID, to: .archived)
+                    result.archived += 1
+                } catch {
+                    failed.insert(session.id)
+                }
+            }
+        }
+        return result
+    }
+
+    /// Reads through the cache; a miss reads the store and fills the cache.
+    func load(id: UUID, actingUser: String?) async throws -> Session? {
+        if let cached = await cache.session(id: id) {
+            return actingUser == nil || cached.userID == actingUser ? cached : nil
+        }
+        guard let session = try await store.session(id: id, userID: actingUser) else { return nil }
+        await cache.store(session)
+        return session
+    }
+
+    private func apply(_ change: SessionChange, to id: UUID, actingUser: String?, target: SessionState? = nil) async throws -> Session {
+        switch try await store.updateSession(id: id, userID: actingUser, change: change, at: .now()) {
+        case .updated(let session):
+            await cache.store(session)
+            return session
+        case .stateMismatch(let session):
+            await cache.store(session)
+            throw MemoryHubError.invalidTransition(from: session.state, to: target ?? session.state)
+        case .notFound:
+            throw MemoryHubError.sessionNotFound(id.lowercased)
+        }
+    }
+}

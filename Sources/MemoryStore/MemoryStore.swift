@@ -1,0 +1,202 @@
+public import MemoryCore
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
+
+/// The persistence contract. Every operation that reads or changes a session or a memory by id
+/// takes the user it acts for and never touches another user's rows; `userID: nil` is used only by
+/// trusted internal callers (cleanup, the cache's owner lookup) and means "whoever owns it".
+///
+/// Implementations: `SQLiteMemoryStore` (embedded) and, later, the PostgreSQL store. Both run the
+/// same contract suite (`Tests/MemoryStoreTests/StoreContract.swift`).
+public protocol MemoryStore: Sendable {
+    /// Creates or upgrades the schema. Safe to call on every start and from two processes at once.
+    func migrate() async throws
+    /// Succeeds when the store can answer queries.
+    func ping() async throws
+
+    // MARK: Sessions
+
+    /// Inserts a new session. Throws `conflict` (code `duplicate_client_session_id`) when the user
+    /// already has a session with the same client session id.
+    func insertSession(_ session: Session) async throws
+    func session(id: UUID, userID: String?) async throws -> Session?
+    func session(clientSessionID: String, userID: String) async throws -> Session?
+    /// The current version of a session, or nil if it is gone: a cheap check for caches.
+    func sessionVersion(id: UUID) async throws -> Int64?
+    /// The user's most recently updated active session of the project (nil matches sessions
+    /// without a project) updated at or after `updatedSince`.
+    func latestActiveSession(userID: String, projectID: String?, updatedSince: Timestamp) async throws -> Session?
+    /// Applies `change` atomically in the database and bumps the version.
+    func updateSession(id: UUID, userID: String?, change: SessionChange, at now: Timestamp) async throws -> SessionUpdateResult
+    /// Deletes a session and its memories. Children that named it as parent are unlinked and
+    /// returned (their versions bumped) so caches can be refreshed. Nil when there was no such session.
+    func deleteSession(id: UUID, userID: String?, at now: Timestamp) async throws -> [Session]?
+    /// Sessions of a user, newest start first, with the total count of matches.
+    func sessions(matching filter: SessionFilter, limit: Int, offset: Int) async throws -> Page<Session>
+    /// Sessions naming `parentID` as their parent, by start.
+    func childSessions(of parentID: UUID, userID: String) async throws -> [Session]
+    /// Across all users: active sessions whose last update is before `before` (state `.active`),
+    /// or ended sessions whose end is before `before` (state `.ended`), oldest first.
+    func cleanupCandidates(state: SessionState, before: Timestamp, limit: Int) async throws -> [Session]
+
+    // MARK: Memories
+
+    /// Inserts a memory and, in the same transaction, counts it in its session (whose version and
+    /// `updated_at` move). Returns the session as it now is. Throws `sessionNotFound` when the
+    /// session is gone.
+    func insertMemory(_ memory: Memory, at now: Timestamp) async throws -> Session
+    func memory(id: UUID, userID: String?) async throws -> Memory?
+    /// Counts one access (access_count + 1, last_accessed = now) and returns the memory.
+    func recordAccess(memoryID: UUID, userID: String?, at now: Timestamp) async throws -> Memory?
+    func updateMemory(id: UUID, userID: String?, change: MemoryChange, at now: Timestamp) async throws -> Memory?
+    /// Deletes a memory and uncounts it; returns the session as it now is, or nil if there was no
+    /// such memory.
+    func deleteMemory(id: UUID, userID: String?, at now: Timestamp) async throws -> Session?
+    /// A session's memories, newest first, with the total count of matches.
+    func memories(matching filter: MemoryFilter, limit: Int, offset: Int) async throws -> Page<Memory>
+    /// The subset of `ids` that exist and belong to `userID`.
+    func existingMemoryIDs(_ ids: [UUID], userID: String) async throws -> Set<UUID>
+}
+
+/// One page of results and how many there are in all.
+public struct Page<Item: Sendable>: Sendable {
+    public var items: [Item]
+    public var total: Int
+
+    public init(items: [Item], total: Int) {
+        self.items = items
+        self.total = total
+    }
+}
+
+/// Which sessions to list.
+public struct SessionFilter: Sendable {
+    public var userID: String
+    /// When set, only sessions of this project.
+    public var projectID: String?
+    /// When set, only sessions in these states.
+    public var states: Set<SessionState>?
+
+    public init(userID: String, projectID: String? = nil, states: Set<SessionState>? = nil) {
+        self.userID = userID
+        self.projectID = projectID
+        self.states = states
+    }
+}
+
+/// Which memories to list. At least the user is always set.
+public struct MemoryFilter: Sendable {
+    public var userID: String
+    public var sessionID: UUID?
+    public var projectID: String?
+    public var memoryType: MemoryType?
+    public var minImportance: Double?
+
+    public init(userID: String, sessionID: UUID? = nil, projectID: String? = nil, memoryType: MemoryType? = nil, minImportance: Double? = nil) {
+        self.userID = userID
+        self.sessionID = sessionID
+        self.projectID = projectID
+        self.memoryType = memoryType
+        self.minImportance = minImportance
+    }
+}
+
+/// A change to a session, applied atomically by the store.
+public struct SessionChange: Sendable {
+    /// Merged key by key; a `.null` value removes the key.
+    public var metadataPatch: JSONObject = [:]
+    /// Added to the tags, without duplicates, in order.
+    public var addTags: [String] = []
+    public var state: SessionState?
+    /// When set, the change applies only if the session's current state is one of these.
+    public var requiredStates: Set<SessionState>?
+    public var endedAt: Timestamp?
+    public var endReason: String?
+    public var summary: String?
+
+    public init(
+        metadataPatch: JSONObject = [:], addTags: [String] = [], state: SessionState? = nil,
+        requiredStates: Set<SessionState>? = nil, endedAt: Timestamp? = nil, endReason: String? = nil,
+        summary: String? = nil
+    ) {
+        self.metadataPatch = metadataPatch
+        self.addTags = addTags
+        self.state = state
+        self.requiredStates = requiredStates
+        self.endedAt = endedAt
+        self.endReason = endReason
+        self.summary = summary
+    }
+
+    /// Applies the change to a session value: the reference semantics every store must match.
+    public func applied(to session: Session, at now: Timestamp) -> Session {
+        var result = session
+        result.metadata = session.metadata.merging(patch: metadataPatch)
+        result.tags = session.tags.addingUnique(addTags)
+        if let state { result.state = state }
+        if let endedAt { result.endedAt = endedAt }
+        if let endReason { result.endReason = endReason }
+        if let summary { result.summary = summary }
+        result.updatedAt = now
+        result.version = session.version + 1
+        return result
+    }
+}
+
+/// What `updateSession` did.
+public enum SessionUpdateResult: Sendable {
+    case updated(Session)
+    case notFound
+    /// The session's state was not one of `requiredStates`; carries the session unchanged.
+    case stateMismatch(Session)
+}
+
+/// A change to a memory. Nil fields are left as they are.
+public struct MemoryChange: Sendable {
+    public var content: String?
+    /// `.some(nil)` clears the summary.
+    public var summary: String??
+    public var importance: Double?
+    public var confidence: Double?
+    /// Replaces the entities.
+    public var entities: [String]?
+    /// Replaces the tags.
+    public var tags: [String]?
+    /// Merged key by key; a `.null` value removes the key.
+    public var metadataPatch: JSONObject = [:]
+
+    public init(
+        content: String? = nil, summary: String?? = nil, importance: Double? = nil, confidence: Double? = nil,
+        entities: [String]? = nil, tags: [String]? = nil, metadataPatch: JSONObject = [:]
+    ) {
+        self.content = content
+        self.summary = summary
+        self.importance = importance
+        self.confidence = confidence
+        self.entities = entities
+        self.tags = tags
+        self.metadataPatch = metadataPatch
+    }
+
+    /// Applies the change to a memory value: the reference semantics every store must match.
+    /// A changed content drops the embedding so the memory is embedded again.
+    public func applied(to memory: Memory, at now: Timestamp) -> Memory {
+        var result = memory
+        if let content, content != memory.content {
+            result.content = content
+            result.hasEmbedding = false
+        }
+        if let summary { result.summary = summary }
+        if let importance { result.importance = importance }
+        if let confidence { result.confidence = confidence }
+        if let entities { result.entities = entities }
+        if let tags { result.tags = tags }
+        result.metadata = memory.metadata.merging(patch: metadataPatch)
+        result.updatedAt = now
+        result.version = memory.version + 1
+        return result
+    }
+}

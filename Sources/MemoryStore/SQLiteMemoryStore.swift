@@ -1,0 +1,437 @@
+public import MemoryCore
+import GRDB
+public import Logging
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
+
+/// The embedded store: one SQLite file in WAL mode through GRDB. Several processes may share the
+/// file; writes are IMMEDIATE transactions, so each read-modify-write below holds SQLite's write
+/// lock from its read to its commit and concurrent merges never lose each other's changes.
+public final class SQLiteMemoryStore: MemoryStore {
+    /// How to open the database.
+    public struct Configuration: Sendable {
+        /// The database file; created with its folder when missing.
+        public var path: String
+        /// How long a write waits for another process's write lock before failing.
+        public var busyTimeout: Double = 10
+        /// Reader connections in the pool.
+        public var maximumReaderCount: Int = 4
+
+        public init(path: String) {
+            self.path = path
+        }
+    }
+
+    let pool: DatabasePool
+    /// A connection of its own that only asks `PRAGMA data_version`, whose answer changes when any
+    /// other connection (another process, or this store's writer) commits.
+    private let watcher: DatabaseQueue
+    private let logger: Logger
+
+    public init(configuration: Configuration, logger: Logger) throws {
+        let folder = URL(fileURLWithPath: configuration.path).deletingLastPathComponent().path
+        if !folder.isEmpty {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
+        var config = GRDB.Configuration()
+        config.busyMode = .timeout(configuration.busyTimeout)
+        config.maximumReaderCount = configuration.maximumReaderCount
+        config.foreignKeysEnabled = true
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            self.pool = try DatabasePool(path: configuration.path, configuration: config)
+            var watcherConfig = GRDB.Configuration()
+            watcherConfig.busyMode = .timeout(configuration.busyTimeout)
+            self.watcher = try DatabaseQueue(path: configuration.path, configuration: watcherConfig)
+        } catch {
+            throw MemoryHubError.unavailable("cannot open SQLite database at \(configuration.path): \(error)")
+        }
+        self.logger = logger
+    }
+
+    public func migrate() async throws {
+        try await run { [pool] in try SQLiteSchema.migrator.migrate(pool) }
+    }
+
+    public func ping() async throws {
+        try await read { db in _ = try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
+    /// A number that changes whenever another connection has committed to the file since the last
+    /// call: the cache uses it to know when its entries need checking.
+    public func changeGeneration() async throws -> Int64 {
+        try await run { [watcher] in
+            try watcher.inDatabase { db in try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
+        }
+    }
+
+    // MARK: Sessions
+
+    public func insertSession(_ session: Session) async throws {
+        try await write { db in
+            do {
+                try db.execute(
+                    sql: """
+                        INSERT INTO sessions (id, user_id, project_id, client_session_id, parent_session_id, state,
+                            started_at, ended_at, end_reason, summary, metadata, tags, memory_count,
+                            created_at, updated_at, version)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        session.id.lowercased, session.userID, session.projectID, session.clientSessionID,
+                        session.parentSessionID?.lowercased, session.state.rawValue,
+                        session.startedAt.microsecondsSinceEpoch, session.endedAt?.microsecondsSinceEpoch,
+                        session.endReason, session.summary, try JSONText.encode(session.metadata),
+                        try JSONText.encode(session.tags), session.memoryCount,
+                        session.createdAt.microsecondsSinceEpoch, session.updatedAt.microsecondsSinceEpoch,
+                        session.version,
+                    ])
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+                throw MemoryHubError(
+                    kind: .conflict, code: "duplicate_client_session_id",
+                    detail: "The user already has a session with this client_session_id.")
+            }
+        }
+    }
+
+    public func session(id: UUID, userID: String?) async throws -> Session? {
+        try await read { db in try Self.fetchSession(db, id: id, userID: userID) }
+    }
+
+    public func session(clientSessionID: String, userID: String) async throws -> Session? {
+        try await read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM sessions WHERE user_id = ? AND client_session_id = ?",
+                arguments: [userID, clientSessionID]
+            ).map(Self.session(from:))
+        }
+    }
+
+    public func sessionVersion(id: UUID) async throws -> Int64? {
+        try await read { db in
+            try Int64.fetchOne(db, sql: "SELECT version FROM sessions WHERE id = ?", arguments: [id.lowercased])
+        }
+    }
+
+    public func latestActiveSession(userID: String, projectID: String?, updatedSince: Timestamp) async throws -> Session? {
+        try await read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT * FROM sessions
+                    WHERE user_id = ? AND project_id IS ? AND state = 'active' AND updated_at >= ?
+                    ORDER BY updated_at DESC, id DESC LIMIT 1
+                    """,
+                arguments: [userID, projectID, updatedSince.microsecondsSinceEpoch]
+            ).map(Self.session(from:))
+        }
+    }
+
+    public func updateSession(id: UUID, userID: String?, change: SessionChange, at now: Timestamp) async throws -> SessionUpdateResult {
+        try await write { db in
+            guard let current = try Self.fetchSession(db, id: id, userID: userID) else { return .notFound }
+            if let required = change.requiredStates, !required.contains(current.state) {
+                return .stateMismatch(current)
+            }
+            let updated = change.applied(to: current, at: now)
+            try db.execute(
+                sql: """
+                    UPDATE sessions SET state = ?, ended_at = ?, end_reason = ?, summary = ?, metadata = ?, tags = ?,
+                        updated_at = ?, version = ?
+                    WHERE id = ?
+                    """,
+                arguments: [
+                    updated.state.rawValue, updated.endedAt?.microsecondsSinceEpoch, updated.endReason,
+                    updated.summary, try JSONText.encode(updated.metadata), try JSONText.encode(updated.tags),
+                    updated.updatedAt.microsecondsSinceEpoch, updated.version, id.lowercased,
+                ])
+            return .updated(updated)
+        }
+    }
+
+    public func deleteSession(id: UUID, userID: String?, at now: Timestamp) async throws -> [Session]? {
+        try await write { db in
+            guard let session = try Self.fetchSession(db, id: id, userID: userID) else { return nil }
+            try db.execute(sql: "DELETE FROM memories WHERE session_id = ?", arguments: [id.lowercased])
+            try db.execute(sql: "DELETE FROM sessions WHERE id = ?", arguments: [id.lowercased])
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    UPDATE sessions SET parent_session_id = NULL, updated_at = ?, version = version + 1
+                    WHERE parent_session_id = ? AND user_id = ? RETURNING *
+                    """,
+                arguments: [now.microsecondsSinceEpoch, id.lowercased, session.userID]
+            ).map(Self.session(from:))
+        }
+    }
+
+    public func sessions(matching filter: SessionFilter, limit: Int, offset: Int) async throws -> Page<Session> {
+        var clauses = ["user_id = ?"]
+        var arguments: StatementArguments = [filter.userID]
+        if let projectID = filter.projectID {
+            clauses.append("project_id = ?")
+            _ = arguments.append(contentsOf: [projectID])
+        }
+        if let states = filter.states {
+            let sorted = states.map(\.rawValue).sorted()
+            clauses.append("state IN (\(sorted.map { _ in "?" }.joined(separator: ", ")))")
+            _ = arguments.append(contentsOf: StatementArguments(sorted))
+        }
+        let whereClause = clauses.joined(separator: " AND ")
+        let countArguments = arguments
+        let pageArguments = arguments + [limit, offset]
+        return try await read { db in
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sessions WHERE \(whereClause)", arguments: countArguments) ?? 0
+            let items = try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM sessions WHERE \(whereClause) ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?",
+                arguments: pageArguments
+            ).map(Self.session(from:))
+            return Page(items: items, total: total)
+        }
+    }
+
+    public func childSessions(of parentID: UUID, userID: String) async throws -> [Session] {
+        try await read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM sessions WHERE parent_session_id = ? AND user_id = ? ORDER BY started_at, id",
+                arguments: [parentID.lowercased, userID]
+            ).map(Self.session(from:))
+        }
+    }
+
+    public func cleanupCandidates(state: SessionState, before: Timestamp, limit: Int) async throws -> [Session] {
+        let column = state == .ended ? "ended_at" : "updated_at"
+        return try await read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM sessions WHERE state = ? AND \(column) < ? ORDER BY \(column) LIMIT ?",
+                arguments: [state.rawValue, before.microsecondsSinceEpoch, limit]
+            ).map(Self.session(from:))
+        }
+    }
+
+    // MARK: Memories
+
+    public func insertMemory(_ memory: Memory, at now: Timestamp) async throws -> Session {
+        try await write { db in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        UPDATE sessions SET memory_count = memory_count + 1, updated_at = ?, version = version + 1
+                        WHERE id = ? AND user_id = ? RETURNING *
+                        """,
+                    arguments: [now.microsecondsSinceEpoch, memory.sessionID.lowercased, memory.userID])
+            else { throw MemoryHubError.sessionNotFound(memory.sessionID.lowercased) }
+            try db.execute(
+                sql: """
+                    INSERT INTO memories (id, session_id, user_id, project_id, content, summary, memory_type, importance,
+                        confidence, entities, tags, related_memories, metadata, has_embedding, access_count,
+                        last_accessed, created_at, updated_at, version)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: try Self.arguments(for: memory))
+            return try Self.session(from: row)
+        }
+    }
+
+    public func memory(id: UUID, userID: String?) async throws -> Memory? {
+        try await read { db in try Self.fetchMemory(db, id: id, userID: userID) }
+    }
+
+    public func recordAccess(memoryID: UUID, userID: String?, at now: Timestamp) async throws -> Memory? {
+        try await write { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    UPDATE memories SET access_count = access_count + 1, last_accessed = ?
+                    WHERE id = ? AND (? IS NULL OR user_id = ?) RETURNING *
+                    """,
+                arguments: [now.microsecondsSinceEpoch, memoryID.lowercased, userID, userID]
+            ).map(Self.memory(from:))
+        }
+    }
+
+    public func updateMemory(id: UUID, userID: String?, change: MemoryChange, at now: Timestamp) async throws -> Memory? {
+        try await write { db in
+            guard let current = try Self.fetchMemory(db, id: id, userID: userID) else { return nil }
+            let updated = change.applied(to: current, at: now)
+            try db.execute(
+                sql: """
+                    UPDATE memories SET content = ?, summary = ?, importance = ?, confidence = ?, entities = ?, tags = ?,
+                        metadata = ?, has_embedding = ?, updated_at = ?, version = ?
+                    WHERE id = ?
+                    """,
+                arguments: [
+                    updated.content, updated.summary, updated.importance, updated.confidence,
+                    try JSONText.encode(updated.entities), try JSONText.encode(updated.tags),
+                    try JSONText.encode(updated.metadata), updated.hasEmbedding,
+                    updated.updatedAt.microsecondsSinceEpoch, updated.version, id.lowercased,
+                ])
+            return updated
+        }
+    }
+
+    public func deleteMemory(id: UUID, userID: String?, at now: Timestamp) async throws -> Session? {
+        try await write { db in
+            guard let memory = try Self.fetchMemory(db, id: id, userID: userID) else { return nil }
+            try db.execute(sql: "DELETE FROM memories WHERE id = ?", arguments: [id.lowercased])
+            return try Row.fetchOne(
+                db,
+                sql: """
+                    UPDATE sessions SET memory_count = memory_count - 1, updated_at = ?, version = version + 1
+                    WHERE id = ? RETURNING *
+                    """,
+                arguments: [now.microsecondsSinceEpoch, memory.sessionID.lowercased]
+            ).map(Self.session(from:))
+        }
+    }
+
+    public func memories(matching filter: MemoryFilter, limit: Int, offset: Int) async throws -> Page<Memory> {
+        var clauses = ["user_id = ?"]
+        var arguments: StatementArguments = [filter.userID]
+        if let sessionID = filter.sessionID {
+            clauses.append("session_id = ?")
+            _ = arguments.append(contentsOf: [sessionID.lowercased])
+        }
+        if let projectID = filter.projectID {
+            clauses.append("project_id = ?")
+            _ = arguments.append(contentsOf: [projectID])
+        }
+        if let memoryType = filter.memoryType {
+            clauses.append("memory_type = ?")
+            _ = arguments.append(contentsOf: [memoryType.rawValue])
+        }
+        if let minImportance = filter.minImportance {
+            clauses.append("importance >= ?")
+            _ = arguments.append(contentsOf: [minImportance])
+        }
+        let whereClause = clauses.joined(separator: " AND ")
+        let countArguments = arguments
+        let pageArguments = arguments + [limit, offset]
+        return try await read { db in
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM memories WHERE \(whereClause)", arguments: countArguments) ?? 0
+            let items = try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM memories WHERE \(whereClause) ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+                arguments: pageArguments
+            ).map(Self.memory(from:))
+            return Page(items: items, total: total)
+        }
+    }
+
+    public func existingMemoryIDs(_ ids: [UUID], userID: String) async throws -> Set<UUID> {
+        guard !ids.isEmpty else { return [] }
+        let texts = ids.map(\.lowercased)
+        return try await read { db in
+            let found = try String.fetchAll(
+                db,
+                sql: "SELECT id FROM memories WHERE user_id = ? AND id IN (\(texts.map { _ in "?" }.joined(separator: ", ")))",
+                arguments: [userID] + StatementArguments(texts))
+            return Set(found.compactMap(UUID.init(uuidString:)))
+        }
+    }
+
+    // MARK: Rows
+
+    static func fetchSession(_ db: Database, id: UUID, userID: String?) throws -> Session? {
+        try Row.fetchOne(
+            db, sql: "SELECT * FROM sessions WHERE id = ? AND (? IS NULL OR user_id = ?)",
+            arguments: [id.lowercased, userID, userID]
+        ).map(session(from:))
+    }
+
+    static func fetchMemory(_ db: Database, id: UUID, userID: String?) throws -> Memory? {
+        try Row.fetchOne(
+            db, sql: "SELECT * FROM memories WHERE id = ? AND (? IS NULL OR user_id = ?)",
+            arguments: [id.lowercased, userID, userID]
+        ).map(memory(from:))
+    }
+
+    static func session(from row: Row) throws -> Session {
+        Session(
+            id: try uuid(row["id"]),
+            userID: row["user_id"],
+            projectID: row["project_id"],
+            clientSessionID: row["client_session_id"],
+            parentSessionID: try (row["parent_session_id"] as String?).map(uuid),
+            state: SessionState(rawValue: row["state"]) ?? .active,
+            startedAt: Timestamp(microsecondsSinceEpoch: row["started_at"]),
+            endedAt: (row["ended_at"] as Int64?).map(Timestamp.init(microsecondsSinceEpoch:)),
+            endReason: row["end_reason"],
+            summary: row["summary"],
+            metadata: try JSONText.decode(JSONObject.self, from: row["metadata"]),
+            tags: try JSONText.decode([String].self, from: row["tags"]),
+            memoryCount: row["memory_count"],
+            createdAt: Timestamp(microsecondsSinceEpoch: row["created_at"]),
+            updatedAt: Timestamp(microsecondsSinceEpoch: row["updated_at"]),
+            version: row["version"])
+    }
+
+    static func memory(from row: Row) throws -> Memory {
+        Memory(
+            id: try uuid(row["id"]),
+            sessionID: try uuid(row["session_id"]),
+            userID: row["user_id"],
+            projectID: row["project_id"],
+            content: row["content"],
+            summary: row["summary"],
+            memoryType: MemoryType(rawValue: row["memory_type"]) ?? .fact,
+            importance: row["importance"],
+            confidence: row["confidence"],
+            entities: try JSONText.decode([String].self, from: row["entities"]),
+            tags: try JSONText.decode([String].self, from: row["tags"]),
+            relatedMemories: try JSONText.decode([String].self, from: row["related_memories"]).map(uuid),
+            metadata: try JSONText.decode(JSONObject.self, from: row["metadata"]),
+            hasEmbedding: row["has_embedding"],
+            accessCount: row["access_count"],
+            lastAccessed: (row["last_accessed"] as Int64?).map(Timestamp.init(microsecondsSinceEpoch:)),
+            createdAt: Timestamp(microsecondsSinceEpoch: row["created_at"]),
+            updatedAt: Timestamp(microsecondsSinceEpoch: row["updated_at"]),
+            version: row["version"])
+    }
+
+    static func arguments(for memory: Memory) throws -> StatementArguments {
+        [
+            memory.id.lowercased, memory.sessionID.lowercased, memory.userID, memory.projectID, memory.content,
+            memory.summary, memory.memoryType.rawValue, memory.importance, memory.confidence,
+            try JSONText.encode(memory.entities), try JSONText.encode(memory.tags),
+            try JSONText.encode(memory.relatedMemories.map(\.lowercased)), try JSONText.encode(memory.metadata),
+            memory.hasEmbedding, memory.accessCount, memory.lastAccessed?.microsecondsSinceEpoch,
+            memory.createdAt.microsecondsSinceEpoch, memory.updatedAt.microsecondsSinceEpoch, memory.version,
+        ]
+    }
+
+    static func uuid(_ text: String) throws -> UUID {
+        guard let id = UUID(uuidString: text) else { throw MemoryHubError.internal("corrupt id in store: \(text)") }
+        return id
+    }
+
+    // MARK: Running
+
+    private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await run { [pool] in try await pool.read(body) }
+    }
+
+    private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await run { [pool] in try await pool.write(body) }
+    }
+
+    /// Runs a database operation and turns failures that are the store's fault (busy, I/O, a
+    /// missing file) into `unavailable`; errors of ours pass through.
+    private func run<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as MemoryHubError {
+            throw error
+        } catch let error as DatabaseError {
+            logger.error("SQLite error", metadata: ["memoryhub.error": "\(error)"])
+            throw MemoryHubError.unavailable("\(error)")
+        }
+    }
+}

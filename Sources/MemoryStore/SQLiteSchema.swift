@@ -1,0 +1,65 @@
+import GRDB
+
+/// The embedded schema, as versioned migrations. GRDB records applied migrations in the file and
+/// runs each in an IMMEDIATE transaction, so two processes starting at once apply each exactly once.
+enum SQLiteSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-sessions-and-memories") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE sessions (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        user_id TEXT NOT NULL,
+                        project_id TEXT,
+                        client_session_id TEXT,
+                        parent_session_id TEXT,
+                        state TEXT NOT NULL,
+                        started_at INTEGER NOT NULL,
+                        ended_at INTEGER,
+                        end_reason TEXT,
+                        summary TEXT,
+                        metadata TEXT NOT NULL DEFAULT '{}',
+                        tags TEXT NOT NULL DEFAULT '[]',
+                        memory_count INTEGER NOT NULL DEFAULT 0,
+                        created_at INTEGER NOT NULL,
+                        updated_at INTEGER NOT NULL,
+                        version INTEGER NOT NULL
+                    );
+                    CREATE UNIQUE INDEX sessions_user_client ON sessions (user_id, client_session_id)
+                        WHERE client_session_id IS NOT NULL;
+                    CREATE INDEX sessions_user_started ON sessions (user_id, started_at DESC);
+                    CREATE INDEX sessions_user_project_state ON sessions (user_id, project_id, state, updated_at DESC);
+                    CREATE INDEX sessions_parent ON sessions (parent_session_id) WHERE parent_session_id IS NOT NULL;
+                    CREATE INDEX sessions_state_updated ON sessions (state, updated_at);
+
+                    CREATE TABLE memories (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+                        user_id TEXT NOT NULL,
+                        project_id TEXT,
+                        content TEXT NOT NULL,
+                        summary TEXT,
+                        memory_type TEXT NOT NULL,
+                        importance REAL NOT NULL,
+                        confidence REAL NOT NULL,
+                        entities TEXT NOT NULL DEFAULT '[]',
+                        tags TEXT NOT NULL DEFAULT '[]',
+                        related_memories TEXT NOT NULL DEFAULT '[]',
+                        metadata TEXT NOT NULL DEFAULT '{}',
+                        has_embedding INTEGER NOT NULL DEFAULT 0,
+                        embedding BLOB,
+                        access_count INTEGER NOT NULL DEFAULT 0,
+                        last_accessed INTEGER,
+                        created_at INTEGER NOT NULL,
+                        updated_at INTEGER NOT NULL,
+                        version INTEGER NOT NULL
+                    );
+                    CREATE INDEX memories_session_created ON memories (session_id, created_at DESC);
+                    CREATE INDEX memories_user_created ON memories (user_id, created_at DESC);
+                    CREATE INDEX memories_user_project_created ON memories (user_id, project_id, created_at DESC);
+                    """)
+        }
+        return migrator
+    }
+}
