@@ -19,14 +19,9 @@ public enum JSONWriter {
         case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
         case .int(let number): output.append(contentsOf: String(number).utf8)
         case .double(let number):
-            if !number.isFinite {
-                output.append(contentsOf: "null".utf8)
-            } else if number == number.rounded(), abs(number) < 1e15 {
-                output.append(contentsOf: String(Int64(number)).utf8)
-                output.append(contentsOf: ".0".utf8)
-            } else {
-                output.append(contentsOf: String(number).utf8)
-            }
+            // Swift's description is the shortest text that reads back as the same double, and it
+            // keeps a fraction or exponent, so the parser reads it back as a double.
+            output.append(contentsOf: (number.isFinite ? String(number) : "null").utf8)
         case .string(let text): writeString(text, into: &output)
         case .array(let items):
             output.append(UInt8(ascii: "["))

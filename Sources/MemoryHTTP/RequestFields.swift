@@ -29,7 +29,7 @@ struct BodyFields {
         guard buffer.readableBytes > 0 else { return BodyFields([:]) }
         let value: JSONValue
         do {
-            value = try JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView))
+            value = try JSONParser.parse(buffer.readableBytesView)
         } catch {
             throw MemoryHubError.malformed("The request body is not valid JSON.")
         }

@@ -32,10 +32,6 @@ public final class SQLiteMemoryStore: MemoryStore {
     private let logger: Logger
 
     public init(configuration: Configuration, logger: Logger) throws {
-        let folder = URL(fileURLWithPath: configuration.path).deletingLastPathComponent().path
-        if !folder.isEmpty {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        }
         var config = GRDB.Configuration()
         config.busyMode = .timeout(configuration.busyTimeout)
         config.maximumReaderCount = configuration.maximumReaderCount
@@ -44,6 +40,10 @@ public final class SQLiteMemoryStore: MemoryStore {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         do {
+            let folder = URL(fileURLWithPath: configuration.path).deletingLastPathComponent().path
+            if !folder.isEmpty {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            }
             self.pool = try DatabasePool(path: configuration.path, configuration: config)
             var watcherConfig = GRDB.Configuration()
             watcherConfig.busyMode = .timeout(configuration.busyTimeout)
@@ -86,8 +86,8 @@ public final class SQLiteMemoryStore: MemoryStore {
                         session.id.lowercased, session.userID, session.projectID, session.clientSessionID,
                         session.parentSessionID?.lowercased, session.state.rawValue,
                         session.startedAt.microsecondsSinceEpoch, session.endedAt?.microsecondsSinceEpoch,
-                        session.endReason, session.summary, try JSONText.encode(session.metadata),
-                        try JSONText.encode(session.tags), session.memoryCount,
+                        session.endReason, session.summary, JSONText.encode(session.metadata),
+                        JSONText.encode(session.tags), session.memoryCount,
                         session.createdAt.microsecondsSinceEpoch, session.updatedAt.microsecondsSinceEpoch,
                         session.version,
                     ])
@@ -147,7 +147,7 @@ public final class SQLiteMemoryStore: MemoryStore {
                     """,
                 arguments: [
                     updated.state.rawValue, updated.endedAt?.microsecondsSinceEpoch, updated.endReason,
-                    updated.summary, try JSONText.encode(updated.metadata), try JSONText.encode(updated.tags),
+                    updated.summary, JSONText.encode(updated.metadata), JSONText.encode(updated.tags),
                     updated.updatedAt.microsecondsSinceEpoch, updated.version, id.lowercased,
                 ])
             return .updated(updated)
@@ -269,8 +269,8 @@ public final class SQLiteMemoryStore: MemoryStore {
                     """,
                 arguments: [
                     updated.content, updated.summary, updated.importance, updated.confidence,
-                    try JSONText.encode(updated.entities), try JSONText.encode(updated.tags),
-                    try JSONText.encode(updated.metadata), updated.hasEmbedding,
+                    JSONText.encode(updated.entities), JSONText.encode(updated.tags),
+                    JSONText.encode(updated.metadata), updated.hasEmbedding,
                     updated.updatedAt.microsecondsSinceEpoch, updated.version, id.lowercased,
                 ])
             return updated
@@ -365,8 +365,8 @@ public final class SQLiteMemoryStore: MemoryStore {
             endedAt: (row["ended_at"] as Int64?).map(Timestamp.init(microsecondsSinceEpoch:)),
             endReason: row["end_reason"],
             summary: row["summary"],
-            metadata: try JSONText.decode(JSONObject.self, from: row["metadata"]),
-            tags: try JSONText.decode([String].self, from: row["tags"]),
+            metadata: try JSONText.decodeObject(row["metadata"]),
+            tags: try JSONText.decodeStrings(row["tags"]),
             memoryCount: row["memory_count"],
             createdAt: Timestamp(microsecondsSinceEpoch: row["created_at"]),
             updatedAt: Timestamp(microsecondsSinceEpoch: row["updated_at"]),
@@ -384,10 +384,10 @@ public final class SQLiteMemoryStore: MemoryStore {
             memoryType: MemoryType(rawValue: row["memory_type"]) ?? .fact,
             importance: row["importance"],
             confidence: row["confidence"],
-            entities: try JSONText.decode([String].self, from: row["entities"]),
-            tags: try JSONText.decode([String].self, from: row["tags"]),
-            relatedMemories: try JSONText.decode([String].self, from: row["related_memories"]).map(uuid),
-            metadata: try JSONText.decode(JSONObject.self, from: row["metadata"]),
+            entities: try JSONText.decodeStrings(row["entities"]),
+            tags: try JSONText.decodeStrings(row["tags"]),
+            relatedMemories: try JSONText.decodeStrings(row["related_memories"]).map(uuid),
+            metadata: try JSONText.decodeObject(row["metadata"]),
             hasEmbedding: row["has_embedding"],
             accessCount: row["access_count"],
             lastAccessed: (row["last_accessed"] as Int64?).map(Timestamp.init(microsecondsSinceEpoch:)),
@@ -400,8 +400,8 @@ public final class SQLiteMemoryStore: MemoryStore {
         [
             memory.id.lowercased, memory.sessionID.lowercased, memory.userID, memory.projectID, memory.content,
             memory.summary, memory.memoryType.rawValue, memory.importance, memory.confidence,
-            try JSONText.encode(memory.entities), try JSONText.encode(memory.tags),
-            try JSONText.encode(memory.relatedMemories.map(\.lowercased)), try JSONText.encode(memory.metadata),
+            JSONText.encode(memory.entities), JSONText.encode(memory.tags),
+            JSONText.encode(memory.relatedMemories.map(\.lowercased)), JSONText.encode(memory.metadata),
             memory.hasEmbedding, memory.accessCount, memory.lastAccessed?.microsecondsSinceEpoch,
             memory.createdAt.microsecondsSinceEpoch, memory.updatedAt.microsecondsSinceEpoch, memory.version,
         ]

@@ -1,0 +1,296 @@
+import Foundation
+import MemoryCore
+import MemoryStore
+import Testing
+
+/// The persistence contract: every store passes every test here.
+@Suite struct StoreContractTests {
+    @Test(arguments: StoreBackend.available)
+    func sessionRoundTripsEveryField(_ backend: StoreBackend) async throws {
+        let store = try await backend.makeStore()
+        let user = Fixture.user()
+        var session = Fixture.session(user: user)
+        session.clientSessionID = "client-1"
+        session.summary = "café ☕️ \"quoted\""
+        session.endReason = nil
+        session.metadata["unicode"] = "日本語"
+        session.metadata["whole"] = .double(3.0)
+        try await store.insertSession(session)
+        let loaded = try #require(try await store.session(id: session.id, userID: user))
+        #expect(loaded == session)
+        #expect(try await store.session(id: session.id, userID: nil) == session)
+        #expect(try await store.session(clientSessionID: "client-1", userID: user) == session)
+        #expect(try await store.sessionVersion(id: session.id) == 1)
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func sessionsAreInvisibleToOtherUsers(_ backend: StoreBackend) async throws {
+        let store = try await backend.makeStore()
+        let owner = Fixture.user(), other = Fixture.user()
+        let session = Fixture.session(user: owner)
+        try await store.insertSession(session)
+        #expect(try await store.session(id: session.id, userID: other) == nil)
+        guard case .notFound = try await store.updateSession(id: session.id, userID: other, change: SessionChange(addTags: ["x"]), at: Fixture.time(5)) else {
+            Issue.record("another user's update must not find the session")
+            return
+        }
+        #expect(try await store.deleteSession(id: session.id, userID: other, at: Fixture.time(5)) == nil)
+        #expect(try await store.session(id: session.id, userID: owner)?.tags == session.tags)
+        #expect(try await store.sessions(matching: SessionFilter(userID: other), limit: 10, offset: 0).total == 0)
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func clientSessionIDIsUniquePerUser(_ backend: StoreBackend) async throws {
+        let store = try await backend.makeStore()
+        let user = Fixture.user()
+        var first = Fixture.session(user: user)
+        first.clientSessionID = "same"
+        try await store.insertSession(first)
+        var second = Fixture.session(user: user)
+        second.clientSessionID = "same"
+        await #expect(throws: MemoryHubError.self) { try await store.insertSession(second) }
+        var otherUsers = Fixture.session(user: Fixture.user())
+        otherUsers.clientSessionID = "same"
+        try await store.insertSession(otherUsers)
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func latestActiveSessionMatchesUserProjectStateAndWindow(_ backend: StoreBackend) async throws {
+        let store = try await backend.makeStore()
+        let user = Fixture.user()
+        let old = Fixture.session(user: user, started: Fixture.time(0))
+        let recent = Fixture.session(user: user, started: Fixture.time(100))
+        let ended = Fixture.session(user: user, started: Fixture.time(200), state: .ended)
+        let otherProject = Fixture.session(user: user, project: "other", started: Fixture.time(300))
+        let noProject = Fixture.session(user: user, project: nil, started: Fixture.time(400))
+        let otherUser = Fixture.session(user: Fixture.user(), started: Fixture.time(500))
+        for session in [old, recent, ended, otherProject, noProject, otherUser] { try await store.insertSession(session) }
+        #expect(try await store.latestActiveSession(userID: user, projectID: "proj", updatedSince: Fixture.time(-1))?.id == recent.id)
+        #expect(try await store.latestActiveSession(userID: user, projectID: nil, updatedSince: Fixture.time(-1))?.id == noProject.id)
+        #expect(try await store.latestActiveSession(userID: user, projectID: "proj", updatedSince: Fixture.time(101)) == nil)
+        #expect(try await store.latestActiveSession(userID: user, projectID: "missing", updatedSince: Fixture.time(-1)) == nil)
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func updateMergesMetadataAddsTagsAndBumpsVersion(_ backend: StoreBackend) async throws {
+        let store = try await backend.makeStore()
+        let user = Fixture.user()
+        let session = Fixture.session(user: user)
+        try await store.insertSession(session)
+        let change = SessionChange(metadataPatch: ["source": nil, "added": ["deep": true], "nested": "replaced"], addTags: ["alpha", "beta"])
+        guard case .updated(let updated) = try await store.updateSession(id: session.id, userID: user, change: change, at: Fixture.time(60)) else {
+            Issue.record("update failed")
+            return
+        }
+        #expect(updated.metadata == ["added": ["deep": true], "nested": "replaced"])
+        #expect(updated.tags == ["zeta", "alpha", "beta"])
+        #expect(updated.version == 2)
+        #expect(updated.updatedAt == Fixture.time(60))
+        #expect(try await store.session(id: session.id, userID: user) == updated)
+        #expect(try await store.sessionVersion(id: session.id) == 2)
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func stateChangesHonourRequiredStates(_ backend: StoreBackend) async throws {
+        let store = try await backend.makeStore()
+        let user = Fixture.user()
+        let session = Fixture.session(user: user)
+        try await store.insertSession(session)
+        let end = SessionChange(state: .ended, requiredStates: [.active, .paused], endedAt: Fixture.time(30), endReason: "normal", summary: "done")
+        guard case .updated(let ended) = try await store.updateSession(id: session.id, userID: user, change: end, at: Fixture.time(30)) else {
+            Issue.record("end failed")
+            return
+        }
+        #expect(ended.state == .ended && ended.endedAt == Fixture.time(30) && ended.endReason == "normal" && ended.summary == "done")
+        guard case .stateMismatch(let unchanged) = try await store.updateSession(id: session.id, userID: user, change: end, at: Fixture.time(40)) else {
+            Issue.record("a second end must report the state mismatch")
+            return
+        }
+        #expect(unchanged == ended)
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func concurrentMergesAndTagAddsLoseNothing(_ backend: StoreBackend) async throws {
+        let store = try await backend.makeStore()
+        let user = Fixture.user()
+        let session = Fixture.session(user: user)
+        try await store.insertSession(session)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<8 {
+                group.addTask {
+                    let metadata = try await store.updateSession(
+                        id: session.id, userID: user, change: SessionChange(metadataPatch: ["key\(worker)": .int(Int64(worker))]), at: Fixture.time(Double(worker)))
+                    let tags = try await store.updateSession(
+                        id: session.id, userID: user, change: SessionChange(addTags: ["tag\(worker)"]), at: Fixture.time(Double(worker)))
+                    for result in [metadata, tags] {
+                        guard case .updated = result else { throw MemoryHubError.internal("update lost") }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let final = try #require(try await store.session(id: session.id, userID: user))
+        for worker in 0..<8 {
+            #expect(final.metadata["key\(worker)"] == .int(Int64(worker)))
+            #expect(final.tags.contains("tag\(worker)"))
+        }
+        #expect(final.metadata["source"] == "test")
+        #expect(final.tags.count == 2 + 8)
+        #expect(final.version == 1 + 16)
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func listingPagesNewestFirstWithTotals(_ backend: StoreBackend) async throws {
+        let store = try await backend.makeStore()
+        let user = Fixture.user()
+        var sessions: [Session] = []
+        for index in 0..<7 {
+            let session = Fixture.session(user: user, project: index.isMultiple(of: 2) ? "even" : "odd", started: Fixture.time(Double(index) * 10))
+            try await store.insertSession(session)
+            sessions.append(session)
+        }
+        _ = try await store.updateSession(id: sessions[6].id, userID: user, change: SessionChange(state: .paused), at: Fixture.time(100))
+        let firstPage = try await store.sessions(matching: SessionFilter(userID: user), limit: 3, offset: 0)
+        #expect(firstPage.total == 7)
+        #expect(firstPage.items.map(\.id) == [sessions[6].id, sessions[5].id, sessions[4].id])
+        let lastPage = try await store.sessions(matching: SessionFilter(userID: user), limit: 3, offset: 6)
+        #expect(lastPage.items.map(\.id) == [sessions[0].id])
+        let even = try await store.sessions(matching: SessionFilter(userID: user, projectID: "even"), limit: 10, offset: 0)
+        #expect(even.total == 4)
+        let active = try await store.sessions(matching: SessionFilter(userID: user, states: [.active]), limit: 10, offset: 0)
+        #expect(active.total == 6 && !active.items.contains { $0.id == sessions[6].id })
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func deletingASessionTakesItsMemoriesAndUnlinksChildren(_ backend: StoreBackend) async throws {
+        let store = try await backend.makeStore()
+        let user = Fixture.user()
+        let parent = Fixture.session(user: user)
+        var child = Fixture.session(user: user, started: Fixture.time(10))
+        child.parentSessionID = parent.id
+        try await store.insertSession(parent)
+        try await store.insertSession(child)
+        #expect(try await store.childSessions(of: parent.id, userID: user).map(\.id) == [child.id])
+        let memory = Fixture.memory(in: parent)
+        _ = try await store.insertMemory(memory, at: Fixture.time(2))
+        let unlinked = try #require(try await store.deleteSession(id: parent.id, userID: user, at: Fixture.time(20)))
+        #expect(unlinked.map(\.id) == [child.id])
+        #expect(unlinked.first?.parentSessionID == nil && unlinked.first?.version == 2)
+        #expect(try await store.session(id: parent.id, userID: user) == nil)
+        #expect(try await store.memory(id: memory.id, userID: user) == nil)
+        #expect(try await store.session(id: child.id, userID: user)?.parentSessionID == nil)
+        #expect(try await store.sessionVersion(id: parent.id) == nil)
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func cleanupCandidatesAreIdleActiveAndLongEndedSessions(_ backend: StoreBackend) async throws {
+        let store = try await backend.makeStore()
+        let user = Fixture.user()
+        let idle = Fixture.session(user: user, started: Fixture.time(-100_000))
+        let busy = Fixture.session(user: user, started: Fixture.time(0))
+        try await store.insertSession(idle)
+        try await store.insertSession(busy)
+        let candidates = try await store.cleanupCandidates(state: .active, before: Fixture.time(-50_000), limit: 1000)
+        #expect(candidates.contains { $0.id == idle.id })
+        #expect(!candidates.contains { $0.id == busy.id })
+        _ = try await store.updateSession(
+            id: busy.id, userID: user, change: SessionChange(state: .ended, endedAt: Fixture.time(-60_000)), at: Fixture.time(1))
+        let ended = try await store.cleanupCandidates(state: .ended, before: Fixture.time(-50_000), limit: 1000)
+        #expect(ended.contains { $0.id == busy.id })
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func memoryRoundTripsAndIsCountedInItsSession(_ backend: StoreBackend) async throws {
+        let store = try await backend.makeStore()
+        let user = Fixture.user()
+        let session = Fixture.session(user: user)
+        try await store.insertSession(session)
+        var memory = Fixture.memory(in: session, type: .decision, importance: 0.9)
+        let first = Fixture.memory(in: session)
+        _ = try await store.insertMemory(first, at: Fixture.time(1))
+        memory.relatedMemories = [first.id]
+        let counted = try await store.insertMemory(memory, at: Fixture.time(2))
+        #expect(counted.memoryCount == 2 && counted.version == 3 && counted.updatedAt == Fixture.time(2))
+        #expect(try await store.session(id: session.id, userID: user) == counted)
+        #expect(try await store.memory(id: memory.id, userID: user) == memory)
+        #expect(try await store.memory(id: memory.id, userID: Fixture.user()) == nil)
+        #expect(try await store.existingMemoryIDs([first.id, UUID()], userID: user) == [first.id])
+        #expect(try await store.existingMemoryIDs([first.id], userID: Fixture.user()) == [])
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func memoryNeedsItsOwnersSession(_ backend: StoreBackend) async throws {
+        let store = try await backend.makeStore()
+        let session = Fixture.session(user: Fixture.user())
+        try await store.insertSession(session)
+        var foreign = Fixture.memory(in: session)
+        foreign.userID = Fixture.user()
+        await #expect(throws: MemoryHubError.sessionNotFound(session.id.lowercased)) { _ = try await store.insertMemory(foreign, at: Fixture.time()) }
+        let orphan = Fixture.memory(in: Fixture.session(user: session.userID))
+        await #expect(throws: MemoryHubError.self) { _ = try await store.insertMemory(orphan, at: Fixture.time()) }
+        #expect(try await store.session(id: session.id, userID: nil)?.memoryCount == 0)
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func accessUpdateAndDeleteOfMemories(_ backend: StoreBackend) async throws {
+        let store = try await backend.makeStore()
+        let user = Fixture.user()
+        let session = Fixture.session(user: user)
+        try await store.insertSession(session)
+        var memory = Fixture.memory(in: session)
+        memory.hasEmbedding = true
+        _ = try await store.insertMemory(memory, at: Fixture.time(1))
+
+        let accessed = try #require(try await store.recordAccess(memoryID: memory.id, userID: user, at: Fixture.time(10)))
+        #expect(accessed.accessCount == 1 && accessed.lastAccessed == Fixture.time(10))
+        #expect(try await store.recordAccess(memoryID: memory.id, userID: Fixture.user(), at: Fixture.time(11)) == nil)
+
+        let unchangedContent = try #require(try await store.updateMemory(
+            id: memory.id, userID: user, change: MemoryChange(importance: 0.95, tags: ["new"], metadataPatch: ["line": nil, "extra": 1]), at: Fixture.time(20)))
+        #expect(unchangedContent.importance == 0.95 && unchangedContent.tags == ["new"] && unchangedContent.hasEmbedding)
+        #expect(unchangedContent.metadata == ["ratio": 0.25, "extra": 1])
+        #expect(unchangedContent.version == 2 && unchangedContent.entities == memory.entities)
+        let newContent = try #require(try await store.updateMemory(
+            id: memory.id, userID: user, change: MemoryChange(content: "changed", summary: .some(nil)), at: Fixture.time(30)))
+        #expect(newContent.content == "changed" && newContent.summary == nil && !newContent.hasEmbedding)
+        #expect(try await store.memory(id: memory.id, userID: user) == newContent)
+        #expect(try await store.updateMemory(id: memory.id, userID: Fixture.user(), change: MemoryChange(content: "x"), at: Fixture.time(31)) == nil)
+
+        #expect(try await store.deleteMemory(id: memory.id, userID: Fixture.user(), at: Fixture.time(40)) == nil)
+        let afterDelete = try #require(try await store.deleteMemory(id: memory.id, userID: user, at: Fixture.time(40)))
+        #expect(afterDelete.memoryCount == 0)
+        #expect(try await store.memory(id: memory.id, userID: user) == nil)
+        #expect(try await store.deleteMemory(id: memory.id, userID: user, at: Fixture.time(41)) == nil)
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func memoryListingFiltersPagesAndCounts(_ backend: StoreBackend) async throws {
+        let store = try await backend.makeStore()
+        let user = Fixture.user()
+        let session = Fixture.session(user: user)
+        let otherSession = Fixture.session(user: user, project: "elsewhere")
+        try await store.insertSession(session)
+        try await store.insertSession(otherSession)
+        var memories: [Memory] = []
+        for index in 0..<10 {
+            let memory = Fixture.memory(
+                in: session, type: index < 4 ? .decision : .fact, importance: Double(index) / 10, content: "memory \(index)",
+                created: Fixture.time(Double(index)))
+            _ = try await store.insertMemory(memory, at: memory.createdAt)
+            memories.append(memory)
+        }
+        _ = try await store.insertMemory(Fixture.memory(in: otherSession), at: Fixture.time(50))
+        let page = try await store.memories(matching: MemoryFilter(userID: user, sessionID: session.id), limit: 4, offset: 2)
+        #expect(page.total == 10)
+        #expect(page.items.map(\.content) == ["memory 7", "memory 6", "memory 5", "memory 4"])
+        let decisions = try await store.memories(matching: MemoryFilter(userID: user, sessionID: session.id, memoryType: .decision), limit: 50, offset: 0)
+        #expect(decisions.total == 4 && decisions.items.allSatisfy { $0.memoryType == .decision })
+        let important = try await store.memories(matching: MemoryFilter(userID: user, sessionID: session.id, minImportance: 0.7), limit: 50, offset: 0)
+        #expect(Set(important.items.map(\.content)) == ["memory 7", "memory 8", "memory 9"])
+        let everything = try await store.memories(matching: MemoryFilter(userID: user), limit: 50, offset: 0)
+        #expect(everything.total == 11)
+        let byProject = try await store.memories(matching: MemoryFilter(userID: user, projectID: "elsewhere"), limit: 50, offset: 0)
+        #expect(byProject.total == 1)
+        #expect(try await store.memories(matching: MemoryFilter(userID: Fixture.user(), sessionID: session.id), limit: 50, offset: 0).total == 0)
+    }
+}
