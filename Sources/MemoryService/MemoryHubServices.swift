@@ -21,13 +21,15 @@ public struct MemoryHubServices: Sendable {
 
     /// The embedded default: a SQLite file with the in-process cache kept coherent with other
     /// processes on the same file.
+    /// `cache: nil` turns the session cache off.
     public static func embedded(
-        path: String, cache: InProcessSessionCache.Configuration = .init(), configuration: ServiceConfiguration = .init(),
+        path: String, cache: InProcessSessionCache.Configuration? = .init(), configuration: ServiceConfiguration = .init(),
         logger: Logger
     ) async throws -> MemoryHubServices {
         let store = try SQLiteMemoryStore(configuration: .init(path: path), logger: logger)
         try await store.migrate()
-        let sessionCache = InProcessSessionCache(configuration: cache, coherence: store)
+        let sessionCache: any SessionCache =
+            if let cache { InProcessSessionCache(configuration: cache, coherence: store) } else { DisabledSessionCache() }
         return MemoryHubServices(store: store, sessionCache: sessionCache, configuration: configuration, logger: logger)
     }
 

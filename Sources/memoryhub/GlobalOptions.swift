@@ -13,6 +13,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "Seconds a cached session may be served (env MEMORYHUB_CACHE_TTL; default 3600).")
     var cacheTTL: Double?
 
+    @Flag(name: .long, help: "Turn the session cache off (env MEMORYHUB_CACHE=off).")
+    var noCache = false
+
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error (env MEMORYHUB_LOG_LEVEL; default info).")
     var logLevel: String?
 
@@ -61,7 +64,8 @@ struct GlobalOptions: ParsableArguments {
             break
         }
         guard !path.isEmpty else { throw ValidationError("The database path is empty.") }
+        let cacheOff = noCache || Self.environment["MEMORYHUB_CACHE"]?.lowercased() == "off"
         return try await MemoryHubServices.embedded(
-            path: path, cache: .init(timeToLive: try cacheTimeToLive), logger: logger)
+            path: path, cache: cacheOff ? nil : .init(timeToLive: try cacheTimeToLive), logger: logger)
     }
 }

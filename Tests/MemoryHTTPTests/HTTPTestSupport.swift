@@ -1,0 +1,87 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import MemoryCore
+import MemoryHTTP
+import MemoryService
+import NIOCore
+import Testing
+
+/// A live server on a free port with a fresh embedded database, and a real HTTP client on it.
+struct LiveAPI {
+    let services: MemoryHubServices
+
+    /// Runs `body` against a live server over a real socket.
+    static func run(bodyLimit: Int = 1 << 20, _ body: @Sendable (APIClient, MemoryHubServices) async throws -> Void) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("memoryhub-http-\(UUID().uuidString)")
+        let services = try await MemoryHubServices.embedded(path: folder.path + "/memoryhub.sqlite", logger: Logger(label: "test"))
+        let router = MemoryHTTPServer.router(services: services, configuration: .init(port: 0, bodyLimit: bodyLimit), metrics: nil)
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in
+            try await body(APIClient(client: client), services)
+        }
+    }
+}
+
+/// A JSON response as a test sees it.
+struct APIResponse {
+    let status: HTTPResponse.Status
+    let headers: HTTPFields
+    let text: String
+
+    var json: JSONValue? { try? JSONParser.parse(text) }
+    var object: JSONObject { json?.objectValue ?? [:] }
+    var array: [JSONValue] { json?.arrayValue ?? [] }
+    subscript(_ key: String) -> JSONValue? { object[key] }
+    var code: String? { object["code"]?.stringValue }
+    var id: String { object["id"]?.stringValue ?? "" }
+    var totalCount: Int? { headers[HTTPField.Name("X-Total-Count")!].flatMap(Int.init) }
+}
+
+struct APIClient: Sendable {
+    let client: any TestClientProtocol
+
+    func send(_ method: HTTPRequest.Method, _ path: String, json: JSONValue? = nil, raw: String? = nil, user: String? = nil) async throws -> APIResponse {
+        var headers = HTTPFields()
+        var body: ByteBuffer?
+        if let json { body = ByteBuffer(bytes: JSONWriter.bytes(json)) }
+        if let raw { body = ByteBuffer(string: raw) }
+        if body != nil { headers[.contentType] = "application/json" }
+        if let user { headers[HTTPField.Name("X-User-ID")!] = user }
+        let response = try await client.executeRequest(uri: path, method: method, headers: headers, body: body)
+        return APIResponse(status: response.status, headers: response.headers, text: String(buffer: response.body))
+    }
+
+    func get(_ path: String, user: String? = nil) async throws -> APIResponse { try await send(.get, path, user: user) }
+    func post(_ path: String, _ json: JSONValue = [:], user: String? = nil) async throws -> APIResponse { try await send(.post, path, json: json, user: user) }
+    func patch(_ path: String, _ json: JSONValue, user: String? = nil) async throws -> APIResponse { try await send(.patch, path, json: json, user: user) }
+    func delete(_ path: String, user: String? = nil) async throws -> APIResponse { try await send(.delete, path, user: user) }
+
+    /// Starts a session and returns its id.
+    func startSession(_ user: String = "alice", _ extra: JSONObject = [:]) async throws -> String {
+        var body: JSONObject = ["user_id": .string(user), "auto_link": false]
+        for (key, value) in extra { body[key] = value }
+        let response = try await post("/api/memory/session/start", .object(body))
+        #expect(response.status == .created, "\(response.text)")
+        return response.id
+    }
+
+    /// Creates a memory and returns its id.
+    func createMemory(_ session: String, _ content: String = "We deploy with make run", type: String = "fact", _ extra: JSONObject = [:]) async throws -> String {
+        var body: JSONObject = ["session_id": .string(session), "content": .string(content), "memory_type": .string(type)]
+        for (key, value) in extra { body[key] = value }
+        let response = try await post("/api/memory/memories", .object(body))
+        #expect(response.status == .created, "\(response.text)")
+        return response.id
+    }
+}
+
+/// Checks an error response: status, JSON body with `detail` and `code`, and the field at fault.
+func expectError(_ response: APIResponse, _ status: HTTPResponse.Status, code: String? = nil, field: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(response.status == status, "\(response.text)", sourceLocation: sourceLocation)
+    #expect(response["detail"]?.stringValue?.isEmpty == false, "no detail in \(response.text)", sourceLocation: sourceLocation)
+    if let code { #expect(response.code == code, "\(response.text)", sourceLocation: sourceLocation) }
+    if let field { #expect(response["field"]?.stringValue == field, "\(response.text)", sourceLocation: sourceLocation) }
+}

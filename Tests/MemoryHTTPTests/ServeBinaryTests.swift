@@ -1,0 +1,121 @@
+import AsyncHTTPClient
+import Foundation
+import MemoryCore
+import NIOCore
+import NIOHTTP1
+import Testing
+
+/// Starts the real `memoryhub serve` binary on a free port and drives it over HTTP.
+@Suite struct ServeBinaryTests {
+    static let binary: String? = {
+        if let path = ProcessInfo.processInfo.environment["MEMORYHUB_BINARY"] { return path }
+        let candidate = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(".build/debug/memoryhub").path
+        return FileManager.default.isExecutableFile(atPath: candidate) ? candidate : nil
+    }()
+
+    @Test(.enabled(if: binary != nil, "needs the memoryhub binary (make test sets MEMORYHUB_BINARY)"))
+    func servesTheAPIMetricsAndStopsOnSIGTERM() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("memoryhub-e2e-\(UUID().uuidString)")
+        let server = try ServerProcess(binary: Self.binary!, arguments: ["serve", "--port", "0", "--database", folder.path + "/db.sqlite"])
+        defer { server.stop() }
+        let base = try await server.waitForAddress()
+        let client = HTTPClient.shared
+
+        func call(_ method: HTTPMethod, _ path: String, _ body: JSONValue? = nil) async throws -> (status: UInt, json: JSONValue?, text: String) {
+            var request = HTTPClientRequest(url: base + path)
+            request.method = method
+            if let body {
+                request.headers.add(name: "Content-Type", value: "application/json")
+                request.body = .bytes(ByteBuffer(bytes: JSONWriter.bytes(body)))
+            }
+            let response = try await client.execute(request, timeout: .seconds(30))
+            let text = String(buffer: try await response.body.collect(upTo: 1 << 22))
+            return (response.status.code, try? JSONParser.parse(text), text)
+        }
+
+        #expect(try await call(.GET, "/health").status == 200)
+        let started = try await call(.POST, "/api/memory/session/start", ["user_id": "e2e", "project_id": "demo"])
+        #expect(started.status == 201)
+        let id = try #require(started.json?.objectValue?["id"]?.stringValue)
+        let memory = try await call(.POST, "/api/memory/memories", ["session_id": .string(id), "content": "e2e works", "memory_type": "fact"])
+        #expect(memory.status == 201)
+        for _ in 0..<3 {
+            let fetched = try await call(.GET, "/api/memory/session/\(id)")
+            #expect(fetched.status == 200 && fetched.json?.objectValue?["memory_count"] == 1)
+        }
+        let ended = try await call(.POST, "/api/memory/session/\(id)/end", ["reason": "normal"])
+        #expect(ended.json?.objectValue?["state"] == "ended")
+        expectStatus(try await call(.GET, "/api/memory/session/\(UUID().uuidString)").status, 404)
+        expectStatus(try await call(.POST, "/api/memory/session/start", nil).status, 422)
+
+        let metrics = try await call(.GET, "/metrics")
+        #expect(metrics.status == 200)
+        #expect(metrics.text.contains(#"memoryhub_cache_hits_total{cache="session",backend="memory"}"#))
+        #expect(metrics.text.contains("hb_requests"))
+        #expect(metrics.text.contains("/api/memory/session/{id}"))
+        let stats = try await call(.GET, "/api/memory/admin/cache/stats")
+        let hits = stats.json?.objectValue?["caches"]?.objectValue?["session"]?.objectValue?["hits"]?.numberValue ?? 0
+        #expect(hits >= 2)
+
+        #expect(server.terminate() == 0)
+    }
+
+    private func expectStatus(_ status: UInt, _ expected: UInt, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(status == expected, sourceLocation: sourceLocation)
+    }
+}
+
+/// A child process whose stderr is collected, so the test can find the port it listens on.
+final class ServerProcess: @unchecked Sendable {
+    private let process = Process()
+    private let lock = NSLock()
+    private var output = ""
+
+    init(binary: String, arguments: [String], environment: [String: String] = [:]) throws {
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        errors.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            guard let self, !data.isEmpty else { return }
+            self.lock.withLock { self.output += String(decoding: data, as: UTF8.self) }
+        }
+        try process.run()
+    }
+
+    var log: String { lock.withLock { output } }
+
+    /// Waits for the "listening on http://HOST:PORT" line and returns the base URL.
+    func waitForAddress(timeout: Duration = .seconds(60)) async throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let range = log.range(of: #"listening on (http://[0-9.]+:[0-9]+)"#, options: .regularExpression) {
+                return String(log[range].dropFirst("listening on ".count))
+            }
+            guard process.isRunning else { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw ServerStartError(log: log)
+    }
+
+    /// SIGTERM, then waits; returns the exit status.
+    func terminate() -> Int32 {
+        guard process.isRunning else { return process.terminationStatus }
+        process.terminate()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    func stop() {
+        if process.isRunning { _ = terminate() }
+    }
+}
+
+struct ServerStartError: Error, CustomStringConvertible {
+    let log: String
+    var description: String { "the server did not report its address; its log:\n\(log)" }
+}

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Benchmarks (release build): session GET through the service, cached vs uncached, side by side;
+# then requests/s for GET /api/memory/session/{id} over HTTP with wrk, with and without the cache.
+# Prints markdown for BENCHMARKS.md. Usage: scripts/bench.sh [wrk seconds, default 10]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-10}"
+swift build -c release >&2
+bin=.build/release
+
+echo "### Session GET through the service"
+echo
+echo '```'
+echo "$bin/MemoryBench"
+echo '```'
+echo
+"$bin/MemoryBench"
+echo
+
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+
+serve() { # $1: name, $2...: extra flags; prints the base URL
+  local log="$work/$1.log"
+  "$bin/memoryhub" serve --port 0 --database "$work/$1.sqlite" --log-level notice "${@:2}" 2>"$log" &
+  for _ in $(seq 1 200); do
+    if grep -qo 'listening on http://[0-9.]*:[0-9]*' "$log"; then
+      grep -o 'http://[0-9.]*:[0-9]*' "$log" | head -1
+      return
+    fi
+    sleep 0.05
+  done
+  echo "server did not start: $(cat "$log")" >&2
+  exit 1
+}
+
+echo "### GET /api/memory/session/{id} over HTTP (wrk, 2 threads, 32 connections, ${seconds}s)"
+echo
+echo "| mode | requests/s | p50 | p90 | p99 |"
+echo "|---|---|---|---|---|"
+for mode in cached uncached; do
+  flags=()
+  [ "$mode" = uncached ] && flags=(--no-cache)
+  base=$(serve "$mode" "${flags[@]}")
+  id=$(curl -s -X POST "$base/api/memory/session/start" -H 'Content-Type: application/json' \
+    -d '{"user_id":"bench","project_id":"wrk","metadata":{"client":"wrk","nested":{"a":[1,2,3]}},"tags":["bench"]}' |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+  out=$(wrk -t2 -c32 -d"${seconds}s" --latency "$base/api/memory/session/$id")
+  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  p50=$(echo "$out" | awk '$1=="50%" {print $2}')
+  p90=$(echo "$out" | awk '$1=="90%" {print $2}')
+  p99=$(echo "$out" | awk '$1=="99%" {print $2}')
+  echo "| $mode | $rps | $p50 | $p90 | $p99 |"
+  kill %% 2>/dev/null || true
+  wait 2>/dev/null || true
+done
