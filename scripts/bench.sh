@@ -20,14 +20,13 @@ echo
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
-serve() { # $1: name, $2...: extra flags; prints the base URL
+start_server() { # $1: name, $2...: extra flags; sets $server_pid and $base
   local log="$work/$1.log"
-  "$bin/memoryhub" serve --port 0 --database "$work/$1.sqlite" --log-level notice "${@:2}" 2>"$log" &
+  "$bin/memoryhub" serve --port 0 --database "$work/$1.sqlite" --log-level notice "${@:2}" >/dev/null 2>"$log" &
+  server_pid=$!
   for _ in $(seq 1 200); do
-    if grep -qo 'listening on http://[0-9.]*:[0-9]*' "$log"; then
-      grep -o 'http://[0-9.]*:[0-9]*' "$log" | head -1
-      return
-    fi
+    base=$(grep -o 'http://[0-9.]*:[0-9]*' "$log" | head -1 || true)
+    [ -n "$base" ] && return
     sleep 0.05
   done
   echo "server did not start: $(cat "$log")" >&2
@@ -39,9 +38,9 @@ echo
 echo "| mode | requests/s | p50 | p90 | p99 |"
 echo "|---|---|---|---|---|"
 for mode in cached uncached; do
-  flags=()
+  flags=(--cache-ttl 3600)
   [ "$mode" = uncached ] && flags=(--no-cache)
-  base=$(serve "$mode" "${flags[@]}")
+  start_server "$mode" "${flags[@]}"
   id=$(curl -s -X POST "$base/api/memory/session/start" -H 'Content-Type: application/json' \
     -d '{"user_id":"bench","project_id":"wrk","metadata":{"client":"wrk","nested":{"a":[1,2,3]}},"tags":["bench"]}' |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
@@ -51,6 +50,6 @@ for mode in cached uncached; do
   p90=$(echo "$out" | awk '$1=="90%" {print $2}')
   p99=$(echo "$out" | awk '$1=="99%" {print $2}')
   echo "| $mode | $rps | $p50 | $p90 | $p99 |"
-  kill %% 2>/dev/null || true
-  wait 2>/dev/null || true
+  kill "$server_pid"
+  wait "$server_pid" 2>/dev/null || true
 done

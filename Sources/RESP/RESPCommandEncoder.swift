@@ -1,0 +1,27 @@
+import NIOCore
+
+/// Encodes a Redis command, an array of bulk strings, the only form of request Redis accepts from clients.
+///
+/// Use ``encode(_:into:)`` directly, or add the encoder to a pipeline with `MessageToByteHandler`.
+public struct RESPCommandEncoder: MessageToByteEncoder, Sendable {
+    /// A command: its name and arguments.
+    public typealias OutboundIn = [RESPArgument]
+
+    /// Creates an encoder.
+    public init() {}
+
+    /// Appends `command` to `buffer` as a RESP array of bulk strings.
+    public static func encode(_ command: [RESPArgument], into buffer: inout ByteBuffer) {
+        buffer.writeStaticString("*")
+        buffer.writeString(String(command.count))
+        buffer.writeStaticString("\r\n")
+        for argument in command {
+            argument.write(to: &buffer)
+        }
+    }
+
+    /// Encodes one command for `MessageToByteHandler`.
+    public func encode(data: [RESPArgument], out: inout ByteBuffer) throws {
+        Self.encode(data, into: &out)
+    }
+}
