@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .target(
@@ -34,6 +35,16 @@ let package = Package(
                 "MemoryCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "MemoryStorePostgres",
+            dependencies: [
+                "MemoryCore", "MemoryStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -51,7 +62,7 @@ let package = Package(
         .target(
             name: "MemoryCache",
             dependencies: [
-                "MemoryCore",
+                "MemoryCore", "RESP",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -60,7 +71,7 @@ let package = Package(
         .target(
             name: "MemoryService",
             dependencies: [
-                "MemoryCore", "MemoryStore", "MemoryCache",
+                "MemoryCore", "MemoryStore", "MemoryStorePostgres", "MemoryCache", "RESP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -121,7 +132,11 @@ let package = Package(
         ),
         .testTarget(
             name: "MemoryStoreTests",
-            dependencies: ["MemoryCore", "MemoryStore"],
+            dependencies: [
+                "MemoryCore", "MemoryStore", "MemoryStorePostgres",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
