@@ -2,16 +2,18 @@ import Foundation
 import Logging
 import MemoryCore
 import MemoryStore
+import MemoryStorePostgres
 
 /// The stores the contract suite runs against. SQLite always; PostgreSQL when
-/// `MEMORYHUB_TEST_POSTGRES_URL` is set (the PostgreSQL issue adds it here). Each test makes its own
-/// users with random ids, so backends that share one database need no reset between tests.
+/// `MEMORYHUB_TEST_POSTGRES_URL` is set. Each test makes its own users with random ids, so backends
+/// that share one database need no reset between tests.
 enum StoreBackend: String, CaseIterable, CustomStringConvertible, Sendable {
     case sqlite
+    case postgres
 
     var description: String { rawValue }
 
-    static var available: [StoreBackend] { [.sqlite] }
+    static var available: [StoreBackend] { PostgresTestDatabase.url == nil ? [.sqlite] : [.sqlite, .postgres] }
 
     func makeStore() async throws -> any MemoryStore {
         switch self {
@@ -19,6 +21,8 @@ enum StoreBackend: String, CaseIterable, CustomStringConvertible, Sendable {
             let store = try SQLiteMemoryStore(configuration: .init(path: TemporaryFolder.make().path + "/store.sqlite"), logger: Logger(label: "test"))
             try await store.migrate()
             return store
+        case .postgres:
+            return try await PostgresTestDatabase.sharedStore()
         }
     }
 }

@@ -1,0 +1,85 @@
+/// The PostgreSQL schema as numbered migrations. `PostgresMemoryStore.migrate()` applies the missing
+/// ones in one transaction that first takes a transaction-scoped advisory lock, so replicas starting
+/// at once apply each exactly once; applied versions are recorded in `memoryhub_schema_migrations`.
+enum PostgresSchema {
+    struct Migration: Sendable {
+        var version: Int
+        var name: String
+        /// One statement each (the extended query protocol takes one at a time).
+        var statements: [String]
+    }
+
+    /// The key of `pg_advisory_xact_lock` held while migrating: "MEMORYHU" in ASCII.
+    static let migrationLockKey = Int64(bitPattern: 0x4D45_4D4F_5259_4855)
+
+    static let createMigrationsTable = """
+        CREATE TABLE IF NOT EXISTS memoryhub_schema_migrations (
+            version integer PRIMARY KEY,
+            name text NOT NULL,
+            applied_at timestamptz NOT NULL DEFAULT now()
+        )
+        """
+
+    static let migrations: [Migration] = [
+        Migration(
+            version: 1, name: "sessions-and-memories",
+            statements: [
+                """
+                CREATE TABLE sessions (
+                    id uuid PRIMARY KEY,
+                    user_id text NOT NULL,
+                    project_id text,
+                    client_session_id text,
+                    parent_session_id uuid,
+                    state text NOT NULL,
+                    started_at timestamptz NOT NULL,
+                    ended_at timestamptz,
+                    end_reason text,
+                    summary text,
+                    metadata jsonb NOT NULL DEFAULT '{}',
+                    tags text[] NOT NULL DEFAULT '{}',
+                    memory_count integer NOT NULL DEFAULT 0,
+                    created_at timestamptz NOT NULL,
+                    updated_at timestamptz NOT NULL,
+                    version bigint NOT NULL
+                )
+                """,
+                """
+                CREATE UNIQUE INDEX sessions_user_client ON sessions (user_id, client_session_id)
+                    WHERE client_session_id IS NOT NULL
+                """,
+                "CREATE INDEX sessions_user_started ON sessions (user_id, started_at DESC)",
+                "CREATE INDEX sessions_user_project_state ON sessions (user_id, project_id, state, updated_at DESC)",
+                "CREATE INDEX sessions_parent ON sessions (parent_session_id) WHERE parent_session_id IS NOT NULL",
+                "CREATE INDEX sessions_state_updated ON sessions (state, updated_at)",
+                "CREATE INDEX sessions_state_ended ON sessions (state, ended_at) WHERE ended_at IS NOT NULL",
+                """
+                CREATE TABLE memories (
+                    id uuid PRIMARY KEY,
+                    session_id uuid NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+                    user_id text NOT NULL,
+                    project_id text,
+                    content text NOT NULL,
+                    summary text,
+                    memory_type text NOT NULL,
+                    importance double precision NOT NULL,
+                    confidence double precision NOT NULL,
+                    entities text[] NOT NULL DEFAULT '{}',
+                    tags text[] NOT NULL DEFAULT '{}',
+                    related_memories uuid[] NOT NULL DEFAULT '{}',
+                    metadata jsonb NOT NULL DEFAULT '{}',
+                    has_embedding boolean NOT NULL DEFAULT false,
+                    embedding bytea,
+                    access_count bigint NOT NULL DEFAULT 0,
+                    last_accessed timestamptz,
+                    created_at timestamptz NOT NULL,
+                    updated_at timestamptz NOT NULL,
+                    version bigint NOT NULL
+                )
+                """,
+                "CREATE INDEX memories_session_created ON memories (session_id, created_at DESC)",
+                "CREATE INDEX memories_user_created ON memories (user_id, created_at DESC)",
+                "CREATE INDEX memories_user_project_created ON memories (user_id, project_id, created_at DESC)",
+            ]),
+    ]
+}
