@@ -109,6 +109,7 @@ let package = Package(
             dependencies: [
                 "MemoryCore", "MemoryStore", "MemoryCache", "MemoryService",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Benchmarks/MemoryBench",
             swiftSettings: swiftSettings
@@ -141,7 +142,11 @@ let package = Package(
         ),
         .testTarget(
             name: "MemoryCacheTests",
-            dependencies: ["MemoryCore", "MemoryStore", "MemoryCache", "MemoryService"],
+            dependencies: [
+                "MemoryCore", "MemoryStore", "MemoryStorePostgres", "MemoryCache", "MemoryService", "RESP",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,28 +1,33 @@
 #!/usr/bin/env bash
-# Benchmarks (release build): session GET through the service, cached vs uncached, side by side;
-# then requests/s for GET /api/memory/session/{id} over HTTP with wrk, with and without the cache.
-# Prints markdown for BENCHMARKS.md. Usage: scripts/bench.sh [wrk seconds, default 10]
+# Benchmarks (release build): session GET through the service in every deployment (embedded with
+# and without its cache, PostgreSQL with the Redis cache and without a cache), side by side; then
+# requests/s for GET /api/memory/session/{id} over HTTP with wrk for each. Starts a private
+# PostgreSQL and Redis (scripts/test-services.sh). Prints markdown for BENCHMARKS.md.
+# Usage: scripts/bench.sh [wrk seconds, default 10]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-10}"
 swift build -c release >&2
 bin=.build/release
 
+work=$(mktemp -d)
+eval "$(scripts/test-services.sh start)"
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"; scripts/test-services.sh stop "$MEMORYHUB_SERVICES_DIR"' EXIT
+pg="$MEMORYHUB_TEST_POSTGRES_URL"
+redis="$MEMORYHUB_TEST_REDIS_URL"
+
 echo "### Session GET through the service"
 echo
 echo '```'
-echo "$bin/MemoryBench"
+echo "$bin/MemoryBench --postgres postgres://... --redis redis://..."
 echo '```'
 echo
-"$bin/MemoryBench"
+"$bin/MemoryBench" --postgres "$pg" --redis "$redis"
 echo
 
-work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
-
-start_server() { # $1: name, $2...: extra flags; sets $server_pid and $base
+start_server() { # $1: name, $2...: flags; sets $server_pid and $base
   local log="$work/$1.log"
-  "$bin/memoryhub" serve --port 0 --database "$work/$1.sqlite" --log-level notice "${@:2}" >/dev/null 2>"$log" &
+  "$bin/memoryhub" serve --port 0 --log-level notice "${@:2}" >/dev/null 2>"$log" &
   server_pid=$!
   for _ in $(seq 1 200); do
     base=$(grep -o 'http://[0-9.]*:[0-9]*' "$log" | head -1 || true)
@@ -35,12 +40,16 @@ start_server() { # $1: name, $2...: extra flags; sets $server_pid and $base
 
 echo "### GET /api/memory/session/{id} over HTTP (wrk, 2 threads, 32 connections, ${seconds}s)"
 echo
-echo "| mode | requests/s | p50 | p90 | p99 |"
-echo "|---|---|---|---|---|"
-for mode in cached uncached; do
-  flags=(--cache-ttl 3600)
-  [ "$mode" = uncached ] && flags=(--no-cache)
-  start_server "$mode" "${flags[@]}"
+echo "| mode | requests/s | p50 | p90 | p99 | session cache hit ratio |"
+echo "|---|---|---|---|---|---|"
+for mode in "embedded, in-process cache" "embedded, no cache" "PostgreSQL + Redis cache" "PostgreSQL, no cache"; do
+  case "$mode" in
+    "embedded, in-process cache") flags=(--database "$work/cached.sqlite") ;;
+    "embedded, no cache") flags=(--database "$work/uncached.sqlite" --no-cache) ;;
+    "PostgreSQL + Redis cache") flags=(--database "$pg" --redis "$redis") ;;
+    "PostgreSQL, no cache") flags=(--database "$pg" --no-cache) ;;
+  esac
+  start_server "mode" "${flags[@]}"
   id=$(curl -s -X POST "$base/api/memory/session/start" -H 'Content-Type: application/json' \
     -d '{"user_id":"bench","project_id":"wrk","metadata":{"client":"wrk","nested":{"a":[1,2,3]}},"tags":["bench"]}' |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
@@ -49,7 +58,9 @@ for mode in cached uncached; do
   p50=$(echo "$out" | awk '$1=="50%" {print $2}')
   p90=$(echo "$out" | awk '$1=="90%" {print $2}')
   p99=$(echo "$out" | awk '$1=="99%" {print $2}')
-  echo "| $mode | $rps | $p50 | $p90 | $p99 |"
+  ratio=$(curl -s "$base/api/memory/admin/cache/stats" |
+    python3 -c 'import json,sys; c=json.load(sys.stdin)["caches"]["session"]; print("%.3f" % c["hit_ratio"] if c["backend"] != "none" else "-")')
+  echo "| $mode | $rps | $p50 | $p90 | $p99 | $ratio |"
   kill "$server_pid"
   wait "$server_pid" 2>/dev/null || true
 done

@@ -36,16 +36,20 @@ public enum MemoryHTTPServer {
         return router
     }
 
-    /// The HTTP server as a Service, ready to join a ServiceGroup.
+    /// The HTTP server as a Service, ready to join a ServiceGroup. `beforeServerStarts` runs
+    /// before the port opens (migrations); `onServerRunning` gets the port it listens on.
     public static func application(
         services: MemoryHubServices, configuration: Configuration, metrics: PrometheusCollectorRegistry?, logger: Logger,
+        beforeServerStarts: @escaping @Sendable () async throws -> Void = {},
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        Application(
+        var application = Application(
             router: router(services: services, configuration: configuration, metrics: metrics),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "memoryhub"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger)
+        application.beforeServerStarts(perform: beforeServerStarts)
+        return application
     }
 }
 

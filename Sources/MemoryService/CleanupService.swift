@@ -13,8 +13,15 @@ public struct CleanupService: Service {
         self.interval = sessions.configuration.cleanupInterval
     }
 
+    /// Waits a little first (so the server has migrated and started), then cleans up every
+    /// `interval` until graceful shutdown.
     public func run() async throws {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+        var delay = min(interval, .seconds(30))
+        while true {
+            let wait = delay
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
+            if Task.isCancelled || Task.isShuttingDownGracefully { return }
+            delay = interval
             do {
                 let result = try await sessions.cleanup()
                 if result.closed + result.archived > 0 {
@@ -25,13 +32,6 @@ public struct CleanupService: Service {
             } catch {
                 sessions.logger.warning("session cleanup failed", metadata: ["memoryhub.error": "\(error)"])
             }
-            try? await gracefulShutdownTask(sleeping: interval)
-        }
-    }
-
-    private func gracefulShutdownTask(sleeping duration: Duration) async throws {
-        try await cancelWhenGracefulShutdown {
-            try await Task.sleep(for: duration)
         }
     }
 }

@@ -1,27 +1,144 @@
-public import MemoryStore
-public import MemoryCache
 public import Logging
+import MemoryCore
+public import MemoryCache
+public import MemoryStore
+import MemoryStorePostgres
+import RESP
+public import ServiceLifecycle
 
-/// The application assembled: the store, the session cache and the managers on top of them.
-/// Interfaces (HTTP, MCP, CLI) hold one of these and nothing else.
+/// Where the data lives and how it is cached: the deployment choices of DESIGN.md.
+public struct Deployment: Sendable {
+    /// A SQLite path (or `sqlite://PATH`), or `postgres://user:pass@host:port/db`.
+    public var databaseURL: String
+    /// `redis://[user:pass@]host:port[/db]` for the shared session cache; nil uses the in-process cache.
+    public var redisURL: String?
+    /// False turns the session cache off.
+    public var cacheEnabled: Bool = true
+    public var cacheTimeToLive: Duration = .seconds(3600)
+    /// Connections to PostgreSQL at most, per process.
+    public var postgresPoolSize: Int = 20
+    /// How long a request waits for a PostgreSQL connection (and a new connection to open) before
+    /// it fails with 503: an outage answers quickly instead of holding every request.
+    public var postgresTimeout: Duration = .seconds(2)
+    /// How long a Redis command may take before the cache counts a fault and falls back to the store.
+    public var redisTimeout: Duration = .milliseconds(500)
+    public var service: ServiceConfiguration = .init()
+
+    public init(databaseURL: String, redisURL: String? = nil) {
+        self.databaseURL = databaseURL
+        self.redisURL = redisURL
+    }
+
+    public var isPostgres: Bool { databaseURL.hasPrefix("postgres://") || databaseURL.hasPrefix("postgresql://") }
+
+    /// The SQLite file path for an embedded database URL.
+    public var sqlitePath: String {
+        var path = databaseURL
+        for prefix in ["sqlite://", "file://", "sqlite:", "file:"] where path.hasPrefix(prefix) {
+            path = String(path.dropFirst(prefix.count))
+            break
+        }
+        return path
+    }
+}
+
+/// The application assembled: the store, the session cache, the watermark and the managers on
+/// top of them. Interfaces (HTTP, MCP, CLI) hold one of these and nothing else.
 public struct MemoryHubServices: Sendable {
     public let store: any MemoryStore
     public let sessionCache: any SessionCache
+    public let watermark: any MemoryWatermark
     public let sessions: SessionManager
     public let memories: MemoryManager
     public let configuration: ServiceConfiguration
+    /// Connection pools that must run (in the ServiceGroup, or `withBackgroundServices`) for the
+    /// store and cache to work: the PostgreSQL client, the Redis client.
+    public let backgroundServices: [any Service]
 
-    public init(store: any MemoryStore, sessionCache: any SessionCache, configuration: ServiceConfiguration = .init(), logger: Logger) {
+    public init(
+        store: any MemoryStore, sessionCache: any SessionCache, watermark: any MemoryWatermark = InProcessMemoryWatermark(),
+        configuration: ServiceConfiguration = .init(), backgroundServices: [any Service] = [], logger: Logger
+    ) {
         self.store = store
         self.sessionCache = sessionCache
+        self.watermark = watermark
         self.configuration = configuration
-        self.sessions = SessionManager(store: store, cache: sessionCache, configuration: configuration, logger: logger)
-        self.memories = MemoryManager(store: store, sessions: sessions, configuration: configuration, logger: logger)
+        self.backgroundServices = backgroundServices
+        self.sessions = SessionManager(store: store, cache: sessionCache, watermark: watermark, configuration: configuration, logger: logger)
+        self.memories = MemoryManager(store: store, sessions: sessions, watermark: watermark, configuration: configuration, logger: logger)
+    }
+
+    /// Builds the services a deployment describes. Nothing is connected or migrated yet: run
+    /// `backgroundServices`, then call `prepare()`.
+    public static func open(_ deployment: Deployment, logger: Logger) throws -> MemoryHubServices {
+        var background: [any Service] = []
+        let store: any MemoryStore
+        var coherence: (any CacheCoherenceSource)?
+        if deployment.isPostgres {
+            var configuration = try PostgresMemoryStore.Configuration(url: deployment.databaseURL)
+            configuration.maximumConnections = deployment.postgresPoolSize
+            configuration.connectTimeout = deployment.postgresTimeout
+            configuration.connectionAcquireTimeout = deployment.postgresTimeout
+            let postgres = PostgresMemoryStore(configuration: configuration, logger: logger)
+            background.append(postgres)
+            store = postgres
+        } else {
+            guard !deployment.sqlitePath.isEmpty else { throw MemoryHubError.invalidField("database", "The database path is empty.") }
+            let sqlite = try SQLiteMemoryStore(configuration: .init(path: deployment.sqlitePath), logger: logger)
+            coherence = sqlite
+            store = sqlite
+        }
+        let cache: any SessionCache
+        var watermark: any MemoryWatermark = InProcessMemoryWatermark()
+        if let redisURL = deployment.redisURL {
+            var redisConfiguration = try RedisConfiguration(url: redisURL)
+            redisConfiguration.connectTimeout = deployment.redisTimeout
+            redisConfiguration.commandTimeout = deployment.redisTimeout
+            let client = RedisClient(configuration: redisConfiguration, logger: logger)
+            background.append(client)
+            watermark = RedisMemoryWatermark(client: client)
+            cache = deployment.cacheEnabled
+                ? RedisSessionCache(client: client, configuration: .init(timeToLive: deployment.cacheTimeToLive), logger: logger)
+                : DisabledSessionCache()
+        } else if deployment.cacheEnabled {
+            if deployment.isPostgres {
+                logger.notice("PostgreSQL without Redis: sessions are cached in this process only; run one replica, or set a Redis URL")
+            }
+            cache = InProcessSessionCache(configuration: .init(timeToLive: deployment.cacheTimeToLive), coherence: coherence)
+        } else {
+            cache = DisabledSessionCache()
+        }
+        return MemoryHubServices(
+            store: store, sessionCache: cache, watermark: watermark, configuration: deployment.service,
+            backgroundServices: background, logger: logger)
+    }
+
+    /// Creates or upgrades the schema; needs the background services running.
+    public func prepare() async throws {
+        try await store.migrate()
+    }
+
+    /// Runs `body` with the background services running and the schema prepared, then stops
+    /// them: for one-shot commands (the CLI) outside a ServiceGroup.
+    public func withBackgroundServices<T: Sendable>(_ body: (MemoryHubServices) async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for service in backgroundServices {
+                group.addTask { try await service.run() }
+            }
+            do {
+                try await prepare()
+                let result = try await body(self)
+                group.cancelAll()
+                return result
+            } catch {
+                group.cancelAll()
+                throw error
+            }
+        }
     }
 
     /// The embedded default: a SQLite file with the in-process cache kept coherent with other
-    /// processes on the same file.
-    /// `cache: nil` turns the session cache off.
+    /// processes on the same file (`cache: nil` turns the cache off). Migrated and ready.
     public static func embedded(
         path: String, cache: InProcessSessionCache.Configuration? = .init(), configuration: ServiceConfiguration = .init(),
         logger: Logger

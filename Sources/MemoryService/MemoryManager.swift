@@ -50,12 +50,14 @@ public struct BatchResult: Sendable {
 public struct MemoryManager: Sendable {
     let store: any MemoryStore
     let sessions: SessionManager
+    let watermark: any MemoryWatermark
     let configuration: ServiceConfiguration
     let logger: Logger
 
-    public init(store: any MemoryStore, sessions: SessionManager, configuration: ServiceConfiguration, logger: Logger) {
+    public init(store: any MemoryStore, sessions: SessionManager, watermark: any MemoryWatermark, configuration: ServiceConfiguration, logger: Logger) {
         self.store = store
         self.sessions = sessions
+        self.watermark = watermark
         self.configuration = configuration
         self.logger = logger
     }
@@ -66,6 +68,7 @@ public struct MemoryManager: Sendable {
         let memory = try await validated(request, in: session)
         let updatedSession = try await store.insertMemory(memory, at: memory.createdAt)
         await sessions.cache.store(updatedSession)
+        await watermark.bump(userID: memory.userID)
         return memory
     }
 
@@ -104,6 +107,7 @@ public struct MemoryManager: Sendable {
         guard let memory = try await store.updateMemory(id: id, userID: actingUser, change: change, at: .now()) else {
             throw MemoryHubError.memoryNotFound(id.lowercased)
         }
+        await watermark.bump(userID: memory.userID)
         return memory
     }
 
@@ -112,6 +116,7 @@ public struct MemoryManager: Sendable {
             throw MemoryHubError.memoryNotFound(id.lowercased)
         }
         await sessions.cache.store(session)
+        await watermark.bump(userID: session.userID)
     }
 
     /// A session's memories, newest first.

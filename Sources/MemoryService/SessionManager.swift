@@ -53,12 +53,17 @@ public struct CleanupResult: Sendable, Equatable {
 public struct SessionManager: Sendable {
     let store: any MemoryStore
     let cache: any SessionCache
+    let watermark: any MemoryWatermark
     let configuration: ServiceConfiguration
     let logger: Logger
 
-    public init(store: any MemoryStore, cache: any SessionCache, configuration: ServiceConfiguration, logger: Logger) {
+    public init(
+        store: any MemoryStore, cache: any SessionCache, watermark: any MemoryWatermark = InProcessMemoryWatermark(),
+        configuration: ServiceConfiguration, logger: Logger
+    ) {
         self.store = store
         self.cache = cache
+        self.watermark = watermark
         self.configuration = configuration
         self.logger = logger
     }
@@ -171,11 +176,13 @@ public struct SessionManager: Sendable {
 
     /// Deletes a session with its memories.
     public func delete(id: UUID, actingUser: String?) async throws {
-        guard let unlinked = try await store.deleteSession(id: id, userID: actingUser, at: .now()) else {
+        let owner = try await session(id: id, actingUser: actingUser).userID
+        guard let unlinked = try await store.deleteSession(id: id, userID: owner, at: .now()) else {
             throw MemoryHubError.sessionNotFound(id.lowercased)
         }
         await cache.remove(id: id)
         for child in unlinked { await cache.store(child) }
+        await watermark.bump(userID: owner)
     }
 
     /// The user's sessions, newest first.

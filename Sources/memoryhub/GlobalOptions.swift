@@ -52,20 +52,23 @@ struct GlobalOptions: ParsableArguments {
         return Logger(label: "memoryhub")
     }
 
-    /// The services on the configured database.
-    func openServices(logger: Logger) async throws -> MemoryHubServices {
-        let url = databaseURL
-        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
-            throw ValidationError("PostgreSQL is not supported by this build yet; use a SQLite path.")
+    @Option(name: .long, help: "Redis URL for the shared session cache, redis://[user:pass@]host:port[/db] (env MEMORYHUB_REDIS_URL; default: in-process cache).")
+    var redis: String?
+
+    /// What the flags and environment describe.
+    var deployment: Deployment {
+        get throws {
+            var deployment = Deployment(databaseURL: databaseURL, redisURL: redis ?? Self.environment["MEMORYHUB_REDIS_URL"])
+            deployment.cacheEnabled = !(noCache || Self.environment["MEMORYHUB_CACHE"]?.lowercased() == "off")
+            deployment.cacheTimeToLive = try cacheTimeToLive
+            return deployment
         }
-        var path = url
-        for prefix in ["sqlite://", "file://", "sqlite:", "file:"] where path.hasPrefix(prefix) {
-            path = String(path.dropFirst(prefix.count))
-            break
-        }
-        guard !path.isEmpty else { throw ValidationError("The database path is empty.") }
-        let cacheOff = noCache || Self.environment["MEMORYHUB_CACHE"]?.lowercased() == "off"
-        return try await MemoryHubServices.embedded(
-            path: path, cache: cacheOff ? nil : .init(timeToLive: try cacheTimeToLive), logger: logger)
+    }
+
+    /// Runs a one-shot command with the configured services connected and migrated.
+    func withServices<T: Sendable>(_ body: (MemoryHubServices) async throws -> T) async throws -> T {
+        let logger = bootstrapLogging()
+        let services = try MemoryHubServices.open(try deployment, logger: logger)
+        return try await services.withBackgroundServices(body)
     }
 }

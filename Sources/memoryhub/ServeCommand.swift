@@ -1,6 +1,7 @@
 import ArgumentParser
 import Hummingbird
 import Logging
+import MemoryCache
 import MemoryHTTP
 import MemoryService
 import Metrics
@@ -43,16 +44,23 @@ struct ServeCommand: AsyncParsableCommand {
             host: host ?? environment["MEMORYHUB_HOST"] ?? "127.0.0.1",
             port: try port ?? environment["MEMORYHUB_PORT"].map { try Self.integer($0, "MEMORYHUB_PORT") } ?? 8080,
             bodyLimit: try bodyLimit ?? environment["MEMORYHUB_BODY_LIMIT"].map { try Self.integer($0, "MEMORYHUB_BODY_LIMIT") } ?? 1 << 20)
-        let services = try await options.openServices(logger: logger)
+        let deployment = try options.deployment
+        let services = try MemoryHubServices.open(deployment, logger: logger)
         let host = configuration.host
+        let database = deployment.isPostgres ? "postgresql" : deployment.sqlitePath
+        let cache = services.sessionCache.statistics.backend
         let application = MemoryHTTPServer.application(
             services: services, configuration: configuration, metrics: registry, logger: logger,
+            beforeServerStarts: { try await services.prepare() },
             onServerRunning: { port in
-                logger.notice("memoryhub listening on http://\(host):\(port)", metadata: ["memoryhub.database": "\(options.databaseURL)"])
+                logger.notice("memoryhub listening on http://\(host):\(port)", metadata: [
+                    "memoryhub.database": "\(database)", "memoryhub.cache": "\(cache)",
+                ])
             })
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: application), .init(service: CleanupService(sessions: services.sessions))],
+                services: services.backgroundServices.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+                    + [.init(service: application), .init(service: CleanupService(sessions: services.sessions))],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()
@@ -75,8 +83,7 @@ struct MigrateCommand: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() async throws {
-        let logger = options.bootstrapLogging()
-        _ = try await options.openServices(logger: logger)
-        print("Database is up to date: \(options.databaseURL)")
+        try await options.withServices { _ in }
+        print("The database schema is up to date.")
     }
 }

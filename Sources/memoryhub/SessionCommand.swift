@@ -23,15 +23,16 @@ struct SessionCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let services = try await options.openServices(logger: options.bootstrapLogging())
-            let (session, created) = try await services.sessions.start(
-                SessionStartRequest(
-                    userID: user ?? CLIOutput.osUser, projectID: project, tags: tags,
-                    parentSessionID: try parent.map { try CLIOutput.uuid($0, "parent") }, clientSessionID: clientID,
-                    autoLink: !noAutoLink))
-            if json { CLIOutput.json(APIRepresentation.session(session)) } else {
-                print("\(created ? "Started" : "Existing") session \(session.id.lowercased)")
-                CLIOutput.describe(session)
+            try await options.withServices { services in
+                let (session, created) = try await services.sessions.start(
+                    SessionStartRequest(
+                        userID: user ?? CLIOutput.osUser, projectID: project, tags: tags,
+                        parentSessionID: try parent.map { try CLIOutput.uuid($0, "parent") }, clientSessionID: clientID,
+                        autoLink: !noAutoLink))
+                if json { CLIOutput.json(APIRepresentation.session(session)) } else {
+                    print("\(created ? "Started" : "Existing") session \(session.id.lowercased)")
+                    CLIOutput.describe(session)
+                }
             }
         }
     }
@@ -43,9 +44,10 @@ struct SessionCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let services = try await options.openServices(logger: options.bootstrapLogging())
-            let session = try await services.sessions.session(id: try CLIOutput.uuid(id, "id"), actingUser: nil)
-            if json { CLIOutput.json(APIRepresentation.session(session)) } else { CLIOutput.describe(session) }
+            try await options.withServices { services in
+                let session = try await services.sessions.session(id: try CLIOutput.uuid(id, "id"), actingUser: nil)
+                if json { CLIOutput.json(APIRepresentation.session(session)) } else { CLIOutput.describe(session) }
+            }
         }
     }
 
@@ -60,13 +62,14 @@ struct SessionCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let services = try await options.openServices(logger: options.bootstrapLogging())
-            let page = try await services.sessions.list(
-                userID: user ?? CLIOutput.osUser, projectID: project, activeOnly: activeOnly, limit: limit, offset: offset)
-            if json { CLIOutput.json(.array(page.items.map(APIRepresentation.session))); return }
-            print("\(page.total) session(s)")
-            for session in page.items {
-                print("\(session.id.lowercased)  \(session.state.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0))  \(session.startedAt.iso8601)  \(session.projectID ?? "-")  \(session.memoryCount) memories")
+            try await options.withServices { services in
+                let page = try await services.sessions.list(
+                    userID: user ?? CLIOutput.osUser, projectID: project, activeOnly: activeOnly, limit: limit, offset: offset)
+                if json { CLIOutput.json(.array(page.items.map(APIRepresentation.session))); return }
+                print("\(page.total) session(s)")
+                for session in page.items {
+                    print("\(session.id.lowercased)  \(session.state.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0))  \(session.startedAt.iso8601)  \(session.projectID ?? "-")  \(session.memoryCount) memories")
+                }
             }
         }
     }
@@ -83,10 +86,11 @@ struct SessionCommand: AsyncParsableCommand {
             guard let endReason = EndReason(rawValue: reason) else {
                 throw ValidationError("--reason must be one of: \(EndReason.allCases.map(\.rawValue).joined(separator: ", ")).")
             }
-            let services = try await options.openServices(logger: options.bootstrapLogging())
-            let session = try await services.sessions.end(
-                id: try CLIOutput.uuid(id, "id"), actingUser: nil, reason: endReason, finalSummary: summary)
-            if json { CLIOutput.json(APIRepresentation.session(session)) } else { CLIOutput.describe(session) }
+            try await options.withServices { services in
+                let session = try await services.sessions.end(
+                    id: try CLIOutput.uuid(id, "id"), actingUser: nil, reason: endReason, finalSummary: summary)
+                if json { CLIOutput.json(APIRepresentation.session(session)) } else { CLIOutput.describe(session) }
+            }
         }
     }
 }
@@ -107,14 +111,15 @@ struct RememberCommand: AsyncParsableCommand {
         guard let memoryType = MemoryType(rawValue: type) else {
             throw ValidationError("--type must be one of: \(MemoryType.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
-        let services = try await options.openServices(logger: options.bootstrapLogging())
-        let memory = try await services.memories.create(
-            NewMemory(
-                sessionID: try CLIOutput.uuid(session, "session"), content: content.joined(separator: " "),
-                memoryType: memoryType, importance: importance, entities: entities, tags: tags),
-            actingUser: nil)
-        if json { CLIOutput.json(APIRepresentation.memory(memory, now: .now())) } else {
-            print("Remembered \(memory.id.lowercased) [\(memory.memoryType.rawValue)]")
+        try await options.withServices { services in
+            let memory = try await services.memories.create(
+                NewMemory(
+                    sessionID: try CLIOutput.uuid(session, "session"), content: content.joined(separator: " "),
+                    memoryType: memoryType, importance: importance, entities: entities, tags: tags),
+                actingUser: nil)
+            if json { CLIOutput.json(APIRepresentation.memory(memory, now: .now())) } else {
+                print("Remembered \(memory.id.lowercased) [\(memory.memoryType.rawValue)]")
+            }
         }
     }
 }
@@ -136,22 +141,23 @@ struct MemoriesCommand: AsyncParsableCommand {
             }
             return value
         }
-        let services = try await options.openServices(logger: options.bootstrapLogging())
-        let memories: [Memory]
-        if let session {
-            memories = try await services.memories.list(
-                sessionID: try CLIOutput.uuid(session, "session"), actingUser: nil, memoryType: memoryType, minImportance: nil,
-                limit: limit, offset: 0
-            ).items
-        } else {
-            memories = try await services.memories.recent(userID: user ?? CLIOutput.osUser, projectID: nil, limit: limit)
-                .filter { memoryType == nil || $0.memoryType == memoryType }
-        }
-        let now = Timestamp.now()
-        if json { CLIOutput.json(.array(memories.map { APIRepresentation.memory($0, now: now) })); return }
-        for memory in memories {
-            print("\(memory.id.lowercased)  [\(memory.memoryType.rawValue)] importance \(memory.importance)  \(memory.createdAt.iso8601)")
-            print("    \(memory.content.replacingOccurrences(of: "\n", with: "\n    "))")
+        try await options.withServices { services in
+            let memories: [Memory]
+            if let session {
+                memories = try await services.memories.list(
+                    sessionID: try CLIOutput.uuid(session, "session"), actingUser: nil, memoryType: memoryType, minImportance: nil,
+                    limit: limit, offset: 0
+                ).items
+            } else {
+                memories = try await services.memories.recent(userID: user ?? CLIOutput.osUser, projectID: nil, limit: limit)
+                    .filter { memoryType == nil || $0.memoryType == memoryType }
+            }
+            let now = Timestamp.now()
+            if json { CLIOutput.json(.array(memories.map { APIRepresentation.memory($0, now: now) })); return }
+            for memory in memories {
+                print("\(memory.id.lowercased)  [\(memory.memoryType.rawValue)] importance \(memory.importance)  \(memory.createdAt.iso8601)")
+                print("    \(memory.content.replacingOccurrences(of: "\n", with: "\n    "))")
+            }
         }
     }
 }

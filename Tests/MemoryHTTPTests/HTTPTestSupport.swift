@@ -9,18 +9,55 @@ import MemoryService
 import NIOCore
 import Testing
 
-/// A live server on a free port with a fresh embedded database, and a real HTTP client on it.
+/// A live server on a free port, and a real HTTP client on it, for every deployment under test:
+/// a fresh embedded database always, and PostgreSQL + Redis when `make test` provides them.
 struct LiveAPI {
-    let services: MemoryHubServices
+    static let postgresURL = ProcessInfo.processInfo.environment["MEMORYHUB_TEST_POSTGRES_URL"].map {
+        // This target has a database of its own, so cleanup tests stay apart from other targets.
+        $0.replacingOccurrences(of: "/memoryhub_store", with: "/memoryhub_http")
+    }
+    static let redisURL = ProcessInfo.processInfo.environment["MEMORYHUB_TEST_REDIS_URL"]
 
-    /// Runs `body` against a live server over a real socket.
+    /// The deployments each HTTP test runs against.
+    static var deployments: [Deployment] {
+        get throws {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("memoryhub-http-\(UUID().uuidString)")
+            var deployments = [Deployment(databaseURL: folder.path + "/memoryhub.sqlite")]
+            if let postgresURL, let redisURL {
+                var production = Deployment(databaseURL: try freshDatabase(postgresURL), redisURL: redisURL)
+                production.postgresPoolSize = 4
+                deployments.append(production)
+            }
+            return deployments
+        }
+    }
+
+    /// A new, empty database on the test cluster, so that each test sees only its own users (as
+    /// with a fresh SQLite file) and a cleanup in one test cannot touch another's sessions.
+    static func freshDatabase(_ url: String) throws -> String {
+        let name = "http_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+        let bin = ProcessInfo.processInfo.environment["MEMORYHUB_TEST_PG_BIN"].map { $0 + "/psql" } ?? "/usr/bin/psql"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: bin)
+        process.arguments = [url, "-q", "-c", "CREATE DATABASE \(name)"]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw CancellationError() }
+        return url.replacingOccurrences(of: "/memoryhub_http", with: "/\(name)")
+    }
+
+    /// Runs `body` against a live server over a real socket, once per deployment.
     static func run(bodyLimit: Int = 1 << 20, _ body: @Sendable (APIClient, MemoryHubServices) async throws -> Void) async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("memoryhub-http-\(UUID().uuidString)")
-        let services = try await MemoryHubServices.embedded(path: folder.path + "/memoryhub.sqlite", logger: Logger(label: "test"))
-        let router = MemoryHTTPServer.router(services: services, configuration: .init(port: 0, bodyLimit: bodyLimit), metrics: nil)
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        try await app.test(.live) { client in
-            try await body(APIClient(client: client), services)
+        for deployment in try deployments {
+            let services = try MemoryHubServices.open(deployment, logger: Logger(label: "test"))
+            try await services.withBackgroundServices { services in
+                let router = MemoryHTTPServer.router(services: services, configuration: .init(port: 0, bodyLimit: bodyLimit), metrics: nil)
+                let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+                try await app.test(.live) { client in
+                    try await body(APIClient(client: client, deployment: deployment.isPostgres ? "postgres+redis" : "sqlite"), services)
+                }
+            }
         }
     }
 }
@@ -42,6 +79,8 @@ struct APIResponse {
 
 struct APIClient: Sendable {
     let client: any TestClientProtocol
+    /// Which deployment answers, for failure messages.
+    let deployment: String
 
     func send(_ method: HTTPRequest.Method, _ path: String, json: JSONValue? = nil, raw: String? = nil, user: String? = nil) async throws -> APIResponse {
         var headers = HTTPFields()

@@ -16,7 +16,7 @@ import Testing
             let stats = try await api.get("/api/memory/admin/cache/stats")
             let cache = try #require(stats["caches"]?.objectValue?["session"]?.objectValue)
             #expect((cache["hits"]?.numberValue ?? 0) >= 3)
-            #expect(cache["backend"] == "memory")
+            #expect(cache["backend"] == (api.deployment == "sqlite" ? "memory" : "redis"))
             #expect((cache["hit_ratio"]?.numberValue ?? 0) > 0)
             for field in ["misses", "errors", "fills", "entries"] { #expect(cache[field] != nil) }
         }

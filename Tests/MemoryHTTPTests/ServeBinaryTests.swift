@@ -17,7 +17,14 @@ import Testing
     @Test(.enabled(if: binary != nil, "needs the memoryhub binary (make test sets MEMORYHUB_BINARY)"))
     func servesTheAPIMetricsAndStopsOnSIGTERM() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("memoryhub-e2e-\(UUID().uuidString)")
-        let server = try ServerProcess(binary: Self.binary!, arguments: ["serve", "--port", "0", "--database", folder.path + "/db.sqlite"])
+        try await exercise(["serve", "--port", "0", "--database", folder.path + "/db.sqlite"], cacheBackend: "memory")
+        if let postgres = LiveAPI.postgresURL, let redis = LiveAPI.redisURL {
+            try await exercise(["serve", "--port", "0", "--database", postgres, "--redis", redis], cacheBackend: "redis")
+        }
+    }
+
+    private func exercise(_ arguments: [String], cacheBackend: String) async throws {
+        let server = try ServerProcess(binary: Self.binary!, arguments: arguments)
         defer { server.stop() }
         let base = try await server.waitForAddress()
         let client = HTTPClient.shared
@@ -51,7 +58,7 @@ import Testing
 
         let metrics = try await call(.GET, "/metrics")
         #expect(metrics.status == 200)
-        #expect(metrics.text.contains(#"memoryhub_cache_hits_total{cache="session",backend="memory"}"#))
+        #expect(metrics.text.contains(#"memoryhub_cache_hits_total{cache="session",backend="\#(cacheBackend)"}"#))
         #expect(metrics.text.contains("hb_requests"))
         #expect(metrics.text.contains("/api/memory/session/{id}"))
         let stats = try await call(.GET, "/api/memory/admin/cache/stats")

@@ -1,0 +1,108 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
+
+/// When a shared cache may be used, as a pure state machine (no I/O, no clock of its own).
+///
+/// Closed: every call goes to the cache. A failure opens the breaker for a back-off that doubles
+/// up to a maximum; while open, calls skip the cache (requests go to the store without waiting
+/// for timeouts). Writes and deletions that could not reach the cache are remembered as pending
+/// invalidations. When the back-off has passed, exactly one caller is told to recover: delete the
+/// pending keys (or the whole namespace, when too many piled up) before anything is read from the
+/// cache again, so no entry that went stale during the outage is ever served.
+public struct CircuitBreaker: Sendable {
+    public struct Configuration: Sendable {
+        public var initialBackoff: Duration = .milliseconds(500)
+        public var maximumBackoff: Duration = .seconds(30)
+        /// Beyond this many pending invalidations, recovery clears the whole namespace instead.
+        public var maximumPending: Int = 10_000
+
+        public init(initialBackoff: Duration = .milliseconds(500), maximumBackoff: Duration = .seconds(30), maximumPending: Int = 10_000) {
+            self.initialBackoff = initialBackoff
+            self.maximumBackoff = maximumBackoff
+            self.maximumPending = maximumPending
+        }
+    }
+
+    /// What a caller may do now.
+    public enum Permit: Equatable, Sendable {
+        /// Use the cache.
+        case allowed
+        /// Skip the cache.
+        case denied
+        /// Delete these keys (or everything, when `clearAll`) and report back with
+        /// `recoverySucceeded` or `recordFailure`; until then everyone else is denied.
+        case recover(pending: Set<UUID>, clearAll: Bool)
+    }
+
+    enum State: Equatable {
+        case closed
+        case open(until: ContinuousClock.Instant)
+        case recovering
+    }
+
+    let configuration: Configuration
+    private(set) var state: State = .closed
+    private var backoff: Duration
+    private(set) var pending: Set<UUID> = []
+    private(set) var overflowed = false
+
+    public init(configuration: Configuration = .init()) {
+        self.configuration = configuration
+        self.backoff = configuration.initialBackoff
+    }
+
+    public var isClosed: Bool { state == .closed }
+
+    public mutating func permit(at now: ContinuousClock.Instant) -> Permit {
+        switch state {
+        case .closed:
+            return pending.isEmpty && !overflowed ? .allowed : startRecovery()
+        case .recovering:
+            return .denied
+        case .open(let until):
+            return now < until ? .denied : startRecovery()
+        }
+    }
+
+    private mutating func startRecovery() -> Permit {
+        state = .recovering
+        return .recover(pending: pending, clearAll: overflowed)
+    }
+
+    /// The cache failed: open (or re-open) with a longer back-off.
+    public mutating func recordFailure(at now: ContinuousClock.Instant) {
+        state = .open(until: now + backoff)
+        backoff = min(backoff * 2, configuration.maximumBackoff)
+    }
+
+    /// The keys handed out by `.recover` were deleted: close.
+    public mutating func recoverySucceeded(deleted: Set<UUID>, clearedAll: Bool) {
+        if clearedAll {
+            pending.removeAll()
+            overflowed = false
+        } else {
+            pending.subtract(deleted)
+        }
+        state = .closed
+        backoff = configuration.initialBackoff
+    }
+
+    /// A call that was allowed succeeded.
+    public mutating func recordSuccess() {
+        if case .open = state { return }
+        if state == .closed { backoff = configuration.initialBackoff }
+    }
+
+    /// Remembers a key whose cache entry may now be stale.
+    public mutating func addPending(_ id: UUID) {
+        guard !overflowed else { return }
+        pending.insert(id)
+        if pending.count > configuration.maximumPending {
+            pending.removeAll()
+            overflowed = true
+        }
+    }
+}

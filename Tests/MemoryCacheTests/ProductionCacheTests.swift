@@ -1,0 +1,119 @@
+import Foundation
+import Logging
+import MemoryCache
+import MemoryCore
+import MemoryService
+import MemoryStore
+import Synchronization
+import Testing
+
+/// The session cache in the production deployment: PostgreSQL behind Redis, shared by replicas.
+@Suite(.enabled(if: TestServices.postgresURL != nil && TestServices.redisURL != nil,
+                "MEMORYHUB_TEST_POSTGRES_URL / MEMORYHUB_TEST_REDIS_URL are not set (make test starts both)"))
+struct ProductionCacheTests {
+    static func deployment(redisURL: String? = TestServices.redisURL) -> Deployment {
+        var deployment = Deployment(databaseURL: TestServices.postgresURL!, redisURL: redisURL)
+        deployment.postgresPoolSize = 4
+        deployment.redisTimeout = .milliseconds(300)
+        return deployment
+    }
+
+    @Test func twoReplicasNeverServeAVersionOlderThanOneAcknowledged() async throws {
+        let replicaA = try MemoryHubServices.open(Self.deployment(), logger: Logger(label: "a"))
+        let replicaB = try MemoryHubServices.open(Self.deployment(), logger: Logger(label: "b"))
+        try await replicaA.withBackgroundServices { a in
+            try await replicaB.withBackgroundServices { b in
+                var started: [UUID] = []
+                for index in 0..<4 {
+                    started.append(try await a.sessions.start(SessionStartRequest(userID: "coherence-\(index)", autoLink: false)).session.id)
+                }
+                let ids = started
+                let log = CoherenceLog()
+                let deadline = ContinuousClock.now + .seconds(3)
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for worker in 0..<8 {
+                        group.addTask {
+                                        var generator = SystemRandomNumberGenerator()
+                            var step = 0
+                            while ContinuousClock.now < deadline {
+                                step += 1
+                                let id = ids.randomElement(using: &generator)!
+                                let replica = Bool.random(using: &generator) ? a : b
+                                if step % 3 == 0 {
+                                    let updated = try await replica.sessions.update(
+                                        id: id, actingUser: nil, metadata: ["worker\(worker)": .int(Int64(step))], tags: ["w\(worker)"])
+                                    log.acknowledged.withLock { $0[id] = max($0[id] ?? 0, updated.version) }
+                                    log.counts.withLock { $0.writes += 1 }
+                                } else {
+                                    let floor = log.acknowledged.withLock { $0[id] ?? 0 }
+                                    let seen = try await replica.sessions.session(id: id, actingUser: nil)
+                                    if seen.version < floor {
+                                        log.violations.withLock { $0.append("read version \(seen.version) after \(floor) was acknowledged") }
+                                    }
+                                    log.counts.withLock { $0.reads += 1 }
+                                }
+                            }
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+                #expect(log.violations.withLock { $0 } == [])
+                let (reads, writes) = log.counts.withLock { ($0.reads, $0.writes) }
+                #expect(reads > 100 && writes > 50, "reads \(reads), writes \(writes)")
+                #expect(a.sessionCache.statistics.hits + b.sessionCache.statistics.hits > 0)
+                #expect(a.sessionCache.statistics.errors + b.sessionCache.statistics.errors == 0)
+                for id in ids {
+                    let stored = try #require(try await a.store.session(id: id, userID: nil))
+                    #expect(try await b.sessions.session(id: id, actingUser: nil) == stored)
+                    #expect(stored.version >= (log.acknowledged.withLock { $0[id] ?? 1 }))
+                }
+            }
+        }
+    }
+
+    @Test(.enabled(if: TestServices.redisServer != nil, "needs redis-server to start a private one"))
+    func requestsSucceedWhileRedisIsDownAndNothingStaleIsServedAfter() async throws {
+        let redis = try PrivateRedis()
+        let services = try MemoryHubServices.open(Self.deployment(redisURL: redis.url), logger: Logger(label: "faults"))
+        try await services.withBackgroundServices { services in
+            let id = try await services.sessions.start(SessionStartRequest(userID: "faults", autoLink: false)).session.id
+            _ = try await services.sessions.session(id: id, actingUser: nil)
+            let hitsBefore = services.sessionCache.statistics.hits
+            _ = try await services.sessions.session(id: id, actingUser: nil)
+            #expect(services.sessionCache.statistics.hits == hitsBefore + 1, "Redis serves hits before the outage")
+
+            redis.kill()
+            var lastVersion: Int64 = 0
+            for round in 0..<60 {
+                // Every request succeeds from PostgreSQL, reads and writes alike.
+                let updated = try await services.sessions.update(id: id, actingUser: nil, metadata: ["round": .int(Int64(round))])
+                let read = try await services.sessions.session(id: id, actingUser: nil)
+                #expect(read.version == updated.version && read.metadata["round"] == .int(Int64(round)))
+                lastVersion = updated.version
+            }
+            let errors = services.sessionCache.statistics.errors
+            #expect(errors >= 1, "the outage is counted")
+            #expect(errors < 20, "the breaker skips Redis instead of every request waiting for a timeout (errors: \(errors))")
+
+            try redis.start()
+            var recovered = false
+            for _ in 0..<200 where !recovered {
+                try await Task.sleep(for: .milliseconds(50))
+                let hits = services.sessionCache.statistics.hits
+                let read = try await services.sessions.session(id: id, actingUser: nil)
+                #expect(read.version == lastVersion, "nothing stale is served after the outage")
+                let again = try await services.sessions.session(id: id, actingUser: nil)
+                #expect(again.version == lastVersion)
+                recovered = services.sessionCache.statistics.hits > hits
+            }
+            #expect(recovered, "hits resume once Redis is back")
+        }
+    }
+}
+
+/// What the coherence test's workers saw, shared between them.
+final class CoherenceLog: Sendable {
+    let acknowledged = Mutex<[UUID: Int64]>([:])
+    let violations = Mutex<[String]>([])
+    let counts = Mutex((reads: 0, writes: 0))
+}
