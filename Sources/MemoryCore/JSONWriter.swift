@@ -13,7 +13,9 @@ public enum JSONWriter {
         String(decoding: bytes(value), as: UTF8.self)
     }
 
-    public static func write(_ value: JSONValue, into output: inout [UInt8]) {
+    /// Writes `value`; `doubleText` spells finite doubles (a store whose JSON type reads numbers
+    /// differently can keep them doubles by spelling them its way).
+    public static func write(_ value: JSONValue, into output: inout [UInt8], doubleText: (Double) -> String = { String($0) }) {
         switch value {
         case .null: output.append(contentsOf: "null".utf8)
         case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
@@ -21,13 +23,13 @@ public enum JSONWriter {
         case .double(let number):
             // Swift's description is the shortest text that reads back as the same double, and it
             // keeps a fraction or exponent, so the parser reads it back as a double.
-            output.append(contentsOf: (number.isFinite ? String(number) : "null").utf8)
+            output.append(contentsOf: (number.isFinite ? doubleText(number) : "null").utf8)
         case .string(let text): writeString(text, into: &output)
         case .array(let items):
             output.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
                 if index > 0 { output.append(UInt8(ascii: ",")) }
-                write(item, into: &output)
+                write(item, into: &output, doubleText: doubleText)
             }
             output.append(UInt8(ascii: "]"))
         case .object(let members):
@@ -36,7 +38,7 @@ public enum JSONWriter {
                 if index > 0 { output.append(UInt8(ascii: ",")) }
                 writeString(key, into: &output)
                 output.append(UInt8(ascii: ":"))
-                write(members[key]!, into: &output)
+                write(members[key]!, into: &output, doubleText: doubleText)
             }
             output.append(UInt8(ascii: "}"))
         }

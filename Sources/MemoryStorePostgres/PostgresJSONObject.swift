@@ -42,30 +42,9 @@ struct PostgresJSONObject: PostgresNonThrowingEncodable, PostgresDecodable, Send
         self.object = object
     }
 
-    /// JSON text for `jsonb`: like `JSONWriter`, except for doubles with a positive exponent.
+    /// JSON text for `jsonb`: `JSONWriter`'s, with doubles spelled as plain decimals.
     static func write(_ value: JSONValue, into output: inout [UInt8]) {
-        switch value {
-        case .double(let number) where number.isFinite:
-            output.append(contentsOf: plainDecimal(number).utf8)
-        case .array(let items):
-            output.append(UInt8(ascii: "["))
-            for (index, item) in items.enumerated() {
-                if index > 0 { output.append(UInt8(ascii: ",")) }
-                write(item, into: &output)
-            }
-            output.append(UInt8(ascii: "]"))
-        case .object(let members):
-            output.append(UInt8(ascii: "{"))
-            for (index, key) in members.keys.sorted().enumerated() {
-                if index > 0 { output.append(UInt8(ascii: ",")) }
-                JSONWriter.write(.string(key), into: &output)
-                output.append(UInt8(ascii: ":"))
-                write(members[key]!, into: &output)
-            }
-            output.append(UInt8(ascii: "}"))
-        default:
-            JSONWriter.write(value, into: &output)
-        }
+        JSONWriter.write(value, into: &output, doubleText: plainDecimal)
     }
 
     /// Swift's shortest round-tripping text for `number`, with a positive exponent written out
