@@ -12,4 +12,15 @@ if [ -z "${MEMORYHUB_TEST_POSTGRES_URL:-}" ] || [ -z "${MEMORYHUB_TEST_REDIS_URL
   trap 'scripts/test-services.sh stop "$MEMORYHUB_SERVICES_DIR"' EXIT
   echo "PostgreSQL: $MEMORYHUB_TEST_POSTGRES_URL  Redis: $MEMORYHUB_TEST_REDIS_URL" >&2
 fi
-swift test --skip-build "$@"
+log=$(mktemp)
+set +e
+swift test --skip-build "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+# XCTest's "Executed 0 tests" (we have none) is not the count: say the Swift Testing one plainly.
+count=$(grep -o 'Test run with [0-9]* tests' "$log" | tail -1 | grep -o '[0-9][0-9]*' || true)
+rm -f "$log"
+if [ "$status" -eq 0 ] && [ -n "$count" ]; then
+  echo "tests: $count passed, 0 failed"
+fi
+exit "$status"

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import RESP
 
@@ -65,4 +66,27 @@ func waitUntilConnectionsDropped(_ client: RedisClient) async throws {
     for _ in 0..<500 where client.connectionCount > 0 {
         try await Task.sleep(for: .milliseconds(10))
     }
+}
+
+/// A loopback port that is bound but not listening, held until `release()`: connecting to it is
+/// refused, and no other test or process can start listening on it meanwhile (a port that was
+/// merely freed can be taken by a server of a test running in parallel).
+struct RefusingPort {
+    let port: Int
+    private let descriptor: Int32
+
+    init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        let named = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        guard fd >= 0, bound == 0, named == 0 else { throw CancellationError() }
+        descriptor = fd
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    func release() { close(descriptor) }
 }

@@ -16,6 +16,10 @@ struct RedisClientTests {
         _ configure: (inout RedisConfiguration) -> Void = { _ in }
     ) -> RedisClient {
         var configuration = RedisConfiguration(host: "127.0.0.1", port: server.port)
+        // Generous unless a test is about timeouts: the suites run in parallel on two cores, and
+        // a close or a reply may take longer than the 1 s default to arrive.
+        configuration.connectTimeout = .seconds(10)
+        configuration.commandTimeout = .seconds(10)
         configure(&configuration)
         return RedisClient(configuration: configuration, logger: Self.logger)
     }
@@ -237,11 +241,9 @@ struct RedisClientTests {
 
     @Test("nothing listening fails with connectionFailed, every time")
     func connectionRefused() async throws {
-        // Bind and release a port so that nothing listens on it.
-        let probe = try await FakeRedisServer.start()
-        let port = probe.port
-        await probe.stop()
-        var configuration = RedisConfiguration(host: "127.0.0.1", port: port)
+        let refusing = try RefusingPort()
+        defer { refusing.release() }
+        var configuration = RedisConfiguration(host: "127.0.0.1", port: refusing.port)
         configuration.connectTimeout = .milliseconds(500)
         let client = RedisClient(configuration: configuration, logger: Self.logger)
         for _ in 0..<2 {

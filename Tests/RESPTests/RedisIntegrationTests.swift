@@ -32,6 +32,9 @@ struct RedisIntegrationTests {
 
     func configuration(_ configure: (inout RedisConfiguration) -> Void = { _ in }) throws -> RedisConfiguration {
         var configuration = try RedisConfiguration(url: redisURL!)
+        // Generous: the suites share two cores with PostgreSQL and Redis while they run.
+        configuration.connectTimeout = .seconds(10)
+        configuration.commandTimeout = .seconds(10)
         configure(&configuration)
         return configuration
     }
@@ -196,11 +199,10 @@ struct RedisIntegrationTests {
 
     @Test("a port with nothing listening fails with RedisClientError")
     func deadPort() async throws {
-        let probe = try await FakeRedisServer.start()
-        let port = probe.port
-        await probe.stop()
+        let refusing = try RefusingPort()
+        defer { refusing.release() }
         let error = await #expect(throws: RedisClientError.self) {
-            try await self.withClient({ $0.port = port }) { client in
+            try await self.withClient({ $0.port = refusing.port }) { client in
                 try await client.send("PING")
             }
         }
