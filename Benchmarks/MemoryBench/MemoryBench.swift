@@ -99,7 +99,7 @@ enum MemoryBench {
 
         var modes = [
             Mode(name: "embedded, in-process cache", services: try await .embedded(path: path, logger: logger), measuresHits: true),
-            Mode(name: "embedded, no cache", services: try await .embedded(path: path, cache: nil, logger: logger), measuresHits: false),
+            Mode(name: "embedded, no cache", services: try await .embedded(path: path, cacheEnabled: false, logger: logger), measuresHits: false),
         ]
         if let postgres = options.postgres {
             var withCache = Deployment(databaseURL: postgres, redisURL: options.redis)

@@ -92,7 +92,6 @@ public struct CircuitBreaker: Sendable {
 
     /// A call that was allowed succeeded.
     public mutating func recordSuccess() {
-        if case .open = state { return }
         if state == .closed { backoff = configuration.initialBackoff }
     }
 

@@ -119,19 +119,12 @@ extension Dictionary where Key == String, Value == JSONValue {
     }
 }
 
-/// Encodes and decodes the JSON text that stores and caches keep. Values go through
-/// `JSONWriter` and `JSONParser`, which keep integers and doubles apart exactly; other Codable
-/// types through Foundation.
+/// Encodes and decodes the JSON text that stores and caches keep, through `JSONWriter` and
+/// `JSONParser`, which keep integers and doubles apart exactly.
 public enum JSONText {
     public static func encode(_ object: JSONObject) -> String { JSONWriter.string(.object(object)) }
 
     public static func encode(_ strings: [String]) -> String { JSONWriter.string(.array(strings.map(JSONValue.string))) }
-
-    public static func encode<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
 
     public static func decodeObject(_ text: String) throws -> JSONObject {
         guard case .object(let object) = try JSONParser.parse(text) else {
@@ -148,9 +141,5 @@ public enum JSONText {
             guard case .string(let value) = item else { throw JSONParser.Error(message: "Expected a string", offset: 0) }
             return value
         }
-    }
-
-    public static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
-        try JSONDecoder().decode(type, from: Data(text.utf8))
     }
 }

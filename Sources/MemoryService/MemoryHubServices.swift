@@ -137,17 +137,17 @@ public struct MemoryHubServices: Sendable {
         }
     }
 
-    /// The embedded default: a SQLite file with the in-process cache kept coherent with other
-    /// processes on the same file (`cache: nil` turns the cache off). Migrated and ready.
+    /// The embedded default, migrated and ready: a SQLite file with the in-process cache kept
+    /// coherent with other processes on the same file (`cacheEnabled: false` turns it off).
     public static func embedded(
-        path: String, cache: InProcessSessionCache.Configuration? = .init(), configuration: ServiceConfiguration = .init(),
-        logger: Logger
+        path: String, cacheEnabled: Bool = true, configuration: ServiceConfiguration = .init(), logger: Logger
     ) async throws -> MemoryHubServices {
-        let store = try SQLiteMemoryStore(configuration: .init(path: path), logger: logger)
-        try await store.migrate()
-        let sessionCache: any SessionCache =
-            if let cache { InProcessSessionCache(configuration: cache, coherence: store) } else { DisabledSessionCache() }
-        return MemoryHubServices(store: store, sessionCache: sessionCache, configuration: configuration, logger: logger)
+        var deployment = Deployment(databaseURL: path)
+        deployment.cacheEnabled = cacheEnabled
+        deployment.service = configuration
+        let services = try open(deployment, logger: logger)
+        try await services.prepare()
+        return services
     }
 
     /// The caches' counters, for /metrics and the admin stats.
