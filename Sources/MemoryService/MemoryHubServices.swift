@@ -50,6 +50,10 @@ public struct MemoryHubServices: Sendable {
     public let watermark: any MemoryWatermark
     public let sessions: SessionManager
     public let memories: MemoryManager
+    /// Lexical, semantic and hybrid search over a user's memories.
+    public let search: SearchEngine
+    /// Token-budgeted context and memory statistics.
+    public let context: ContextBuilder
     public let configuration: ServiceConfiguration
     /// Connection pools that must run (in the ServiceGroup, or `withBackgroundServices`) for the
     /// store and cache to work: the PostgreSQL client, the Redis client.
@@ -66,6 +70,8 @@ public struct MemoryHubServices: Sendable {
         self.backgroundServices = backgroundServices
         self.sessions = SessionManager(store: store, cache: sessionCache, watermark: watermark, configuration: configuration, logger: logger)
         self.memories = MemoryManager(store: store, sessions: sessions, watermark: watermark, configuration: configuration, logger: logger)
+        self.search = SearchEngine(store: store, watermark: watermark, logger: logger)
+        self.context = ContextBuilder(store: store, search: search, logger: logger)
     }
 
     /// Builds the services a deployment describes. Nothing is connected or migrated yet: run
