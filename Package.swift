@@ -69,9 +69,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Embeddings",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "MemoryService",
             dependencies: [
-                "MemoryCore", "MemoryStore", "MemoryStorePostgres", "MemoryCache", "RESP",
+                "MemoryCore", "MemoryStore", "MemoryStorePostgres", "MemoryCache", "RESP", "Embeddings",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,6 +1,6 @@
 /// A map that remembers the order of use and drops the least recently used entry beyond its
 /// capacity. O(1) for every operation: a dictionary of slots in a doubly linked list over an array.
-struct LRUMap<Key: Hashable, Value> {
+package struct LRUMap<Key: Hashable, Value> {
     private struct Slot {
         var key: Key
         var value: Value
@@ -17,28 +17,28 @@ struct LRUMap<Key: Hashable, Value> {
     /// Least recently used.
     private var tail = -1
 
-    init(capacity: Int) {
+    package init(capacity: Int) {
         precondition(capacity > 0, "an LRU map needs room for at least one entry")
         self.capacity = capacity
     }
 
-    var count: Int { index.count }
+    package var count: Int { index.count }
 
     /// The value, marking it as just used.
-    mutating func value(forKey key: Key) -> Value? {
+    package mutating func value(forKey key: Key) -> Value? {
         guard let slot = index[key] else { return nil }
         moveToFront(slot)
         return slots[slot].value
     }
 
     /// The value, without changing the order of use.
-    func peek(_ key: Key) -> Value? {
+    package func peek(_ key: Key) -> Value? {
         index[key].map { slots[$0].value }
     }
 
     /// Sets the value and marks it as just used; returns the entry dropped to make room, if any.
     @discardableResult
-    mutating func set(_ value: Value, forKey key: Key) -> (key: Key, value: Value)? {
+    package mutating func set(_ value: Value, forKey key: Key) -> (key: Key, value: Value)? {
         if let slot = index[key] {
             slots[slot].value = value
             moveToFront(slot)
@@ -66,14 +66,14 @@ struct LRUMap<Key: Hashable, Value> {
     }
 
     @discardableResult
-    mutating func removeValue(forKey key: Key) -> Value? {
+    package mutating func removeValue(forKey key: Key) -> Value? {
         guard let slot = index.removeValue(forKey: key) else { return nil }
         unlink(slot)
         freeSlots.append(slot)
         return slots[slot].value
     }
 
-    mutating func removeAll() {
+    package mutating func removeAll() {
         slots.removeAll()
         index.removeAll()
         freeSlots.removeAll()

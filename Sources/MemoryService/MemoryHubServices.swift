@@ -5,6 +5,7 @@ public import MemoryStore
 import MemoryStorePostgres
 import RESP
 public import ServiceLifecycle
+public import Embeddings
 
 /// Where the data lives and how it is cached: the deployment choices of DESIGN.md.
 public struct Deployment: Sendable {
@@ -55,13 +56,17 @@ public struct MemoryHubServices: Sendable {
     /// Token-budgeted context and memory statistics.
     public let context: ContextBuilder
     public let configuration: ServiceConfiguration
+    /// Embeds new memories in the background; nil without an embedder. `memoryhub serve` runs it
+    /// in its ServiceGroup.
+    public let embeddingService: EmbeddingService?
     /// Connection pools that must run (in the ServiceGroup, or `withBackgroundServices`) for the
     /// store and cache to work: the PostgreSQL client, the Redis client.
     public let backgroundServices: [any Service]
 
     public init(
         store: any MemoryStore, sessionCache: any SessionCache, watermark: any MemoryWatermark = InProcessMemoryWatermark(),
-        configuration: ServiceConfiguration = .init(), backgroundServices: [any Service] = [], logger: Logger
+        configuration: ServiceConfiguration = .init(), embedder: (any Embedder)? = nil, backgroundServices: [any Service] = [],
+        logger: Logger
     ) {
         self.store = store
         self.sessionCache = sessionCache
@@ -69,14 +74,19 @@ public struct MemoryHubServices: Sendable {
         self.configuration = configuration
         self.backgroundServices = backgroundServices
         self.sessions = SessionManager(store: store, cache: sessionCache, watermark: watermark, configuration: configuration, logger: logger)
-        self.memories = MemoryManager(store: store, sessions: sessions, watermark: watermark, configuration: configuration, logger: logger)
-        self.search = SearchEngine(store: store, watermark: watermark, logger: logger)
+        let signal = EmbeddingSignal()
+        self.memories = MemoryManager(
+            store: store, sessions: sessions, watermark: watermark, embeddingSignal: signal, configuration: configuration, logger: logger)
+        self.embeddingService = embedder.map {
+            EmbeddingService(store: store, embedder: $0, signal: signal, configuration: configuration.embedding, logger: logger)
+        }
+        self.search = SearchEngine(store: store, embedder: embedder, configuration: configuration.search, logger: logger)
         self.context = ContextBuilder(store: store, search: search, logger: logger)
     }
 
     /// Builds the services a deployment describes. Nothing is connected or migrated yet: run
     /// `backgroundServices`, then call `prepare()`.
-    public static func open(_ deployment: Deployment, logger: Logger) throws -> MemoryHubServices {
+    public static func open(_ deployment: Deployment, embedder: (any Embedder)? = nil, logger: Logger) throws -> MemoryHubServices {
         var background: [any Service] = []
         let store: any MemoryStore
         var coherence: (any CacheCoherenceSource)?
@@ -115,7 +125,7 @@ public struct MemoryHubServices: Sendable {
             cache = DisabledSessionCache()
         }
         return MemoryHubServices(
-            store: store, sessionCache: cache, watermark: watermark, configuration: deployment.service,
+            store: store, sessionCache: cache, watermark: watermark, configuration: deployment.service, embedder: embedder,
             backgroundServices: background, logger: logger)
     }
 
@@ -146,18 +156,19 @@ public struct MemoryHubServices: Sendable {
     /// The embedded default, migrated and ready: a SQLite file with the in-process cache kept
     /// coherent with other processes on the same file (`cacheEnabled: false` turns it off).
     public static func embedded(
-        path: String, cacheEnabled: Bool = true, configuration: ServiceConfiguration = .init(), logger: Logger
+        path: String, cacheEnabled: Bool = true, configuration: ServiceConfiguration = .init(), embedder: (any Embedder)? = nil,
+        logger: Logger
     ) async throws -> MemoryHubServices {
         var deployment = Deployment(databaseURL: path)
         deployment.cacheEnabled = cacheEnabled
         deployment.service = configuration
-        let services = try open(deployment, logger: logger)
+        let services = try open(deployment, embedder: embedder, logger: logger)
         try await services.prepare()
         return services
     }
 
     /// The caches' counters, for /metrics and the admin stats.
-    public var cacheStatistics: [CacheStatistics] { [sessionCache.statistics] }
+    public var cacheStatistics: [CacheStatistics] { [sessionCache.statistics, search.cacheStatistics] }
 }
 
 extension SQLiteMemoryStore: CacheCoherenceSource {}

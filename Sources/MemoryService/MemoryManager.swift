@@ -51,13 +51,18 @@ public struct MemoryManager: Sendable {
     let store: any MemoryStore
     let sessions: SessionManager
     let watermark: any MemoryWatermark
+    let embeddingSignal: EmbeddingSignal
     let configuration: ServiceConfiguration
     let logger: Logger
 
-    public init(store: any MemoryStore, sessions: SessionManager, watermark: any MemoryWatermark, configuration: ServiceConfiguration, logger: Logger) {
+    public init(
+        store: any MemoryStore, sessions: SessionManager, watermark: any MemoryWatermark, embeddingSignal: EmbeddingSignal = .init(),
+        configuration: ServiceConfiguration, logger: Logger
+    ) {
         self.store = store
         self.sessions = sessions
         self.watermark = watermark
+        self.embeddingSignal = embeddingSignal
         self.configuration = configuration
         self.logger = logger
     }
@@ -69,6 +74,7 @@ public struct MemoryManager: Sendable {
         let updatedSession = try await store.insertMemory(memory, at: memory.createdAt)
         await sessions.cache.store(updatedSession)
         await watermark.bump(userID: memory.userID)
+        embeddingSignal.raise()
         return memory
     }
 
@@ -108,6 +114,7 @@ public struct MemoryManager: Sendable {
             throw MemoryHubError.memoryNotFound(id.lowercased)
         }
         await watermark.bump(userID: memory.userID)
+        if !memory.hasEmbedding { embeddingSignal.raise() }
         return memory
     }
 
@@ -129,6 +136,15 @@ public struct MemoryManager: Sendable {
         return try await store.memories(
             matching: MemoryFilter(userID: session.userID, sessionID: sessionID, memoryType: memoryType, minImportance: minImportance),
             limit: limit, offset: offset)
+    }
+
+    /// Clears the embeddings of a session's memories so the background service embeds them again;
+    /// returns how many were queued.
+    public func reindex(sessionID: UUID, actingUser: String?) async throws -> Int {
+        let session = try await sessions.session(id: sessionID, actingUser: actingUser)
+        let queued = try await store.clearEmbeddings(sessionID: sessionID, userID: session.userID)
+        embeddingSignal.raise()
+        return queued
     }
 
     /// The user's newest memories, across sessions.

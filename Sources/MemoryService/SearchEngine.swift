@@ -1,23 +1,280 @@
 public import MemoryCore
 public import MemoryStore
-public import MemoryCache
+public import Embeddings
+import MemoryCache
 public import Logging
+import Synchronization
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
+
+/// How search ranks. The defaults were tuned on the visible evaluation file (BENCHMARKS.md).
+public struct SearchConfiguration: Sendable {
+    public var fusion = RankFusion()
+    /// How many of the best lexical and semantic candidates are fused.
+    public var candidateDepth = 200
+    /// At most this many lexical matches are read (and counted in `total`).
+    public var lexicalMatchLimit = 10_000
+    /// A memory whose cosine similarity to the query is below this is not a semantic match.
+    public var semanticThreshold: Float = 0.2
+    /// How much importance (0...1, centred on 0.5) moves a score: ±`importanceWeight`/2.
+    public var importanceWeight = 0.2
+    /// How much recency (1 when new, 1/2 at 30 days) moves a score: ±`recencyWeight`/2.
+    public var recencyWeight = 0.1
+    /// Users whose vectors stay in memory.
+    public var indexedUsers = 64
+    /// Cached search results (keyed by the user's change sequence, so never stale).
+    public var resultCacheCapacity = 2048
+    /// Cached query embeddings.
+    public var queryVectorCacheCapacity = 1024
+
+    public init() {}
+}
 
 /// Finds a user's memories by text: lexical, semantic or hybrid (DESIGN.md "Search and context").
 /// The one search path: the REST routes, MCP tools, CLI and `memoryhub eval` all come here.
-public struct SearchEngine: Sendable {
+///
+/// Results are cached under the user's change sequence, read from the store on every search: any
+/// write of that user, by any process or replica, moves it, so a write is visible to the very next
+/// search.
+public final class SearchEngine: Sendable {
     let store: any MemoryStore
-    let watermark: any MemoryWatermark
+    /// Nil: lexical search only.
+    public let embedder: (any Embedder)?
+    public let configuration: SearchConfiguration
+    let index: VectorIndex
     let logger: Logger
+    private let results: Mutex<LRUMap<ResultKey, CachedPage>>
+    private let queryVectors: Mutex<LRUMap<String, [Float]>>
+    /// Hits and misses of the result cache.
+    public let cacheMetrics = CacheMetrics(name: "search", backend: "in-process")
 
-    public init(store: any MemoryStore, watermark: any MemoryWatermark, logger: Logger) {
+    public init(store: any MemoryStore, embedder: (any Embedder)?, configuration: SearchConfiguration = .init(), logger: Logger) {
         self.store = store
-        self.watermark = watermark
+        self.embedder = embedder
+        self.configuration = configuration
+        self.index = VectorIndex(store: store, maximumUsers: configuration.indexedUsers)
         self.logger = logger
+        self.results = Mutex(LRUMap(capacity: max(1, configuration.resultCacheCapacity)))
+        self.queryVectors = Mutex(LRUMap(capacity: max(1, configuration.queryVectorCacheCapacity)))
+    }
+
+    /// The result cache's counters.
+    public var cacheStatistics: CacheStatistics {
+        cacheMetrics.snapshot(entries: results.withLock { $0.count })
     }
 
     /// Validates the request, then ranks the user's matching memories.
     public func search(_ request: SearchRequest) async throws -> SearchResponse {
-        throw MemoryHubError.unavailable("search is not built yet")
+        let clock = ContinuousClock()
+        let start = clock.now
+        let filter = try validatedFilter(request)
+        let query = request.query.trimmedWhitespace
+        guard !query.isEmpty else { throw MemoryHubError.invalidField("query", "query must not be empty.") }
+        guard query.utf8.count <= 16_384 else {
+            throw MemoryHubError.invalidField("query", "query is longer than the limit of 16384 bytes.")
+        }
+        try Validation.paging(limit: request.limit, offset: request.offset, maxLimit: 100)
+        let mode = try effectiveMode(request.mode)
+
+        let sequence = try await store.changeSequence(userID: request.userID)
+        let key = ResultKey(filter: filter, query: query, mode: mode, sequence: sequence)
+        let ranking: CachedPage
+        if let cached = results.withLock({ $0.value(forKey: key) }) {
+            cacheMetrics.hit()
+            ranking = cached
+        } else {
+            cacheMetrics.miss()
+            ranking = try await rank(query: query, filter: filter, mode: mode)
+            results.withLock { _ = $0.set(ranking, forKey: key) }
+        }
+
+        let page = Array(ranking.ranked.dropFirst(request.offset).prefix(request.limit))
+        let memories = try await store.memories(ids: page.map(\.id), userID: request.userID)
+        let byID = Dictionary(memories.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let scored = page.compactMap { candidate -> ScoredMemory? in
+            guard let memory = byID[candidate.id] else { return nil }
+            return ScoredMemory(memory: memory, score: candidate.breakdown.final, breakdown: request.explain ? candidate.breakdown : nil)
+        }
+        return SearchResponse(
+            results: scored, total: ranking.total, query: request.query, limit: request.limit, offset: request.offset,
+            mode: mode, searchTime: clock.now - start)
     }
+
+    /// The user's memories most similar in meaning to `query`: `POST /vector/search`.
+    public func vectorSearch(
+        userID: String, query: String, limit: Int, minSimilarity: Double, sessionID: UUID? = nil, memoryTypes: [MemoryType] = []
+    ) async throws -> (results: [(memory: Memory, similarity: Double)], total: Int) {
+        _ = try Validation.identifier(userID, field: "user_id")
+        let text = query.trimmedWhitespace
+        guard !text.isEmpty else { throw MemoryHubError.invalidField("query", "query must not be empty.") }
+        try Validation.paging(limit: limit, offset: 0, maxLimit: 50)
+        guard minSimilarity.isFinite, (-1...1).contains(minSimilarity) else {
+            throw MemoryHubError.invalidField("min_similarity", "min_similarity must be between -1 and 1.")
+        }
+        _ = try effectiveMode(.semantic)
+        var filter = SearchFilter(userID: userID)
+        filter.sessionID = sessionID
+        filter.memoryTypes = Set(memoryTypes)
+        let vector = try await queryVector(text)
+        return try await similar(to: vector, filter: filter, limit: limit, minSimilarity: minSimilarity, excluding: nil)
+    }
+
+    /// The owner's memories most similar to one of theirs: `POST /vector/similar/{id}`.
+    public func similarMemories(
+        to memoryID: UUID, userID: String, limit: Int, minSimilarity: Double
+    ) async throws -> (results: [(memory: Memory, similarity: Double)], total: Int) {
+        try Validation.paging(limit: limit, offset: 0, maxLimit: 50)
+        guard minSimilarity.isFinite, (-1...1).contains(minSimilarity) else {
+            throw MemoryHubError.invalidField("min_similarity", "min_similarity must be between -1 and 1.")
+        }
+        guard try await store.memory(id: memoryID, userID: userID) != nil else {
+            throw MemoryHubError.memoryNotFound(memoryID.lowercased)
+        }
+        guard let vector = try await store.embedding(memoryID: memoryID, userID: userID) else {
+            throw MemoryHubError(
+                kind: .conflict, code: "embedding_pending",
+                detail: "Memory \(memoryID.lowercased) has no embedding yet; try again shortly.")
+        }
+        return try await similar(
+            to: vector, filter: SearchFilter(userID: userID), limit: limit, minSimilarity: minSimilarity, excluding: memoryID)
+    }
+
+    private func similar(
+        to vector: [Float], filter: SearchFilter, limit: Int, minSimilarity: Double, excluding: UUID?
+    ) async throws -> (results: [(memory: Memory, similarity: Double)], total: Int) {
+        let found = try await index.search(
+            userID: filter.userID, query: vector, filter: filter, threshold: Float(minSimilarity), limit: limit + 1)
+        let hits = found.hits.filter { $0.entry.id != excluding }.prefix(limit)
+        let memories = try await store.memories(ids: hits.map(\.entry.id), userID: filter.userID)
+        let byID = Dictionary(memories.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let results = hits.compactMap { hit in byID[hit.entry.id].map { ($0, Double(hit.similarity)) } }
+        let total = found.matches.count - (excluding.map { found.matches.contains($0) ? 1 : 0 } ?? 0)
+        return (results, total)
+    }
+
+    // MARK: Ranking
+
+    /// Every candidate ranked, with the total number of matches.
+    private func rank(query: String, filter: SearchFilter, mode: SearchMode) async throws -> CachedPage {
+        let now = Timestamp.now()
+        var lexical: [LexicalMatch] = []
+        if mode != .semantic {
+            let terms = SearchText.terms(query)
+            lexical = try await store.lexicalMatches(terms: terms, filter: filter, limit: configuration.lexicalMatchLimit)
+        }
+        var semantic: [SemanticHit] = []
+        var semanticMatches: [UUID] = []
+        if mode != .lexical {
+            let vector = try await queryVector(query)
+            (semantic, semanticMatches) = try await index.search(
+                userID: filter.userID, query: vector, filter: filter, threshold: configuration.semanticThreshold,
+                limit: configuration.candidateDepth)
+        }
+
+        var total = Set(lexical.map(\.id))
+        total.formUnion(semanticMatches)
+
+        var fields: [UUID: (importance: Double, createdAt: Timestamp)] = [:]
+        var lexicalRank: [UUID: (rank: Int, score: Double)] = [:]
+        for (position, match) in lexical.enumerated() {
+            fields[match.id] = (match.importance, match.createdAt)
+            lexicalRank[match.id] = (position + 1, match.score)
+        }
+        var semanticRank: [UUID: (rank: Int, similarity: Double)] = [:]
+        for (position, hit) in semantic.enumerated() {
+            fields[hit.entry.id] = (hit.entry.importance, hit.entry.createdAt)
+            semanticRank[hit.entry.id] = (position + 1, Double(hit.similarity))
+        }
+
+        let fusion = configuration.fusion
+        let depth = configuration.candidateDepth
+        let fused: [(id: UUID, score: Double)]
+        let best: Double
+        switch mode {
+        case .lexical:
+            fused = lexical.map { ($0.id, $0.score) }
+            best = max(lexical.first?.score ?? 1, .leastNonzeroMagnitude)
+        case .semantic:
+            fused = semantic.map { ($0.entry.id, Double($0.similarity)) }
+            best = 1
+        case .hybrid:
+            fused = fusion.fuse(lexical: lexical.prefix(depth).map(\.id), semantic: semantic.map(\.entry.id))
+            best = fusion.maximum
+        }
+        let maxAdjustment = 1 + configuration.importanceWeight / 2 + configuration.recencyWeight / 2
+        var ranked = fused.map { candidate -> RankedCandidate in
+            let (importance, createdAt) = fields[candidate.id] ?? (Memory.defaultImportance, now)
+            let recency = 1 / (1 + max(0, createdAt.seconds(until: now)) / 86_400 / 30)
+            let adjustment = 1 + configuration.importanceWeight * (importance - 0.5) + configuration.recencyWeight * (recency - 0.5)
+            let final = max(0, min(1, candidate.score / best * adjustment / maxAdjustment))
+            return RankedCandidate(
+                id: candidate.id,
+                breakdown: ScoreBreakdown(
+                    lexicalRank: lexicalRank[candidate.id]?.rank, lexicalScore: lexicalRank[candidate.id]?.score,
+                    semanticRank: semanticRank[candidate.id]?.rank, similarity: semanticRank[candidate.id]?.similarity,
+                    fused: candidate.score, adjustment: adjustment, final: final))
+        }
+        // Stable: equal scores keep the retrieval order.
+        ranked = ranked.enumerated().sorted {
+            $0.element.breakdown.final != $1.element.breakdown.final
+                ? $0.element.breakdown.final > $1.element.breakdown.final : $0.offset < $1.offset
+        }.map(\.element)
+        return CachedPage(ranked: ranked, total: max(total.count, ranked.count))
+    }
+
+    /// The query's embedding, cached by text.
+    func queryVector(_ text: String) async throws -> [Float] {
+        guard let embedder else { throw Self.noEmbedder }
+        if let cached = queryVectors.withLock({ $0.value(forKey: text) }) { return cached }
+        guard let vector = try await embedder.embed([text]).first else {
+            throw MemoryHubError.internal("the embedder returned no vector")
+        }
+        queryVectors.withLock { _ = $0.set(vector, forKey: text) }
+        return vector
+    }
+
+    private func effectiveMode(_ mode: SearchMode) throws -> SearchMode {
+        guard embedder == nil else { return mode }
+        switch mode {
+        case .lexical, .hybrid: return .lexical
+        case .semantic: throw Self.noEmbedder
+        }
+    }
+
+    private static let noEmbedder = MemoryHubError(
+        kind: .invalidField, code: "embedder_unavailable",
+        detail: "Semantic search needs an embedding model and none is configured; use mode lexical or hybrid.",
+        field: "mode")
+
+    private func validatedFilter(_ request: SearchRequest) throws -> SearchFilter {
+        var filter = SearchFilter(userID: try Validation.identifier(request.userID, field: "user_id"))
+        filter.projectID = try Validation.optionalIdentifier(request.projectID, field: "project_id")
+        filter.sessionID = request.sessionID
+        filter.memoryTypes = Set(request.memoryTypes)
+        filter.minImportance = try Validation.unitInterval(request.minImportance, field: "min_importance")
+        filter.tags = try Validation.strings(request.tags, field: "tags")
+        filter.createdAfter = request.createdAfter
+        return filter
+    }
+}
+
+/// A search's full ranking, as cached.
+struct CachedPage: Sendable {
+    var ranked: [RankedCandidate]
+    var total: Int
+}
+
+struct RankedCandidate: Sendable {
+    var id: UUID
+    var breakdown: ScoreBreakdown
+}
+
+struct ResultKey: Hashable, Sendable {
+    var filter: SearchFilter
+    var query: String
+    var mode: SearchMode
+    var sequence: Int64
 }

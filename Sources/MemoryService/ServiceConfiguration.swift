@@ -12,6 +12,10 @@ public struct ServiceConfiguration: Sendable {
     public var maxContentBytes: Int = 64 * 1024
     /// Most memories in one batch request.
     public var maxBatchSize: Int = 500
+    /// How search ranks and what it caches.
+    public var search: SearchConfiguration = .init()
+    /// How the background embedding service batches and polls.
+    public var embedding: EmbeddingService.Configuration = .init()
 
     public init() {}
 }

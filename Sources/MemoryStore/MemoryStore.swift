@@ -59,6 +59,34 @@ public protocol MemoryStore: Sendable {
     func memories(matching filter: MemoryFilter, limit: Int, offset: Int) async throws -> Page<Memory>
     /// The subset of `ids` that exist and belong to `userID`.
     func existingMemoryIDs(_ ids: [UUID], userID: String) async throws -> Set<UUID>
+    /// The user's memories with these ids, in no particular order; unknown ids are skipped.
+    func memories(ids: [UUID], userID: String) async throws -> [Memory]
+
+    // MARK: Search index
+
+    /// The user's memories whose indexed text (content, summary, entities, tags) matches any of
+    /// `terms` and that pass `filter`, best first, at most `limit`. Terms are plain words
+    /// (letters and digits); the store stems them as it stems the text.
+    func lexicalMatches(terms: [String], filter: SearchFilter, limit: Int) async throws -> [LexicalMatch]
+    /// The user's change sequence: it moves on every memory insert, change, embedding and delete
+    /// of that user, in commit order. Query caches key on it; indexes follow it.
+    func changeSequence(userID: String) async throws -> Int64
+    /// Every change of the user's memories after `sequence`, in sequence order (one delete of a
+    /// session shares one sequence number among its memories, so the feed is not paged).
+    func indexChanges(userID: String, after sequence: Int64) async throws -> [IndexChange]
+    /// Across all users (trusted background work): memories without an embedding, oldest first.
+    func embeddingJobs(limit: Int) async throws -> [EmbeddingJob]
+    /// Across all users: how many memories wait for an embedding.
+    func embeddingBacklog() async throws -> Int
+    /// Stores each vector if its memory still has that version; returns how many were stored.
+    func storeEmbeddings(_ embeddings: [ComputedEmbedding]) async throws -> Int
+    /// Clears the embeddings of the user's memories in a session so they are embedded again;
+    /// returns how many were queued. Throws `sessionNotFound` for another user's session.
+    func clearEmbeddings(sessionID: UUID, userID: String) async throws -> Int
+    /// The user's memory's vector, for "similar to this memory"; nil when it has none yet.
+    func embedding(memoryID: UUID, userID: String) async throws -> [Float]?
+    /// Counts for statistics; `since` bounds the "recent" counts.
+    func memoryCounts(userID: String, projectID: String?, since: Timestamp, mostAccessed: Int) async throws -> StoredMemoryCounts
 }
 
 /// One page of results and how many there are in all.

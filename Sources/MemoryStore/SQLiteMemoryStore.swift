@@ -157,6 +157,12 @@ public final class SQLiteMemoryStore: MemoryStore {
     public func deleteSession(id: UUID, userID: String?, at now: Timestamp) async throws -> [Session]? {
         try await write { db in
             guard let session = try Self.fetchSession(db, id: id, userID: userID) else { return nil }
+            if session.memoryCount > 0 {
+                let sequence = try Self.nextSequence(db, userID: session.userID)
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO memory_tombstones (id, user_id, change_seq) SELECT id, user_id, ? FROM memories WHERE session_id = ?",
+                    arguments: [sequence, id.lowercased])
+            }
             try db.execute(sql: "DELETE FROM memories WHERE session_id = ?", arguments: [id.lowercased])
             try db.execute(sql: "DELETE FROM sessions WHERE id = ?", arguments: [id.lowercased])
             return try Row.fetchAll(
@@ -232,10 +238,10 @@ public final class SQLiteMemoryStore: MemoryStore {
                 sql: """
                     INSERT INTO memories (id, session_id, user_id, project_id, content, summary, memory_type, importance,
                         confidence, entities, tags, related_memories, metadata, has_embedding, access_count,
-                        last_accessed, created_at, updated_at, version)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        last_accessed, created_at, updated_at, version, change_seq)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: try Self.arguments(for: memory))
+                arguments: try Self.arguments(for: memory) + [try Self.nextSequence(db, userID: memory.userID)])
             return try Self.session(from: row)
         }
     }
@@ -264,14 +270,16 @@ public final class SQLiteMemoryStore: MemoryStore {
             try db.execute(
                 sql: """
                     UPDATE memories SET content = ?, summary = ?, importance = ?, confidence = ?, entities = ?, tags = ?,
-                        metadata = ?, has_embedding = ?, updated_at = ?, version = ?
+                        metadata = ?, has_embedding = ?, embedding = CASE WHEN ? THEN embedding END, updated_at = ?,
+                        version = ?, change_seq = ?
                     WHERE id = ?
                     """,
                 arguments: [
                     updated.content, updated.summary, updated.importance, updated.confidence,
                     JSONText.encode(updated.entities), JSONText.encode(updated.tags),
-                    JSONText.encode(updated.metadata), updated.hasEmbedding,
-                    updated.updatedAt.microsecondsSinceEpoch, updated.version, id.lowercased,
+                    JSONText.encode(updated.metadata), updated.hasEmbedding, updated.hasEmbedding,
+                    updated.updatedAt.microsecondsSinceEpoch, updated.version,
+                    try Self.nextSequence(db, userID: current.userID), id.lowercased,
                 ])
             return updated
         }
@@ -281,6 +289,9 @@ public final class SQLiteMemoryStore: MemoryStore {
         try await write { db in
             guard let memory = try Self.fetchMemory(db, id: id, userID: userID) else { return nil }
             try db.execute(sql: "DELETE FROM memories WHERE id = ?", arguments: [id.lowercased])
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO memory_tombstones (id, user_id, change_seq) VALUES (?, ?, ?)",
+                arguments: [id.lowercased, memory.userID, try Self.nextSequence(db, userID: memory.userID)])
             return try Row.fetchOne(
                 db,
                 sql: """
@@ -335,6 +346,245 @@ public final class SQLiteMemoryStore: MemoryStore {
                 arguments: [userID] + StatementArguments(texts))
             return Set(found.compactMap(UUID.init(uuidString:)))
         }
+    }
+
+    public func memories(ids: [UUID], userID: String) async throws -> [Memory] {
+        guard !ids.isEmpty else { return [] }
+        let texts = ids.map(\.lowercased)
+        return try await read { db in
+            var found: [Memory] = []
+            // Bounded IN lists keep each statement under SQLite's variable limit.
+            for start in stride(from: 0, to: texts.count, by: 500) {
+                let chunk = Array(texts[start..<min(start + 500, texts.count)])
+                found += try Row.fetchAll(
+                    db,
+                    sql: "SELECT * FROM memories WHERE user_id = ? AND id IN (\(chunk.map { _ in "?" }.joined(separator: ", ")))",
+                    arguments: [userID] + StatementArguments(chunk)
+                ).map(Self.memory(from:))
+            }
+            return found
+        }
+    }
+
+    // MARK: Search index
+
+    public func lexicalMatches(terms: [String], filter: SearchFilter, limit: Int) async throws -> [LexicalMatch] {
+        // Each term is quoted for FTS5, so no character of it is query syntax.
+        let expression = terms.map { "\"" + $0.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\"" }.joined(separator: " OR ")
+        guard !expression.isEmpty, limit > 0 else { return [] }
+        var (clauses, arguments) = Self.conditions(for: filter, alias: "m")
+        clauses.insert("memories_fts MATCH ?", at: 0)
+        arguments = [expression] + arguments
+        let whereClause = clauses.joined(separator: " AND ")
+        let allArguments = arguments + [limit]
+        return try await read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT m.id AS id, bm25(memories_fts) AS rank, m.importance AS importance, m.created_at AS created_at
+                    FROM memories_fts
+                    JOIN memories m ON m.rowid = memories_fts.rowid
+                    WHERE \(whereClause) ORDER BY rank LIMIT ?
+                    """,
+                arguments: allArguments
+            ).map { row in
+                LexicalMatch(
+                    id: try Self.uuid(row["id"]), score: -(row["rank"] as Double), importance: row["importance"],
+                    createdAt: Timestamp(microsecondsSinceEpoch: row["created_at"]))
+            }
+        }
+    }
+
+    public func changeSequence(userID: String) async throws -> Int64 {
+        try await read { db in
+            try Int64.fetchOne(db, sql: "SELECT value FROM user_sequences WHERE user_id = ?", arguments: [userID]) ?? 0
+        }
+    }
+
+    public func indexChanges(userID: String, after sequence: Int64) async throws -> [IndexChange] {
+        try await read { db in
+            var changes = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, change_seq, session_id, project_id, memory_type, importance, tags, created_at, embedding
+                    FROM memories WHERE user_id = ? AND change_seq > ?
+                    """,
+                arguments: [userID, sequence]
+            ).map { row -> IndexChange in
+                let id = try Self.uuid(row["id"])
+                let vector = (row["embedding"] as Data?).flatMap { VectorBytes.decode($0) }
+                return IndexChange(
+                    id: id, sequence: row["change_seq"],
+                    entry: try vector.map { vector in
+                        IndexedMemory(
+                            id: id, sessionID: try Self.uuid(row["session_id"]), projectID: row["project_id"],
+                            memoryType: MemoryType(rawValue: row["memory_type"]) ?? .fact, importance: row["importance"],
+                            tags: try JSONText.decodeStrings(row["tags"]),
+                            createdAt: Timestamp(microsecondsSinceEpoch: row["created_at"]), vector: vector)
+                    })
+            }
+            changes += try Row.fetchAll(
+                db, sql: "SELECT id, change_seq FROM memory_tombstones WHERE user_id = ? AND change_seq > ?",
+                arguments: [userID, sequence]
+            ).map { row in IndexChange(id: try Self.uuid(row["id"]), sequence: row["change_seq"], entry: nil) }
+            return changes.sorted { $0.sequence < $1.sequence }
+        }
+    }
+
+    public func embeddingJobs(limit: Int) async throws -> [EmbeddingJob] {
+        try await read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, user_id, version, content, summary, entities, tags FROM memories
+                    WHERE has_embedding = 0 ORDER BY created_at LIMIT ?
+                    """,
+                arguments: [limit]
+            ).map { row in
+                let text = Memory.indexedText(
+                    content: row["content"], summary: row["summary"],
+                    entities: try JSONText.decodeStrings(row["entities"]), tags: try JSONText.decodeStrings(row["tags"]))
+                return EmbeddingJob(id: try Self.uuid(row["id"]), userID: row["user_id"], version: row["version"], text: text)
+            }
+        }
+    }
+
+    public func embeddingBacklog() async throws -> Int {
+        try await read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM memories WHERE has_embedding = 0") ?? 0 }
+    }
+
+    public func storeEmbeddings(_ embeddings: [ComputedEmbedding]) async throws -> Int {
+        guard !embeddings.isEmpty else { return 0 }
+        return try await write { db in
+            var stored = 0
+            for embedding in embeddings {
+                guard
+                    let userID = try String.fetchOne(
+                        db, sql: "SELECT user_id FROM memories WHERE id = ? AND version = ?",
+                        arguments: [embedding.id.lowercased, embedding.version])
+                else { continue }
+                try db.execute(
+                    sql: "UPDATE memories SET embedding = ?, has_embedding = 1, change_seq = ? WHERE id = ?",
+                    arguments: [
+                        Data(VectorBytes.encode(embedding.vector)), try Self.nextSequence(db, userID: userID),
+                        embedding.id.lowercased,
+                    ])
+                stored += 1
+            }
+            return stored
+        }
+    }
+
+    public func clearEmbeddings(sessionID: UUID, userID: String) async throws -> Int {
+        try await write { db in
+            guard try Self.fetchSession(db, id: sessionID, userID: userID) != nil else {
+                throw MemoryHubError.sessionNotFound(sessionID.lowercased)
+            }
+            let sequence = try Self.nextSequence(db, userID: userID)
+            try db.execute(
+                sql: "UPDATE memories SET embedding = NULL, has_embedding = 0, change_seq = ? WHERE session_id = ? AND user_id = ?",
+                arguments: [sequence, sessionID.lowercased, userID])
+            return db.changesCount
+        }
+    }
+
+    public func embedding(memoryID: UUID, userID: String) async throws -> [Float]? {
+        try await read { db in
+            try (Data.fetchOne(
+                db, sql: "SELECT embedding FROM memories WHERE id = ? AND user_id = ?",
+                arguments: [memoryID.lowercased, userID]
+            )).flatMap { VectorBytes.decode($0) }
+        }
+    }
+
+    public func memoryCounts(userID: String, projectID: String?, since: Timestamp, mostAccessed: Int) async throws -> StoredMemoryCounts {
+        let projectClause = projectID == nil ? "" : " AND project_id = ?"
+        let base: StatementArguments = projectID.map { [userID, $0] } ?? [userID]
+        return try await read { db in
+            var counts = StoredMemoryCounts()
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT memory_type, COUNT(*) AS n, SUM(importance) AS importance, SUM(has_embedding) AS embedded,
+                        SUM(created_at >= ?) AS recent
+                    FROM memories WHERE user_id = ?\(projectClause) GROUP BY memory_type
+                    """,
+                arguments: [since.microsecondsSinceEpoch] + base)
+            {
+                let n: Int = row["n"]
+                counts.totalMemories += n
+                counts.withEmbedding += row["embedded"] as Int
+                counts.memoriesSince += row["recent"] as Int
+                counts.meanImportance += row["importance"] as Double
+                if let type = MemoryType(rawValue: row["memory_type"]) { counts.countsByType[type, default: 0] += n }
+            }
+            if counts.totalMemories > 0 { counts.meanImportance /= Double(counts.totalMemories) }
+            if let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*) AS n, COALESCE(SUM(state = 'active'), 0) AS active, COALESCE(SUM(started_at >= ?), 0) AS recent
+                    FROM sessions WHERE user_id = ?\(projectClause)
+                    """,
+                arguments: [since.microsecondsSinceEpoch] + base)
+            {
+                counts.totalSessions = row["n"]
+                counts.activeSessions = row["active"]
+                counts.sessionsSince = row["recent"]
+            }
+            counts.mostAccessed = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM memories WHERE user_id = ?\(projectClause) AND access_count > 0
+                    ORDER BY access_count DESC, last_accessed DESC LIMIT ?
+                    """,
+                arguments: base + [mostAccessed]
+            ).map(Self.memory(from:))
+            return counts
+        }
+    }
+
+    /// The SQL conditions of a search filter, on the memories table under `alias`.
+    static func conditions(for filter: SearchFilter, alias: String) -> ([String], StatementArguments) {
+        var clauses = ["\(alias).user_id = ?"]
+        var arguments: StatementArguments = [filter.userID]
+        if let projectID = filter.projectID {
+            clauses.append("\(alias).project_id = ?")
+            _ = arguments.append(contentsOf: [projectID])
+        }
+        if let sessionID = filter.sessionID {
+            clauses.append("\(alias).session_id = ?")
+            _ = arguments.append(contentsOf: [sessionID.lowercased])
+        }
+        if !filter.memoryTypes.isEmpty {
+            let types = filter.memoryTypes.map(\.rawValue).sorted()
+            clauses.append("\(alias).memory_type IN (\(types.map { _ in "?" }.joined(separator: ", ")))")
+            _ = arguments.append(contentsOf: StatementArguments(types))
+        }
+        if let minImportance = filter.minImportance {
+            clauses.append("\(alias).importance >= ?")
+            _ = arguments.append(contentsOf: [minImportance])
+        }
+        if !filter.tags.isEmpty {
+            clauses.append(
+                "EXISTS (SELECT 1 FROM json_each(\(alias).tags) WHERE json_each.value IN (\(filter.tags.map { _ in "?" }.joined(separator: ", "))))")
+            _ = arguments.append(contentsOf: StatementArguments(filter.tags))
+        }
+        if let createdAfter = filter.createdAfter {
+            clauses.append("\(alias).created_at >= ?")
+            _ = arguments.append(contentsOf: [createdAfter.microsecondsSinceEpoch])
+        }
+        return (clauses, arguments)
+    }
+
+    /// Moves the user's change sequence on inside the current write transaction.
+    static func nextSequence(_ db: Database, userID: String) throws -> Int64 {
+        try Int64.fetchOne(
+            db,
+            sql: """
+                INSERT INTO user_sequences (user_id, value) VALUES (?, 1)
+                ON CONFLICT (user_id) DO UPDATE SET value = value + 1 RETURNING value
+                """,
+            arguments: [userID]) ?? 0
     }
 
     // MARK: Rows

@@ -60,6 +60,38 @@ enum SQLiteSchema {
                     CREATE INDEX memories_user_project_created ON memories (user_id, project_id, created_at DESC);
                     """)
         }
+        migrator.registerMigration("v2-search-index") { db in
+            // The FTS rows share the memories' rowids; SQLite keeps rowids unless the file is
+            // VACUUMed, which MemoryHub never does (a VACUUM must be followed by a reindex).
+            try db.execute(
+                sql: """
+                    CREATE TABLE user_sequences (user_id TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL);
+                    ALTER TABLE memories ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
+                    CREATE INDEX memories_user_change ON memories (user_id, change_seq);
+                    CREATE INDEX memories_awaiting_embedding ON memories (created_at) WHERE has_embedding = 0;
+                    CREATE TABLE memory_tombstones (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        user_id TEXT NOT NULL,
+                        change_seq INTEGER NOT NULL
+                    );
+                    CREATE INDEX memory_tombstones_user_change ON memory_tombstones (user_id, change_seq);
+                    CREATE VIRTUAL TABLE memories_fts USING fts5(text, tokenize = 'porter unicode61 remove_diacritics 2');
+                    CREATE TRIGGER memories_fts_insert AFTER INSERT ON memories BEGIN
+                        INSERT INTO memories_fts (rowid, text) VALUES (new.rowid,
+                            new.content || ' ' || coalesce(new.summary, '') || ' ' || new.entities || ' ' || new.tags);
+                    END;
+                    CREATE TRIGGER memories_fts_update AFTER UPDATE OF content, summary, entities, tags ON memories BEGIN
+                        DELETE FROM memories_fts WHERE rowid = old.rowid;
+                        INSERT INTO memories_fts (rowid, text) VALUES (new.rowid,
+                            new.content || ' ' || coalesce(new.summary, '') || ' ' || new.entities || ' ' || new.tags);
+                    END;
+                    CREATE TRIGGER memories_fts_delete AFTER DELETE ON memories BEGIN
+                        DELETE FROM memories_fts WHERE rowid = old.rowid;
+                    END;
+                    INSERT INTO memories_fts (rowid, text)
+                        SELECT rowid, content || ' ' || coalesce(summary, '') || ' ' || entities || ' ' || tags FROM memories;
+                    """)
+        }
         return migrator
     }
 }

@@ -192,6 +192,20 @@ public final class PostgresMemoryStore: MemoryStore, Service {
     public func deleteSession(id: UUID, userID: String?, at now: Timestamp) async throws -> [Session]? {
         try StoredTextCheck.check(userID, field: "user_id")
         let unlinked = try await transaction { connection, logger -> [Session]? in
+            try await Self.execute(
+                """
+                WITH doomed AS (
+                    SELECT memories.id, memories.user_id FROM memories JOIN sessions ON sessions.id = memories.session_id
+                    WHERE sessions.id = \(id) AND (\(userID)::text IS NULL OR sessions.user_id = \(userID)::text)
+                ), sequence AS (
+                    INSERT INTO user_sequences (user_id, value) SELECT DISTINCT user_id, 1 FROM doomed
+                    ON CONFLICT (user_id) DO UPDATE SET value = user_sequences.value + 1
+                    RETURNING value
+                )
+                INSERT INTO memory_tombstones (id, user_id, change_seq)
+                SELECT doomed.id, doomed.user_id, sequence.value FROM doomed, sequence
+                ON CONFLICT (id) DO UPDATE SET change_seq = excluded.change_seq
+                """, on: connection, logger: logger)
             let deleted = try await Self.fetch(
                 "DELETE FROM sessions WHERE id = \(id) AND (\(userID)::text IS NULL OR user_id = \(userID)::text) RETURNING user_id",
                 on: connection, logger: logger
@@ -260,20 +274,24 @@ public final class PostgresMemoryStore: MemoryStore, Service {
         try StoredTextCheck.check(memory)
         let counted = try await fetch(
             """
-            WITH counted AS (
+            WITH sequence AS (
+                INSERT INTO user_sequences (user_id, value) VALUES (\(memory.userID), 1)
+                ON CONFLICT (user_id) DO UPDATE SET value = user_sequences.value + 1
+                RETURNING value
+            ), counted AS (
                 UPDATE sessions SET memory_count = memory_count + 1, updated_at = \(now.postgres), version = version + 1
                 WHERE id = \(memory.sessionID) AND user_id = \(memory.userID)
                 RETURNING \(unescaped: SessionColumns.list)
             ), inserted AS (
                 INSERT INTO memories (id, session_id, user_id, project_id, content, summary, memory_type, importance,
                     confidence, entities, tags, related_memories, metadata, has_embedding, access_count, last_accessed,
-                    created_at, updated_at, version)
+                    created_at, updated_at, version, change_seq)
                 SELECT \(memory.id), counted.id, counted.user_id, \(memory.projectID)::text, \(memory.content),
                     \(memory.summary)::text, \(memory.memoryType.rawValue), \(memory.importance), \(memory.confidence),
                     \(memory.entities), \(memory.tags), \(memory.relatedMemories), \(PostgresJSONObject(memory.metadata)),
                     \(memory.hasEmbedding), \(memory.accessCount), \(memory.lastAccessed?.postgres)::timestamptz,
-                    \(memory.createdAt.postgres), \(memory.updatedAt.postgres), \(memory.version)
-                FROM counted
+                    \(memory.createdAt.postgres), \(memory.updatedAt.postgres), \(memory.version), sequence.value
+                FROM counted, sequence
             )
             SELECT \(unescaped: SessionColumns.list) FROM counted
             """, SessionColumns.decode)
@@ -318,11 +336,21 @@ public final class PostgresMemoryStore: MemoryStore, Service {
         let summary: String? = change.summary ?? nil
         return try await fetch(
             """
+            WITH target AS (
+                SELECT user_id FROM memories WHERE id = \(id) AND (\(userID)::text IS NULL OR user_id = \(userID)::text)
+            ), sequence AS (
+                INSERT INTO user_sequences (user_id, value) SELECT user_id, 1 FROM target
+                ON CONFLICT (user_id) DO UPDATE SET value = user_sequences.value + 1
+                RETURNING value
+            )
             UPDATE memories SET
                 content = CASE WHEN input.content IS NULL OR normalize(input.content, NFD) = normalize(memories.content, NFD)
                     THEN memories.content ELSE input.content END,
                 has_embedding = memories.has_embedding
                     AND (input.content IS NULL OR normalize(input.content, NFD) = normalize(memories.content, NFD)),
+                embedding = CASE WHEN input.content IS NULL OR normalize(input.content, NFD) = normalize(memories.content, NFD)
+                    THEN memories.embedding END,
+                change_seq = (SELECT value FROM sequence),
                 summary = CASE WHEN input.replace_summary THEN input.summary ELSE memories.summary END,
                 importance = COALESCE(input.importance, memories.importance),
                 confidence = COALESCE(input.confidence, memories.confidence),
@@ -352,7 +380,15 @@ public final class PostgresMemoryStore: MemoryStore, Service {
             """
             WITH removed AS (
                 DELETE FROM memories WHERE id = \(id) AND (\(userID)::text IS NULL OR user_id = \(userID)::text)
-                RETURNING session_id
+                RETURNING id, session_id, user_id
+            ), sequence AS (
+                INSERT INTO user_sequences (user_id, value) SELECT user_id, 1 FROM removed
+                ON CONFLICT (user_id) DO UPDATE SET value = user_sequences.value + 1
+                RETURNING value
+            ), tombstone AS (
+                INSERT INTO memory_tombstones (id, user_id, change_seq)
+                SELECT removed.id, removed.user_id, sequence.value FROM removed, sequence
+                ON CONFLICT (id) DO UPDATE SET change_seq = excluded.change_seq
             )
             UPDATE sessions SET memory_count = memory_count - 1, updated_at = \(now.postgres), version = version + 1
             FROM removed WHERE sessions.id = removed.session_id
@@ -389,6 +425,190 @@ public final class PostgresMemoryStore: MemoryStore, Service {
             try $0.decode(UUID.self)
         }
         return Set(found)
+    }
+
+    /// The user's memories with these ids, in one query.
+    public func memories(ids: [UUID], userID: String) async throws -> [Memory] {
+        guard !ids.isEmpty else { return [] }
+        try StoredTextCheck.check(userID, field: "user_id")
+        return try await fetch(
+            "SELECT \(unescaped: MemoryColumns.list) FROM memories WHERE user_id = \(userID) AND id = ANY(\(ids)::uuid[])",
+            MemoryColumns.decode)
+    }
+
+    // MARK: Search index
+
+    /// Candidates from the `tsvector` GIN index (English stemming), ranked by `ts_rank` normalized
+    /// by document length. The terms are letters and digits only, joined with `|`.
+    public func lexicalMatches(terms: [String], filter: SearchFilter, limit: Int) async throws -> [LexicalMatch] {
+        let words = terms.filter { !$0.isEmpty && $0.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || $0.properties.numericType != nil } }
+        guard !words.isEmpty, limit > 0 else { return [] }
+        try StoredTextCheck.check(filter.userID, field: "user_id")
+        try StoredTextCheck.check(filter.projectID, field: "project_id")
+        for tag in filter.tags { try StoredTextCheck.check(tag, field: "tags") }
+        let types = filter.memoryTypes.isEmpty ? nil : filter.memoryTypes.map(\.rawValue).sorted()
+        let tags = filter.tags.isEmpty ? nil : filter.tags
+        return try await fetch(
+            """
+            SELECT id, ts_rank(search_vector, query, 1) AS score, importance, created_at
+            FROM memories, to_tsquery('english'::regconfig, \(words.joined(separator: " | "))) AS query
+            WHERE search_vector @@ query AND user_id = \(filter.userID)
+                AND (\(filter.projectID)::text IS NULL OR project_id = \(filter.projectID)::text)
+                AND (\(filter.sessionID)::uuid IS NULL OR session_id = \(filter.sessionID)::uuid)
+                AND (\(types)::text[] IS NULL OR memory_type = ANY(\(types)::text[]))
+                AND (\(filter.minImportance)::float8 IS NULL OR importance >= \(filter.minImportance)::float8)
+                AND (\(tags)::text[] IS NULL OR tags && \(tags)::text[])
+                AND (\(filter.createdAfter?.postgres)::timestamptz IS NULL OR created_at >= \(filter.createdAfter?.postgres)::timestamptz)
+            ORDER BY score DESC, id
+            LIMIT \(limit)
+            """
+        ) { row in
+            let (id, score, importance, createdAt) = try row.decode((UUID, Float, Double, PostgresTimestamp).self)
+            return LexicalMatch(id: id, score: Double(score), importance: importance, createdAt: createdAt.timestamp)
+        }
+    }
+
+    public func changeSequence(userID: String) async throws -> Int64 {
+        try StoredTextCheck.check(userID, field: "user_id")
+        return try await fetch("SELECT value FROM user_sequences WHERE user_id = \(userID)") { try $0.decode(Int64.self) }.first ?? 0
+    }
+
+    public func indexChanges(userID: String, after sequence: Int64) async throws -> [IndexChange] {
+        try StoredTextCheck.check(userID, field: "user_id")
+        var changes = try await fetch(
+            """
+            SELECT id, change_seq, session_id, project_id, memory_type, importance, tags, created_at, embedding
+            FROM memories WHERE user_id = \(userID) AND change_seq > \(sequence)
+            """
+        ) { row -> IndexChange in
+            let (id, changeSequence, sessionID, projectID, memoryType, importance, tags, createdAt, embedding) = try row.decode(
+                (UUID, Int64, UUID, String?, String, Double, [String], PostgresTimestamp, ByteBuffer?).self)
+            let vector = embedding.flatMap { VectorBytes.decode($0.readableBytesView) }
+            return IndexChange(
+                id: id, sequence: changeSequence,
+                entry: vector.map {
+                    IndexedMemory(
+                        id: id, sessionID: sessionID, projectID: projectID, memoryType: MemoryType(rawValue: memoryType) ?? .fact,
+                        importance: importance, tags: tags, createdAt: createdAt.timestamp, vector: $0)
+                })
+        }
+        changes += try await fetch(
+            "SELECT id, change_seq FROM memory_tombstones WHERE user_id = \(userID) AND change_seq > \(sequence)"
+        ) { row in
+            let (id, changeSequence) = try row.decode((UUID, Int64).self)
+            return IndexChange(id: id, sequence: changeSequence, entry: nil)
+        }
+        return changes.sorted { $0.sequence < $1.sequence }
+    }
+
+    public func embeddingJobs(limit: Int) async throws -> [EmbeddingJob] {
+        try await fetch(
+            """
+            SELECT id, user_id, version, content, summary, entities, tags FROM memories
+            WHERE NOT has_embedding ORDER BY created_at LIMIT \(max(0, limit))
+            """
+        ) { row in
+            let (id, userID, version, content, summary, entities, tags) = try row.decode(
+                (UUID, String, Int64, String, String?, [String], [String]).self)
+            return EmbeddingJob(
+                id: id, userID: userID, version: version,
+                text: Memory.indexedText(content: content, summary: summary, entities: entities, tags: tags))
+        }
+    }
+
+    public func embeddingBacklog() async throws -> Int {
+        try await fetch("SELECT count(*) FROM memories WHERE NOT has_embedding") { try $0.decode(Int.self) }.first ?? 0
+    }
+
+    /// One statement per vector, each applied only if the memory still has the embedded version.
+    public func storeEmbeddings(_ embeddings: [ComputedEmbedding]) async throws -> Int {
+        var stored = 0
+        for embedding in embeddings {
+            let bytes = ByteBuffer(bytes: VectorBytes.encode(embedding.vector))
+            let updated = try await fetch(
+                """
+                WITH target AS (
+                    SELECT user_id FROM memories WHERE id = \(embedding.id) AND version = \(embedding.version)
+                ), sequence AS (
+                    INSERT INTO user_sequences (user_id, value) SELECT user_id, 1 FROM target
+                    ON CONFLICT (user_id) DO UPDATE SET value = user_sequences.value + 1
+                    RETURNING value
+                )
+                UPDATE memories SET embedding = \(bytes), has_embedding = true, change_seq = (SELECT value FROM sequence)
+                WHERE id = \(embedding.id) AND version = \(embedding.version) AND EXISTS (SELECT 1 FROM sequence)
+                RETURNING id
+                """
+            ) { try $0.decode(UUID.self) }
+            stored += updated.count
+        }
+        return stored
+    }
+
+    public func clearEmbeddings(sessionID: UUID, userID: String) async throws -> Int {
+        try StoredTextCheck.check(userID, field: "user_id")
+        guard try await session(id: sessionID, userID: userID) != nil else {
+            throw MemoryHubError.sessionNotFound(sessionID.lowercased)
+        }
+        return try await fetch(
+            """
+            WITH sequence AS (
+                INSERT INTO user_sequences (user_id, value) VALUES (\(userID), 1)
+                ON CONFLICT (user_id) DO UPDATE SET value = user_sequences.value + 1
+                RETURNING value
+            )
+            UPDATE memories SET embedding = NULL, has_embedding = false, change_seq = (SELECT value FROM sequence)
+            WHERE session_id = \(sessionID) AND user_id = \(userID)
+            RETURNING id
+            """
+        ) { try $0.decode(UUID.self) }.count
+    }
+
+    public func embedding(memoryID: UUID, userID: String) async throws -> [Float]? {
+        try StoredTextCheck.check(userID, field: "user_id")
+        let rows = try await fetch("SELECT embedding FROM memories WHERE id = \(memoryID) AND user_id = \(userID)") {
+            try $0.decode(ByteBuffer?.self)
+        }
+        return rows.first.flatMap { $0 }.flatMap { VectorBytes.decode($0.readableBytesView) }
+    }
+
+    public func memoryCounts(userID: String, projectID: String?, since: Timestamp, mostAccessed: Int) async throws -> StoredMemoryCounts {
+        try StoredTextCheck.check(userID, field: "user_id")
+        try StoredTextCheck.check(projectID, field: "project_id")
+        var counts = StoredMemoryCounts()
+        let byType = try await fetch(
+            """
+            SELECT memory_type, count(*), sum(importance), count(*) FILTER (WHERE has_embedding),
+                count(*) FILTER (WHERE created_at >= \(since.postgres))
+            FROM memories WHERE user_id = \(userID) AND (\(projectID)::text IS NULL OR project_id = \(projectID)::text)
+            GROUP BY memory_type
+            """
+        ) { try $0.decode((String, Int, Double, Int, Int).self) }
+        for (type, n, importance, embedded, recent) in byType {
+            counts.totalMemories += n
+            counts.meanImportance += importance
+            counts.withEmbedding += embedded
+            counts.memoriesSince += recent
+            if let type = MemoryType(rawValue: type) { counts.countsByType[type, default: 0] += n }
+        }
+        if counts.totalMemories > 0 { counts.meanImportance /= Double(counts.totalMemories) }
+        let sessionCounts = try await fetch(
+            """
+            SELECT count(*), count(*) FILTER (WHERE state = 'active'), count(*) FILTER (WHERE started_at >= \(since.postgres))
+            FROM sessions WHERE user_id = \(userID) AND (\(projectID)::text IS NULL OR project_id = \(projectID)::text)
+            """
+        ) { try $0.decode((Int, Int, Int).self) }
+        if let (total, active, recent) = sessionCounts.first {
+            counts.totalSessions = total
+            counts.activeSessions = active
+            counts.sessionsSince = recent
+        }
+        counts.mostAccessed = try await fetch(
+            """
+            SELECT \(unescaped: MemoryColumns.list) FROM memories
+            WHERE user_id = \(userID) AND (\(projectID)::text IS NULL OR project_id = \(projectID)::text) AND access_count > 0
+            ORDER BY access_count DESC, last_accessed DESC NULLS LAST LIMIT \(max(0, mostAccessed))
+            """, MemoryColumns.decode)
+        return counts
     }
 
     // MARK: Queries

@@ -81,5 +81,37 @@ enum PostgresSchema {
                 "CREATE INDEX memories_user_created ON memories (user_id, created_at DESC)",
                 "CREATE INDEX memories_user_project_created ON memories (user_id, project_id, created_at DESC)",
             ]),
+        Migration(
+            version: 2, name: "search-index",
+            statements: [
+                "CREATE TABLE user_sequences (user_id text PRIMARY KEY, value bigint NOT NULL)",
+                "ALTER TABLE memories ADD COLUMN change_seq bigint NOT NULL DEFAULT 0",
+                "ALTER TABLE memories ADD COLUMN search_vector tsvector",
+                """
+                CREATE FUNCTION memoryhub_memory_search_vector() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    NEW.search_vector := to_tsvector('english'::regconfig, NEW.content || ' ' || coalesce(NEW.summary, '')
+                        || ' ' || array_to_string(NEW.entities, ' ') || ' ' || array_to_string(NEW.tags, ' '));
+                    RETURN NEW;
+                END
+                $$
+                """,
+                """
+                CREATE TRIGGER memories_search_vector BEFORE INSERT OR UPDATE OF content, summary, entities, tags
+                    ON memories FOR EACH ROW EXECUTE FUNCTION memoryhub_memory_search_vector()
+                """,
+                "UPDATE memories SET content = content",
+                "CREATE INDEX memories_search ON memories USING gin (search_vector)",
+                "CREATE INDEX memories_user_change ON memories (user_id, change_seq)",
+                "CREATE INDEX memories_awaiting_embedding ON memories (created_at) WHERE NOT has_embedding",
+                """
+                CREATE TABLE memory_tombstones (
+                    id uuid PRIMARY KEY,
+                    user_id text NOT NULL,
+                    change_seq bigint NOT NULL
+                )
+                """,
+                "CREATE INDEX memory_tombstones_user_change ON memory_tombstones (user_id, change_seq)",
+            ]),
     ]
 }

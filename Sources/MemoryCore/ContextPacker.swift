@@ -1,0 +1,117 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Packs scored memories into titled sections within a memory count and a token budget, each
+/// memory at most once, and renders them as markdown. Pure: no I/O.
+///
+/// Sections are filled in the order given (the most telling first), and rendered in `renderOrder`.
+/// Within a section, candidates go by relevance; one below `minRelevance`, already chosen, or too
+/// long for what is left is skipped (a long one is shortened when a useful part still fits).
+public struct ContextPacker: Sendable {
+    /// A section's candidates.
+    public struct Candidates: Sendable {
+        public var key: String
+        public var title: String
+        public var items: [Item]
+
+        public init(key: String, title: String, items: [Item]) {
+            self.key = key
+            self.title = title
+            self.items = items
+        }
+    }
+
+    public struct Item: Sendable {
+        public var memory: Memory
+        public var relevance: Double
+        public var reason: String
+        /// The line it takes in the markdown, once packed.
+        public var line = ""
+
+        public init(memory: Memory, relevance: Double, reason: String) {
+            self.memory = memory
+            self.relevance = relevance
+            self.reason = reason
+        }
+    }
+
+    /// A packed section: its items and the tokens its lines (and heading) take.
+    public struct Section: Sendable {
+        public var key: String
+        public var title: String
+        public var items: [Item]
+        public var tokens: Int
+    }
+
+    public var maxMemories: Int
+    public var maxTokens: Int
+    public var minRelevance: Double
+    /// The heading of the whole block.
+    public var heading = "# Context from MemoryHub"
+    /// No single memory takes more than this many tokens; longer ones are shortened.
+    public var maxItemTokens = 400
+    /// A shortened memory keeps at least this many tokens, or it is skipped.
+    public var minShortenedTokens = 24
+
+    public init(maxMemories: Int, maxTokens: Int, minRelevance: Double) {
+        self.maxMemories = maxMemories
+        self.maxTokens = maxTokens
+        self.minRelevance = minRelevance
+    }
+
+    /// The packed sections (non-empty ones, in `renderOrder`), the markdown, and the tokens used.
+    public func pack(_ candidates: [Candidates], renderOrder: [String]) -> (sections: [Section], markdown: String, tokens: Int) {
+        var used = TokenEstimate.lineTokens(heading)
+        guard used <= maxTokens else { return ([], "", 0) }
+        var chosen = Set<UUID>()
+        var sections: [String: Section] = [:]
+        for group in candidates {
+            let headingTokens = TokenEstimate.lineTokens("") + TokenEstimate.lineTokens("## " + group.title)
+            var section = Section(key: group.key, title: group.title, items: [], tokens: 0)
+            for item in group.items.sorted(by: { $0.relevance > $1.relevance }) {
+                guard chosen.count < maxMemories else { break }
+                guard item.relevance >= minRelevance, !chosen.contains(item.memory.id) else { continue }
+                let opening = section.items.isEmpty ? headingTokens : 0
+                let room = maxTokens - used - opening
+                guard let line = Self.line(for: item.memory, maxTokens: min(room, maxItemTokens), minTokens: minShortenedTokens) else {
+                    continue
+                }
+                let cost = TokenEstimate.lineTokens(line)
+                var packed = item
+                packed.line = line
+                section.items.append(packed)
+                section.tokens += opening + cost
+                used += opening + cost
+                chosen.insert(item.memory.id)
+            }
+            if !section.items.isEmpty { sections[group.key] = section }
+        }
+        let ordered = renderOrder.compactMap { sections[$0] }
+        guard !ordered.isEmpty else { return ([], "", 0) }
+        var lines = [heading]
+        for section in ordered {
+            lines.append("")
+            lines.append("## " + section.title)
+            lines += section.items.map(\.line)
+        }
+        return (ordered, lines.joined(separator: "\n"), used)
+    }
+
+    /// `- [type] text`, with line breaks folded, shortened with "…" to fit `maxTokens`; nil when
+    /// not even `minTokens` fit.
+    static func line(for memory: Memory, maxTokens: Int, minTokens: Int) -> String? {
+        let text = (memory.summary.flatMap { $0.isEmpty ? nil : $0 } ?? memory.content)
+            .split(whereSeparator: \.isNewline).joined(separator: " ")
+        let prefix = "- [\(memory.memoryType.rawValue)] "
+        let full = prefix + text
+        if TokenEstimate.lineTokens(full) <= maxTokens { return full }
+        guard maxTokens >= minTokens else { return nil }
+        // lineTokens(s) = ceil(count/4) + 1 ≤ maxTokens  ⇔  count ≤ 4 × (maxTokens − 1).
+        let room = 4 * (maxTokens - 1) - prefix.count - 1
+        guard room > 0 else { return nil }
+        return prefix + String(text.prefix(room)) + "…"
+    }
+}

@@ -1,0 +1,52 @@
+/// How query text becomes search terms: lower-cased runs of letters and digits, without common
+/// English function words, each once. The stores stem them as they stem the indexed text.
+public enum SearchText {
+    /// Words too common to say anything about which memory is meant.
+    public static let stopWords: Set<String> = [
+        "a", "about", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "been",
+        "before", "being", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "done", "for", "from",
+        "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his", "how", "i", "if", "in", "into",
+        "is", "it", "its", "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on",
+        "once", "only", "or", "other", "our", "ours", "out", "over", "own", "same", "she", "should", "so", "some",
+        "such", "than", "that", "the", "their", "theirs", "them", "then", "there", "these", "they", "this", "those",
+        "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which",
+        "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself",
+    ]
+
+    /// The distinct search terms of `text`, in order of first appearance, at most `limit`.
+    public static func terms(_ text: String, limit: Int = 64) -> [String] {
+        var terms: [String] = []
+        var seen = Set<String>()
+        for word in words(text) where !stopWords.contains(word) && seen.insert(word).inserted {
+            terms.append(word)
+            if terms.count == limit { break }
+        }
+        return terms
+    }
+
+    /// Lower-cased runs of letters and digits.
+    public static func words(_ text: String) -> [String] {
+        var words: [String] = []
+        var current = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                current.append(scalar)
+            } else if !current.isEmpty {
+                words.append(String(current).lowercased())
+                current = String.UnicodeScalarView()
+            }
+        }
+        if !current.isEmpty { words.append(String(current).lowercased()) }
+        return words
+    }
+}
+
+extension String {
+    /// The string without leading and trailing white space and line breaks.
+    public var trimmedWhitespace: String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        return String(scalars[first...last])
+    }
+}

@@ -1,0 +1,12 @@
+/// The token estimate of DESIGN.md: a quarter of the characters, rounded up.
+public enum TokenEstimate {
+    /// Tokens of a piece of text.
+    public static func tokens(_ text: String) -> Int {
+        (text.count + 3) / 4
+    }
+
+    /// Tokens of one line of a rendered context, counting its line break.
+    public static func lineTokens(_ line: String) -> Int {
+        tokens(line) + 1
+    }
+}

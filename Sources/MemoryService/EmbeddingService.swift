@@ -1,0 +1,119 @@
+public import MemoryStore
+import MemoryCore
+public import Embeddings
+public import Logging
+import Metrics
+public import ServiceLifecycle
+import Synchronization
+
+/// Raised by writes that need an embedding, so the embedding service starts at once instead of
+/// at its next poll.
+public final class EmbeddingSignal: Sendable {
+    private let raised = Atomic<Bool>(false)
+
+    public init() {}
+
+    public func raise() { raised.store(true, ordering: .releasing) }
+
+    /// True once after each raise.
+    func consume() -> Bool { raised.exchange(false, ordering: .acquiringAndReleasing) }
+}
+
+/// Embeds new and changed memories in batches, in the background: a write never waits for a
+/// vector. The queue is the store itself (memories with `has_embedding = false`), so nothing is
+/// lost on restart and several replicas can share the work (a vector is stored only for the
+/// memory version it was computed from). The backlog is the gauge `memoryhub.embedding.queue.depth`.
+public final class EmbeddingService: Service, Sendable {
+    public struct Configuration: Sendable {
+        /// Memories embedded per call to the embedder.
+        public var batchSize = 32
+        /// How often the store is asked for work when no write of this process raised the signal
+        /// (other processes and replicas write too).
+        public var pollInterval: Duration = .seconds(2)
+        /// The longest pause after failures (doubling from one second).
+        public var maximumBackoff: Duration = .seconds(30)
+
+        public init() {}
+    }
+
+    let store: any MemoryStore
+    let embedder: any Embedder
+    let signal: EmbeddingSignal
+    let configuration: Configuration
+    let logger: Logger
+    private let backlog = Gauge(label: "memoryhub.embedding.queue.depth")
+    private let embedded = Counter(label: "memoryhub.embedding.embedded.total")
+    private let failures = Counter(label: "memoryhub.embedding.failures.total")
+
+    public init(store: any MemoryStore, embedder: any Embedder, signal: EmbeddingSignal, configuration: Configuration = .init(), logger: Logger) {
+        self.store = store
+        self.embedder = embedder
+        self.signal = signal
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Embeds until graceful shutdown: batch after batch while there is work, then waits for the
+    /// signal or the poll interval.
+    public func run() async throws {
+        var backoff: Duration = .seconds(1)
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                let count = try await embedBatch()
+                backoff = .seconds(1)
+                if count > 0 { continue }
+            } catch is CancellationError {
+                return
+            } catch {
+                failures.increment()
+                logger.warning("embedding failed; retrying", metadata: ["memoryhub.error": "\(error)", "memoryhub.retry_in": "\(backoff)"])
+                let pause = backoff
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
+                backoff = min(backoff * 2, configuration.maximumBackoff)
+                continue
+            }
+            await idle()
+        }
+    }
+
+    /// Embeds everything waiting now, then returns how many were stored: for one-shot commands
+    /// (`memoryhub eval`) and tests.
+    @discardableResult
+    public func drain() async throws -> Int {
+        var total = 0
+        while true {
+            let count = try await embedBatch()
+            if count == 0 { return total }
+            total += count
+        }
+    }
+
+    /// One batch: returns how many jobs it found (0 means the queue was empty).
+    func embedBatch() async throws -> Int {
+        let jobs = try await store.embeddingJobs(limit: configuration.batchSize)
+        guard !jobs.isEmpty else {
+            backlog.record(0)
+            return 0
+        }
+        let vectors = try await embedder.embed(jobs.map(\.text))
+        guard vectors.count == jobs.count else {
+            throw MemoryHubError.internal("the embedder returned \(vectors.count) vectors for \(jobs.count) texts")
+        }
+        let stored = try await store.storeEmbeddings(
+            zip(jobs, vectors).map { ComputedEmbedding(id: $0.id, version: $0.version, vector: $1) })
+        embedded.increment(by: stored)
+        backlog.record(try await store.embeddingBacklog())
+        // A memory changed while it was embedded keeps has_embedding = false and comes back.
+        return jobs.count
+    }
+
+    /// Sleeps until the signal is raised or the poll interval has passed.
+    private func idle() async {
+        let clock = ContinuousClock()
+        let deadline = clock.now + configuration.pollInterval
+        while clock.now < deadline && !Task.isCancelled && !Task.isShuttingDownGracefully {
+            if signal.consume() { return }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(50)) }
+        }
+    }
+}

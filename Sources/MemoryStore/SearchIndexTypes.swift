@@ -1,0 +1,197 @@
+public import MemoryCore
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
+
+/// The filters a search applies, beyond the user that every query is scoped by.
+public struct SearchFilter: Sendable, Hashable {
+    public var userID: String
+    public var projectID: String?
+    public var sessionID: UUID?
+    /// Empty means every type.
+    public var memoryTypes: Set<MemoryType> = []
+    public var minImportance: Double?
+    /// At least one of these tags; empty means any.
+    public var tags: [String] = []
+    /// Created at or after.
+    public var createdAfter: Timestamp?
+
+    public init(userID: String) {
+        self.userID = userID
+    }
+
+    /// The reference semantics every store and index must match.
+    public func matches(_ entry: IndexedMemory) -> Bool {
+        matches(
+            userID: userID, projectID: entry.projectID, sessionID: entry.sessionID, memoryType: entry.memoryType,
+            importance: entry.importance, tags: entry.tags, createdAt: entry.createdAt)
+    }
+
+    /// Whether a memory passes the filter.
+    public func matches(_ memory: Memory) -> Bool {
+        matches(
+            userID: memory.userID, projectID: memory.projectID, sessionID: memory.sessionID, memoryType: memory.memoryType,
+            importance: memory.importance, tags: memory.tags, createdAt: memory.createdAt)
+    }
+
+    private func matches(
+        userID: String, projectID: String?, sessionID: UUID, memoryType: MemoryType, importance: Double, tags: [String],
+        createdAt: Timestamp
+    ) -> Bool {
+        if userID != self.userID { return false }
+        if let wanted = self.projectID, projectID != wanted { return false }
+        if let wanted = self.sessionID, sessionID != wanted { return false }
+        if !memoryTypes.isEmpty, !memoryTypes.contains(memoryType) { return false }
+        if let minImportance, importance < minImportance { return false }
+        if !self.tags.isEmpty, !tags.contains(where: self.tags.contains) { return false }
+        if let createdAfter, createdAt < createdAfter { return false }
+        return true
+    }
+}
+
+/// A memory that the lexical index matched, with its score (higher is better) and the fields
+/// ranking adjustments read.
+public struct LexicalMatch: Sendable, Hashable {
+    public var id: UUID
+    public var score: Double
+    public var importance: Double
+    public var createdAt: Timestamp
+
+    public init(id: UUID, score: Double, importance: Double, createdAt: Timestamp) {
+        self.id = id
+        self.score = score
+        self.importance = importance
+        self.createdAt = createdAt
+    }
+}
+
+/// What the in-process vector index keeps of a memory: its vector and the fields filters read.
+public struct IndexedMemory: Sendable {
+    public var id: UUID
+    public var sessionID: UUID
+    public var projectID: String?
+    public var memoryType: MemoryType
+    public var importance: Double
+    public var tags: [String]
+    public var createdAt: Timestamp
+    /// Unit length.
+    public var vector: [Float]
+
+    public init(
+        id: UUID, sessionID: UUID, projectID: String?, memoryType: MemoryType, importance: Double, tags: [String],
+        createdAt: Timestamp, vector: [Float]
+    ) {
+        self.id = id
+        self.sessionID = sessionID
+        self.projectID = projectID
+        self.memoryType = memoryType
+        self.importance = importance
+        self.tags = tags
+        self.createdAt = createdAt
+        self.vector = vector
+    }
+}
+
+/// One entry of a user's change feed: a memory as it now is (nil `entry` when it has no vector
+/// yet, or was deleted).
+public struct IndexChange: Sendable {
+    public var id: UUID
+    /// The user's change sequence number of this change.
+    public var sequence: Int64
+    public var entry: IndexedMemory?
+
+    public init(id: UUID, sequence: Int64, entry: IndexedMemory?) {
+        self.id = id
+        self.sequence = sequence
+        self.entry = entry
+    }
+}
+
+/// A memory waiting for its embedding.
+public struct EmbeddingJob: Sendable, Hashable {
+    public var id: UUID
+    public var userID: String
+    /// The memory's version when it was read; the vector is stored only if it is still current.
+    public var version: Int64
+    /// The text to embed.
+    public var text: String
+
+    public init(id: UUID, userID: String, version: Int64, text: String) {
+        self.id = id
+        self.userID = userID
+        self.version = version
+        self.text = text
+    }
+}
+
+/// A computed embedding for a memory version.
+public struct ComputedEmbedding: Sendable {
+    public var id: UUID
+    public var version: Int64
+    public var vector: [Float]
+
+    public init(id: UUID, version: Int64, vector: [Float]) {
+        self.id = id
+        self.version = version
+        self.vector = vector
+    }
+}
+
+/// Counts of a user's memories and sessions, as the store computes them.
+public struct StoredMemoryCounts: Sendable {
+    public var totalMemories: Int = 0
+    public var memoriesSince: Int = 0
+    public var countsByType: [MemoryType: Int] = [:]
+    public var meanImportance: Double = 0
+    public var withEmbedding: Int = 0
+    public var totalSessions: Int = 0
+    public var activeSessions: Int = 0
+    public var sessionsSince: Int = 0
+    public var mostAccessed: [Memory] = []
+
+    public init() {}
+}
+
+/// Vectors travel and rest as little-endian Float32 bytes.
+public enum VectorBytes {
+    public static func encode(_ vector: [Float]) -> [UInt8] {
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(vector.count * 4)
+        for value in vector {
+            let bits = value.bitPattern.littleEndian
+            withUnsafeBytes(of: bits) { bytes.append(contentsOf: $0) }
+        }
+        return bytes
+    }
+
+    /// Nil when the byte count is not a whole number of floats.
+    public static func decode<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> [Float]? {
+        guard bytes.count % 4 == 0 else { return nil }
+        var vector = [Float]()
+        vector.reserveCapacity(bytes.count / 4)
+        var iterator = bytes.makeIterator()
+        while let b0 = iterator.next(), let b1 = iterator.next(), let b2 = iterator.next(), let b3 = iterator.next() {
+            let bits = UInt32(b0) | UInt32(b1) << 8 | UInt32(b2) << 16 | UInt32(b3) << 24
+            vector.append(Float(bitPattern: bits))
+        }
+        return vector
+    }
+}
+
+extension Memory {
+    /// The text the lexical index and the embedder see: content, summary, entities and tags.
+    public var indexedText: String {
+        Memory.indexedText(content: content, summary: summary, entities: entities, tags: tags)
+    }
+
+    /// The indexed text of a memory's fields.
+    public static func indexedText(content: String, summary: String?, entities: [String], tags: [String]) -> String {
+        var parts = [content]
+        if let summary, !summary.isEmpty { parts.append(summary) }
+        if !entities.isEmpty { parts.append(entities.joined(separator: " ")) }
+        if !tags.isEmpty { parts.append(tags.joined(separator: " ")) }
+        return parts.joined(separator: "\n")
+    }
+}
