@@ -85,7 +85,7 @@ let package = Package(
         .target(
             name: "MemoryHTTP",
             dependencies: [
-                "MemoryCore", "MemoryStore", "MemoryService", "MemoryCache",
+                "MemoryCore", "MemoryStore", "MemoryService", "MemoryCache", "Embeddings",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -97,7 +97,7 @@ let package = Package(
         .executableTarget(
             name: "memoryhub",
             dependencies: [
-                "MemoryCore", "MemoryStore", "MemoryCache", "MemoryService", "MemoryHTTP",
+                "MemoryCore", "MemoryStore", "MemoryCache", "MemoryService", "MemoryHTTP", "Embeddings",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

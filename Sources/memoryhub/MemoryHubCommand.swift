@@ -9,5 +9,6 @@ struct MemoryHubCommand: AsyncParsableCommand {
         abstract: "Persistent memory for AI coding assistants.",
         subcommands: [
             ServeCommand.self, MigrateCommand.self, SessionCommand.self, RememberCommand.self, MemoriesCommand.self,
+            SearchCommand.self, ContextCommand.self, EvalCommand.self,
         ])
 }

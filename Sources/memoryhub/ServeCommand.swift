@@ -60,7 +60,8 @@ struct ServeCommand: AsyncParsableCommand {
         let group = ServiceGroup(
             configuration: .init(
                 services: services.backgroundServices.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
-                    + [.init(service: application), .init(service: CleanupService(sessions: services.sessions))],
+                    + [.init(service: application), .init(service: CleanupService(sessions: services.sessions))]
+                    + (services.embeddingService.map { [.init(service: $0)] } ?? []),
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()
