@@ -1,12 +1,13 @@
 # MemoryHub: `make run` serves the API on the embedded default; `make test` runs every suite.
 SHELL := /bin/bash
-BUILD_PACKAGES := libsqlite3-dev
+BUILD_PACKAGES := libsqlite3-dev libopenblas-dev pkg-config
 BENCH_PACKAGES := wrk
 
-.PHONY: run test setup build release bench clean
+.PHONY: run test setup build release bench bench-embeddings clean
 
 setup:
 	@scripts/install-packages.sh $(BUILD_PACKAGES)
+	@scripts/install-model.sh
 
 build: setup
 	swift build
@@ -23,6 +24,10 @@ test: setup
 bench: setup
 	@scripts/install-packages.sh $(BENCH_PACKAGES)
 	scripts/bench.sh
+
+bench-embeddings: setup
+	swift build -c release --product EmbeddingBench
+	.build/release/EmbeddingBench
 
 clean:
 	rm -rf .build

@@ -48,7 +48,7 @@ struct EvalCommand: AsyncParsableCommand {
         if let semanticWeight { search.fusion.semanticWeight = semanticWeight }
         if let semanticThreshold { search.semanticThreshold = semanticThreshold }
         deployment.service.search = search
-        let embedder: (any Embedder)? = nil
+        let embedder = mode == .lexical ? nil : try options.embeddingOptions.embedder(logger: logger)
         if mode != .lexical && embedder == nil {
             throw ValidationError("--mode \(mode.rawValue) needs the embedding model; install it with scripts/install-model.sh or use --mode lexical.")
         }

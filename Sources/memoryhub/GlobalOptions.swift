@@ -53,6 +53,8 @@ struct GlobalOptions: ParsableArguments {
         return Logger(label: "memoryhub")
     }
 
+    @OptionGroup var embeddingOptions: EmbeddingOptions
+
     @Option(name: .long, help: "Redis URL for the shared session cache, redis://[user:pass@]host:port[/db] (env MEMORYHUB_REDIS_URL; default: in-process cache).")
     var redis: String?
 
@@ -70,7 +72,7 @@ struct GlobalOptions: ParsableArguments {
     /// `embeddings`, the configured embedding model is loaded for search.
     func withServices<T: Sendable>(embeddings: Bool = true, _ body: (MemoryHubServices) async throws -> T) async throws -> T {
         let logger = bootstrapLogging()
-        let embedder: (any Embedder)? = nil  // wired to EmbeddingOptions when the Embeddings module lands
+        let embedder = embeddings ? try embeddingOptions.embedder(logger: logger) : nil
         let services = try MemoryHubServices.open(try deployment, embedder: embedder, logger: logger)
         return try await services.withBackgroundServices(body)
     }

@@ -45,7 +45,8 @@ struct ServeCommand: AsyncParsableCommand {
             port: try port ?? environment["MEMORYHUB_PORT"].map { try Self.integer($0, "MEMORYHUB_PORT") } ?? 8080,
             bodyLimit: try bodyLimit ?? environment["MEMORYHUB_BODY_LIMIT"].map { try Self.integer($0, "MEMORYHUB_BODY_LIMIT") } ?? 1 << 20)
         let deployment = try options.deployment
-        let services = try MemoryHubServices.open(deployment, logger: logger)
+        let embedder = try options.embeddingOptions.embedder(logger: logger)
+        let services = try MemoryHubServices.open(deployment, embedder: embedder, logger: logger)
         let host = configuration.host
         let database = deployment.isPostgres ? "postgresql" : deployment.sqlitePath
         let cache = services.sessionCache.statistics.backend
