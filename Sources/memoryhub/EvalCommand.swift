@@ -159,12 +159,17 @@ struct EvalCommand: AsyncParsableCommand {
             data = contents
         }
         var cases: [RetrievalEvaluation.Case] = []
-        for (number, line) in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).enumerated() {
+        // Lines end at LF bytes only: U+2028 and friends are text inside JSON strings.
+        for (number, bytes) in data.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
             if let limit, cases.count >= limit { break }
+            let line = String(decoding: bytes.last == 0x0D ? bytes.dropLast() : bytes, as: UTF8.self)
+            if line.allSatisfy(\.isWhitespace) { continue }
             do {
-                cases.append(try RetrievalEvaluation.parseCase(String(line)))
+                cases.append(try RetrievalEvaluation.parseCase(line))
             } catch let error as MemoryHubError {
                 throw ValidationError("\(path):\(number + 1): \(error.detail)")
+            } catch {
+                throw ValidationError("\(path):\(number + 1): not JSON: \(error)")
             }
         }
         return cases
