@@ -131,6 +131,15 @@ let package = Package(
             path: "Benchmarks/MemoryBench",
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "SearchBench",
+            dependencies: [
+                "MemoryCore", "MemoryStore", "MemoryService", "Embeddings",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/SearchBench",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "EmbeddingsTests",
             dependencies: [
