@@ -2,6 +2,11 @@
 SHELL := /bin/bash
 BUILD_PACKAGES := libsqlite3-dev libopenblas-dev pkg-config
 BENCH_PACKAGES := wrk
+# OpenBLAS kernels chosen by CPU features, not model number (see scripts/openblas-coretype.sh).
+OPENBLAS_CORETYPE ?= $(shell scripts/openblas-coretype.sh)
+ifneq ($(OPENBLAS_CORETYPE),)
+export OPENBLAS_CORETYPE
+endif
 
 .PHONY: run test setup build release bench bench-embeddings clean
 

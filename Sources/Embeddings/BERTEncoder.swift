@@ -289,12 +289,30 @@ struct BERTEncoder: Sendable {
         }
     }
 
-    /// GELU with the exact erf form BERT was trained with.
+    /// GELU in the erf form BERT was trained with, x·(1 + erf(x/√2))/2, with erf computed as
+    /// z·P(z²)/Q(z²) on z clamped to ±3.92 (where erf is 1 in float): a least-squares rational
+    /// fit (scripts/reference/fit_erf.py), within 4e-7 of erf everywhere. Unlike a call to libm's
+    /// erff per element, the loop has no calls or branches, so it vectorizes; erff was 15% of
+    /// the encoder's time.
     private func gelu(_ data: UnsafeMutablePointer<Float>, count: Int) {
         let inverseRootTwo: Float = 0.70710678118654752
         for index in 0..<count {
             let value = data[index]
-            data[index] = 0.5 * value * (1 + erff(value * inverseRootTwo))
+            let z = Swift.min(Swift.max(value * inverseRootTwo, -3.92), 3.92)
+            let s = z * z
+            var p: Float = 2.134724390e-06
+            p = p * s + 2.836364299e-04
+            p = p * s + 3.556834996e-03
+            p = p * s + 5.210798244e-02
+            p = p * s + 1.850712124e-01
+            p = p * s + 1.128379162e+00
+            var q: Float = 3.890719826e-05
+            q = q * s + 1.118527039e-03
+            q = q * s + 1.454538817e-02
+            q = q * s + 1.119633789e-01
+            q = q * s + 4.973482366e-01
+            q = q * s + 1
+            data[index] = 0.5 * value * (1 + z * p / q)
         }
     }
 }

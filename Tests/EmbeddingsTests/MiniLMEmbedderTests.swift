@@ -1,4 +1,4 @@
-import Embeddings
+@testable import Embeddings
 import Foundation
 import Testing
 
@@ -143,5 +143,21 @@ struct EmbeddingModelFilesTests {
         }
         #expect(error.code == .modelCorrupt)
         #expect(error.description.contains("model.safetensors"))
+    }
+}
+
+@Suite("Batch grouping")
+struct BatchGroupingTests {
+    @Test("a batch splits into contiguous groups of about equal tokens, small batches stay whole")
+    func groups() {
+        #expect(MiniLMEmbedder.groups(lengths: [], parts: 2).isEmpty)
+        #expect(MiniLMEmbedder.groups(lengths: [10, 10, 10], parts: 2) == [0..<3])
+        #expect(MiniLMEmbedder.groups(lengths: [40, 40, 40, 40], parts: 2) == [0..<2, 2..<4])
+        #expect(MiniLMEmbedder.groups(lengths: [200, 20, 20, 20], parts: 2) == [0..<1, 1..<4])
+        #expect(MiniLMEmbedder.groups(lengths: [40, 40, 40, 40], parts: 1) == [0..<4])
+        let many = MiniLMEmbedder.groups(lengths: Array(repeating: 30, count: 33), parts: 4)
+        #expect(many.count == 4)
+        #expect(many.first?.lowerBound == 0 && many.last?.upperBound == 33)
+        #expect(zip(many, many.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound })
     }
 }
