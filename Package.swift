@@ -133,6 +133,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
+            name: "EmbeddingBench",
+            dependencies: ["Embeddings"],
+            path: "Benchmarks/EmbeddingBench",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
             name: "SearchBench",
             dependencies: [
                 "MemoryCore", "MemoryStore", "MemoryService", "Embeddings",
