@@ -16,8 +16,6 @@ public struct SearchConfiguration: Sendable {
     /// visible eval file this beat k = 60 with equal weights (turn recall@10 0.804 vs 0.796) and
     /// sat in a flat region of the sweep in BENCHMARKS.md, not on a spike.
     public var fusion = RankFusion(k: 20, lexicalWeight: 1.3, semanticWeight: 1)
-    /// How many of the best lexical and semantic candidates the context builder asks for.
-    public var candidateDepth = 200
     /// Rankings longer than this are not cached (they are rare and each would hold a lot of memory).
     public var maximumCachedRanking = 2000
     /// At most this many lexical matches are read (and counted in `total`).
