@@ -3,7 +3,7 @@ SHELL := /bin/bash
 BUILD_PACKAGES := libsqlite3-dev
 BENCH_PACKAGES := wrk
 
-.PHONY: run test setup build release bench clean
+.PHONY: run test setup build release bench bench-hooks clean
 
 setup:
 	@scripts/install-packages.sh $(BUILD_PACKAGES)
@@ -23,6 +23,9 @@ test: setup
 bench: setup
 	@scripts/install-packages.sh $(BENCH_PACKAGES)
 	scripts/bench.sh
+
+bench-hooks: release
+	scripts/bench-hooks.py .build/release/memoryhub
 
 clean:
 	rm -rf .build

@@ -6,6 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build --build-tests
 export MEMORYHUB_BINARY="$PWD/.build/debug/memoryhub"
+# The official MCP Python SDK, a real client for the MCP suites.
+MEMORYHUB_MCP_PYTHON=$(scripts/mcp-venv.sh)
+export MEMORYHUB_MCP_PYTHON
 if [ -z "${MEMORYHUB_TEST_POSTGRES_URL:-}" ] || [ -z "${MEMORYHUB_TEST_REDIS_URL:-}" ]; then
   services=$(scripts/test-services.sh start)
   eval "$services"
