@@ -38,11 +38,13 @@ public enum MemoryMCPServer {
     /// Serves one client over stdin/stdout until stdin closes. Nothing else may write to stdout.
     public static func runStdio(services: MemoryHubServices, connection: MCPConnection, logger: Logger) async throws {
         let server = await makeServer(services: services, connection: connection, logger: logger)
-        try await server.start(transport: StdioTransport(logger: logger))
+        let transport = DrainingTransport(StdioTransport(logger: logger), logger: logger)
+        try await server.start(transport: transport)
         logger.info("memoryhub mcp serving over stdio", metadata: [
             "memoryhub.user": "\(connection.userID ?? "-")", "memoryhub.project": "\(connection.projectID ?? "-")",
         ])
         await server.waitUntilCompleted()
+        await transport.drain(timeout: .seconds(60))
         await server.stop()
     }
 }
