@@ -1,12 +1,18 @@
 # MemoryHub: `make run` serves the API on the embedded default; `make test` runs every suite.
 SHELL := /bin/bash
-BUILD_PACKAGES := libsqlite3-dev
+BUILD_PACKAGES := libsqlite3-dev libopenblas-dev pkg-config
 BENCH_PACKAGES := wrk
+# OpenBLAS kernels chosen by CPU features, not model number (see scripts/openblas-coretype.sh).
+OPENBLAS_CORETYPE ?= $(shell scripts/openblas-coretype.sh)
+ifneq ($(OPENBLAS_CORETYPE),)
+export OPENBLAS_CORETYPE
+endif
 
-.PHONY: run test setup build release bench bench-hooks clean
+.PHONY: run test setup build release bench bench-embeddings bench-hooks clean
 
 setup:
 	@scripts/install-packages.sh $(BUILD_PACKAGES)
+	@scripts/install-model.sh
 
 build: setup
 	swift build
@@ -23,6 +29,10 @@ test: setup
 bench: setup
 	@scripts/install-packages.sh $(BENCH_PACKAGES)
 	scripts/bench.sh
+
+bench-embeddings: setup
+	swift build -c release --product EmbeddingBench
+	.build/release/EmbeddingBench
 
 bench-hooks: release
 	scripts/bench-hooks.py .build/release/memoryhub

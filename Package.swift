@@ -69,8 +69,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .systemLibrary(
+            name: "CBLAS",
+            path: "Sources/CBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
         .target(
             name: "Embeddings",
+            dependencies: [
+                .target(name: "CBLAS", condition: .when(platforms: [.linux])),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -86,7 +99,7 @@ let package = Package(
         .target(
             name: "MemoryHTTP",
             dependencies: [
-                "MemoryCore", "MemoryStore", "MemoryService", "MemoryCache",
+                "MemoryCore", "MemoryStore", "MemoryService", "MemoryCache", "Embeddings",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -109,7 +122,7 @@ let package = Package(
         .executableTarget(
             name: "memoryhub",
             dependencies: [
-                "MemoryCore", "MemoryStore", "MemoryCache", "MemoryService", "MemoryHTTP", "MemoryMCP",
+                "MemoryCore", "MemoryStore", "MemoryCache", "MemoryService", "MemoryHTTP", "MemoryMCP", "Embeddings",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -128,6 +141,26 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Benchmarks/MemoryBench",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "SearchBench",
+            dependencies: [
+                "MemoryCore", "MemoryStore", "MemoryService", "Embeddings",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/SearchBench",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EmbeddingsTests",
+            dependencies: [
+                "Embeddings",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -168,7 +201,7 @@ let package = Package(
         .testTarget(
             name: "MemoryHTTPTests",
             dependencies: [
-                "MemoryCore", "MemoryStore", "MemoryCache", "MemoryService", "MemoryHTTP",
+                "MemoryCore", "MemoryStore", "MemoryCache", "MemoryService", "MemoryHTTP", "Embeddings",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

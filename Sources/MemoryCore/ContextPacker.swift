@@ -68,26 +68,33 @@ public struct ContextPacker: Sendable {
         guard used <= maxTokens else { return ([], "", 0) }
         var chosen = Set<UUID>()
         var sections: [String: Section] = [:]
-        for group in candidates {
-            let headingTokens = TokenEstimate.lineTokens("") + TokenEstimate.lineTokens("## " + group.title)
-            var section = Section(key: group.key, title: group.title, items: [], tokens: 0)
-            for item in group.items.sorted(by: { $0.relevance > $1.relevance }) {
-                guard chosen.count < maxMemories else { break }
-                guard item.relevance >= minRelevance, !chosen.contains(item.memory.id) else { continue }
-                let opening = section.items.isEmpty ? headingTokens : 0
-                let room = maxTokens - used - opening
-                guard let line = Self.line(for: item.memory, maxTokens: min(room, maxItemTokens), minTokens: minShortenedTokens) else {
-                    continue
+        // Two passes: first each section takes at most its share of the memories, so one
+        // section with many matches cannot crowd out the others; then what is left of the count
+        // and the budget goes to the sections in fill order.
+        let share = max(1, maxMemories / max(1, candidates.count))
+        let ranked = candidates.map { group in group.items.sorted { $0.relevance > $1.relevance } }
+        for pass in 0..<2 {
+            for (group, items) in zip(candidates, ranked) {
+                let headingTokens = TokenEstimate.lineTokens("") + TokenEstimate.lineTokens("## " + group.title)
+                var section = sections[group.key] ?? Section(key: group.key, title: group.title, items: [], tokens: 0)
+                for item in items {
+                    guard chosen.count < maxMemories, pass == 1 || section.items.count < share else { break }
+                    guard item.relevance >= minRelevance, !chosen.contains(item.memory.id) else { continue }
+                    let opening = section.items.isEmpty ? headingTokens : 0
+                    let room = maxTokens - used - opening
+                    guard let line = Self.line(for: item.memory, maxTokens: min(room, maxItemTokens), minTokens: minShortenedTokens) else {
+                        continue
+                    }
+                    let cost = TokenEstimate.lineTokens(line)
+                    var packed = item
+                    packed.line = line
+                    section.items.append(packed)
+                    section.tokens += opening + cost
+                    used += opening + cost
+                    chosen.insert(item.memory.id)
                 }
-                let cost = TokenEstimate.lineTokens(line)
-                var packed = item
-                packed.line = line
-                section.items.append(packed)
-                section.tokens += opening + cost
-                used += opening + cost
-                chosen.insert(item.memory.id)
+                if !section.items.isEmpty { sections[group.key] = section }
             }
-            if !section.items.isEmpty { sections[group.key] = section }
         }
         let ordered = renderOrder.compactMap { sections[$0] }
         guard !ordered.isEmpty else { return ([], "", 0) }

@@ -1,6 +1,7 @@
 public import Hummingbird
 public import Logging
 public import MemoryService
+import Embeddings
 public import Prometheus
 import MemoryCore
 import MemoryCache
@@ -9,6 +10,11 @@ import MemoryStore
 /// The HTTP interface: every route of API.md on Hummingbird, the JSON error format, request
 /// metrics, `/health`, `/ready`, `/metrics`.
 public enum MemoryHTTPServer {
+    /// The JSON of `POST /api/memory/context/retrieve`, for other interfaces (the CLI) to print.
+    public static func contextRepresentation(_ response: ContextResponse) -> JSONValue {
+        ContextRoutes<BasicRequestContext>.representation(response)
+    }
+
     public struct Configuration: Sendable {
         public var host: String = "127.0.0.1"
         public var port: Int = 8080
@@ -35,6 +41,8 @@ public enum MemoryHTTPServer {
         router.add(middleware: MetricsMiddleware())
         SessionRoutes(services: services, bodyLimit: configuration.bodyLimit).register(on: router)
         MemoryRoutes(services: services, bodyLimit: configuration.bodyLimit).register(on: router)
+        SearchRoutes(services: services, bodyLimit: configuration.bodyLimit).register(on: router)
+        ContextRoutes(services: services, bodyLimit: configuration.bodyLimit).register(on: router)
         OperationsRoutes(services: services, metrics: metrics).register(on: router)
         additionalRoutes(router)
         return router
@@ -91,7 +99,12 @@ struct OperationsRoutes<Context: RequestContext> {
                 "status": .string(ready ? "ready" : "unavailable"),
                 "store": .object(storeStatus),
                 "cache": .object(["status": "ok", "backend": .string(cache.backend)]),
-                "embedder": .object(["status": "not_configured", "detail": "Search is not available yet; see the search issue."]),
+                "embedder": services.search.embedder.map { embedder in
+                    .object(["status": "ok", "model": .string(embedder.modelName), "dimension": .int(Int64(embedder.dimension))])
+                } ?? .object([
+                    "status": "not_configured",
+                    "detail": "No embedding model is configured: search is lexical only.",
+                ]),
             ]),
             status: ready ? .ok : .serviceUnavailable)
     }

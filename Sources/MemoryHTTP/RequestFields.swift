@@ -133,6 +133,19 @@ struct BodyFields {
         return value
     }
 
+    /// An array of enumeration values, each checked.
+    func enumerations<E: RawRepresentable & CaseIterable>(_ field: String, _ type: E.Type) throws -> [E]? where E.RawValue == String {
+        try strings(field).map { texts in
+            try texts.map { text in
+                guard let value = E(rawValue: text) else {
+                    let allowed = E.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw MemoryHubError.invalidField(field, "Each item of \(field) must be one of: \(allowed).")
+                }
+                return value
+            }
+        }
+    }
+
     func timestamp(_ field: String) throws -> Timestamp? {
         guard let text = try string(field) else { return nil }
         guard let value = Timestamp(iso8601: text) else {

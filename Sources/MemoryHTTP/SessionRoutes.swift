@@ -142,4 +142,31 @@ package enum Caller {
         }
         return header ?? query
     }
+
+    /// The caller of a request that names its user in the body (`user_id`): the header, the
+    /// query and the body must agree; one of them is required.
+    static func requiredUser(of request: Request, body: BodyFields) throws -> String {
+        guard let user = try self.user(of: request, body: body) else {
+            throw MemoryHubError.invalidField("user_id", "user_id is required.")
+        }
+        return user
+    }
+
+    /// As `user(of:)`, with the body's `user_id` as a third source.
+    static func user(of request: Request, body: BodyFields) throws -> String? {
+        let caller = try user(of: request)
+        let named = try body.string("user_id")
+        if let caller, let named, caller != named {
+            throw MemoryHubError.forbidden("The caller and the body's user_id name different users.")
+        }
+        return caller ?? named
+    }
+
+    /// A user named in the path: a header naming another user is refused.
+    static func pathUser(_ pathUser: String, of request: Request) throws -> String {
+        if let header = request.headers[.userID], header != pathUser {
+            throw MemoryHubError.forbidden("The X-User-ID header and the path name different users.")
+        }
+        return pathUser
+    }
 }

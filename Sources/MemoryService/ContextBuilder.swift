@@ -22,8 +22,9 @@ public struct ContextBuilder: Sendable {
 
     /// Candidates read per section before packing.
     static let candidatesPerSection = 40
-    /// Fill order: what answers the query first, standing knowledge next, recent activity last.
-    static let fillOrder: [ContextType] = [.similar, .decisions, .errors, .preferences, .patterns, .entities, .recent]
+    /// Fill order: a memory that is a decision, error, preference, pattern or entity is shown in
+    /// its own section; what else answers the query next; recent activity last.
+    static let fillOrder: [ContextType] = [.decisions, .errors, .preferences, .patterns, .entities, .similar, .recent]
     /// Render order: KnowledgeHub's.
     static let renderOrder: [ContextType] = [.recent, .similar, .decisions, .errors, .patterns, .preferences, .entities]
 

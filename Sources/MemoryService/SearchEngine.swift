@@ -225,6 +225,12 @@ public final class SearchEngine: Sendable {
         return CachedPage(ranked: ranked, total: max(total.count, ranked.count))
     }
 
+    /// Embeds a query into the query-vector cache: benchmarks separate that cost from search.
+    @discardableResult
+    public func queryVectorForBenchmark(_ text: String) async throws -> [Float] {
+        try await queryVector(text)
+    }
+
     /// The query's embedding, cached by text.
     func queryVector(_ text: String) async throws -> [Float] {
         guard let embedder else { throw Self.noEmbedder }

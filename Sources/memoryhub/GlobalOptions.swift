@@ -3,6 +3,7 @@ import Logging
 import MemoryCache
 import MemoryCore
 import MemoryService
+import Embeddings
 import Foundation
 
 /// Options every subcommand shares, each with its environment variable.
@@ -52,6 +53,8 @@ struct GlobalOptions: ParsableArguments {
         return Logger(label: "memoryhub")
     }
 
+    @OptionGroup var embeddingOptions: EmbeddingOptions
+
     @Option(name: .long, help: "Redis URL for the shared session cache, redis://[user:pass@]host:port[/db] (env MEMORYHUB_REDIS_URL; default: in-process cache).")
     var redis: String?
 
@@ -65,10 +68,12 @@ struct GlobalOptions: ParsableArguments {
         }
     }
 
-    /// Runs a one-shot command with the configured services connected and migrated.
-    func withServices<T: Sendable>(_ body: (MemoryHubServices) async throws -> T) async throws -> T {
+    /// Runs a one-shot command with the configured services connected and migrated; with
+    /// `embeddings`, the configured embedding model is loaded for search.
+    func withServices<T: Sendable>(embeddings: Bool = true, _ body: (MemoryHubServices) async throws -> T) async throws -> T {
         let logger = bootstrapLogging()
-        let services = try MemoryHubServices.open(try deployment, logger: logger)
+        let embedder = embeddings ? try embeddingOptions.embedder(logger: logger) : nil
+        let services = try MemoryHubServices.open(try deployment, embedder: embedder, logger: logger)
         return try await services.withBackgroundServices(body)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Embeddings
 import Logging
 import MemoryCore
 import MemoryMCP
@@ -55,7 +56,7 @@ struct HookCommand: AsyncParsableCommand {
         let seconds = timeout ?? GlobalOptions.environment["MEMORYHUB_HOOK_TIMEOUT"].flatMap(Double.init) ?? 10
         Self.exitQuietly(after: seconds, log: log, event: event, sessionID: input.sessionID)
         do {
-            let output = try await handle(hookEvent, input: input)
+            let output = try await handle(hookEvent, input: input, log: log)
             Self.write(output)
         } catch let partial as PartialOutput {
             Self.write(partial.output)
@@ -65,9 +66,18 @@ struct HookCommand: AsyncParsableCommand {
         }
     }
 
-    private func handle(_ event: HookEvent, input: HookInput) async throws -> String {
+    private func handle(_ event: HookEvent, input: HookInput, log: HookFailureLog) async throws -> String {
         let logger = options.bootstrapLogging(defaultLevel: "warning")
-        let services = try MemoryHubServices.open(try options.deployment, logger: logger)
+        // Only a prompt is searched by meaning; the other hooks skip loading the model.
+        var embedder: (any Embedder)?
+        if event == .userPromptSubmit {
+            do {
+                embedder = try options.embeddingOptions.embedder(logger: logger)
+            } catch {
+                log.append(event: self.event, sessionID: input.sessionID, message: "searching by words only: \(Self.describe(error))")
+            }
+        }
+        let services = try MemoryHubServices.open(try options.deployment, embedder: embedder, logger: logger)
         let environment = GlobalOptions.environment
         var configuration = ClaudeCodeHooks.Configuration(
             userID: user ?? environment["MEMORYHUB_USER"] ?? CLIOutput.osUser,

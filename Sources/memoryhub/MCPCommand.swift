@@ -24,9 +24,17 @@ struct MCPCommand: AsyncParsableCommand {
         let connection = MCPConnection(
             userID: user ?? environment["MEMORYHUB_USER"] ?? CLIOutput.osUser,
             projectID: project ?? environment["MEMORYHUB_PROJECT"] ?? ProjectName.of(folder: FileManager.default.currentDirectoryPath))
-        let services = try MemoryHubServices.open(try options.deployment, logger: logger)
+        let embedder = try options.embeddingOptions.embedder(logger: logger)
+        let services = try MemoryHubServices.open(try options.deployment, embedder: embedder, logger: logger)
         try await services.withBackgroundServices { services in
-            try await MemoryMCPServer.runStdio(services: services, connection: connection, logger: logger)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                // New memories are embedded here too, so search by meaning finds them without a server.
+                if let embedding = services.embeddingService {
+                    group.addTask { try await embedding.run() }
+                }
+                try await MemoryMCPServer.runStdio(services: services, connection: connection, logger: logger)
+                group.cancelAll()
+            }
         }
     }
 }

@@ -52,7 +52,8 @@ struct ServeCommand: AsyncParsableCommand {
             port: try port ?? environment["MEMORYHUB_PORT"].map { try Self.integer($0, "MEMORYHUB_PORT") } ?? 8080,
             bodyLimit: try bodyLimit ?? environment["MEMORYHUB_BODY_LIMIT"].map { try Self.integer($0, "MEMORYHUB_BODY_LIMIT") } ?? 1 << 20)
         let deployment = try options.deployment
-        let services = try MemoryHubServices.open(deployment, logger: logger)
+        let embedder = try options.embeddingOptions.embedder(logger: logger)
+        let services = try MemoryHubServices.open(deployment, embedder: embedder, logger: logger)
         let host = configuration.host
         let database = deployment.isPostgres ? "postgresql" : deployment.sqlitePath
         let cache = services.sessionCache.statistics.backend
@@ -75,7 +76,8 @@ struct ServeCommand: AsyncParsableCommand {
         let group = ServiceGroup(
             configuration: .init(
                 services: services.backgroundServices.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
-                    + [.init(service: application), .init(service: CleanupService(sessions: services.sessions))],
+                    + [.init(service: application), .init(service: CleanupService(sessions: services.sessions))]
+                    + (services.embeddingService.map { [.init(service: $0)] } ?? []),
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()

@@ -177,6 +177,12 @@ enum CLIOutput {
         print(JSONWriter.string(value))
     }
 
+    /// The text on one line, shortened to `limit` characters.
+    static func oneLine(_ text: String, limit: Int) -> String {
+        let folded = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        return folded.count <= limit ? folded : String(folded.prefix(limit - 1)) + "…"
+    }
+
     static func describe(_ session: Session) {
         print("""
             id:       \(session.id.lowercased)

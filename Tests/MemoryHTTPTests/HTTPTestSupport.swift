@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import Embeddings
 import MemoryCore
 import MemoryHTTP
 import MemoryService
@@ -47,10 +48,23 @@ struct LiveAPI {
         return url.replacingOccurrences(of: "/memoryhub_http", with: "/\(name)")
     }
 
+    /// The built-in model from MEMORYHUB_MODEL_DIR (which `make test` sets), loaded once; nil
+    /// (with the reason printed) when it is not there.
+    static let model: MiniLMEmbedder? = {
+        guard let directory = ProcessInfo.processInfo.environment["MEMORYHUB_MODEL_DIR"], EmbeddingModel.isPresent(at: directory) else {
+            print("MEMORYHUB_MODEL_DIR names no model: semantic HTTP tests are skipped (make test installs it)")
+            return nil
+        }
+        return try? MiniLMEmbedder(modelDirectory: directory)
+    }()
+
     /// Runs `body` against a live server over a real socket, once per deployment.
-    static func run(bodyLimit: Int = 1 << 20, _ body: @Sendable (APIClient, MemoryHubServices) async throws -> Void) async throws {
+    static func run(
+        bodyLimit: Int = 1 << 20, embedder: (any Embedder)? = nil,
+        _ body: @Sendable (APIClient, MemoryHubServices) async throws -> Void
+    ) async throws {
         for deployment in try deployments {
-            let services = try MemoryHubServices.open(deployment, logger: Logger(label: "test"))
+            let services = try MemoryHubServices.open(deployment, embedder: embedder, logger: Logger(label: "test"))
             try await services.withBackgroundServices { services in
                 let router = MemoryHTTPServer.router(services: services, configuration: .init(port: 0, bodyLimit: bodyLimit), metrics: nil)
                 let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))

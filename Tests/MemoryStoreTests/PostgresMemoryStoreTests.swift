@@ -264,7 +264,7 @@ import Testing
                 ).decode((Int, Int).self) {
                     applied[version] = count
                 }
-                #expect(applied == [1: 1])
+                #expect(applied == Dictionary(uniqueKeysWithValues: (1...2).map { ($0, 1) }), "each migration exactly once")
                 var indexes: Set<String> = []
                 for try await name in try await client.query(
                     "SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND tablename IN ('sessions', 'memories')"
@@ -274,7 +274,8 @@ import Testing
                 #expect(indexes.isSuperset(of: [
                     "sessions_pkey", "sessions_user_client", "sessions_user_started", "sessions_user_project_state",
                     "sessions_parent", "sessions_state_updated", "memories_pkey", "memories_session_created",
-                    "memories_user_created", "memories_user_project_created",
+                    "memories_user_created", "memories_user_project_created", "memories_search", "memories_user_change",
+                    "memories_awaiting_embedding",
                 ]))
             }
         }
