@@ -28,6 +28,9 @@ struct HookCommand: AsyncParsableCommand {
     @Option(help: "Where failures are logged (env MEMORYHUB_HOOK_LOG; default ~/.local/share/memoryhub/hooks.log).")
     var logFile: String?
 
+    @Flag(help: "user-prompt-submit: search by meaning too (loads the embedding model: slower; see BENCHMARKS.md) (env MEMORYHUB_HOOK_SEMANTIC=on).")
+    var semantic = false
+
     @Option(help: "Seconds after which the hook gives up quietly (env MEMORYHUB_HOOK_TIMEOUT; default 10).")
     var timeout: Double?
 
@@ -68,9 +71,11 @@ struct HookCommand: AsyncParsableCommand {
 
     private func handle(_ event: HookEvent, input: HookInput, log: HookFailureLog) async throws -> String {
         let logger = options.bootstrapLogging(defaultLevel: "warning")
-        // Only a prompt is searched by meaning; the other hooks skip loading the model.
+        // Loading the model costs more than the whole search (BENCHMARKS.md "Hook latency"), and the
+        // assistant waits for this hook on every prompt: words only, unless asked.
         var embedder: (any Embedder)?
-        if event == .userPromptSubmit {
+        let semantic = semantic || GlobalOptions.environment["MEMORYHUB_HOOK_SEMANTIC"]?.lowercased() == "on"
+        if event == .userPromptSubmit && semantic {
             do {
                 embedder = try options.embeddingOptions.embedder(logger: logger)
             } catch {
