@@ -8,7 +8,9 @@ ifneq ($(OPENBLAS_CORETYPE),)
 export OPENBLAS_CORETYPE
 endif
 
-.PHONY: run test setup build release bench bench-embeddings bench-hooks clean
+.PHONY: run test setup build release bench bench-embeddings bench-search eval bench-hooks clean
+# The retrieval evaluation file (DESIGN.md "Retrieval evaluation").
+EVAL_FILE ?= ../shared/data/longmemeval_s_60.jsonl.gz
 
 setup:
 	@scripts/install-packages.sh $(BUILD_PACKAGES)
@@ -33,6 +35,16 @@ bench: setup
 bench-embeddings: setup
 	swift build -c release --product EmbeddingBench
 	.build/release/EmbeddingBench
+
+bench-search: setup
+	swift build -c release --product SearchBench
+	.build/release/SearchBench
+
+# Loads the eval file once into .build/eval.sqlite (kept between runs), then reports each mode.
+eval: release
+	for mode in lexical semantic hybrid; do \
+	  .build/release/memoryhub eval $(EVAL_FILE) --mode $$mode --keep .build/eval.sqlite || exit 1; \
+	done
 
 bench-hooks: release
 	scripts/bench-hooks.py .build/release/memoryhub

@@ -83,6 +83,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -141,6 +142,12 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Benchmarks/MemoryBench",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "EmbeddingBench",
+            dependencies: ["Embeddings"],
+            path: "Benchmarks/EmbeddingBench",
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -5,7 +5,7 @@
 # machines): matrix products 5-6x slower. The CPU's feature flags name the right kernels instead.
 # The Makefile exports the answer unless OPENBLAS_CORETYPE is already set.
 set -euo pipefail
-flags=" $(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null | cut -d: -f2) "
+flags=" $(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null | cut -d: -f2 || true) "
 has() { for flag in "$@"; do [[ "$flags" == *" $flag "* ]] || return 1; done; }
 if has avx512f avx512cd avx512bw avx512dq avx512vl; then
   echo SkylakeX

@@ -1,12 +1,14 @@
 import Foundation
+import NIOPosix
 
 /// The built-in embedder: sentence-transformers all-MiniLM-L6-v2 (BERT, 6 layers, hidden 384),
 /// run in-process on BLAS, masked mean pooling, unit-length vectors.
 ///
-/// The work is CPU-bound and runs inline in ``embed(_:)``, one batch of at most
-/// ``Configuration/maxBatchSize`` texts at a time, split into up to ``Configuration/parallelism``
-/// groups of sequences encoded in parallel child tasks; it yields between batches and checks for
-/// cancellation, so a large call neither hogs the cooperative threads nor outlives its task.
+/// The work is CPU-bound. ``embed(_:)`` tokenizes inline and hands the encoding to NIO's shared
+/// thread pool (`NIOThreadPool.singleton`), one batch of at most ``Configuration/maxBatchSize``
+/// texts at a time, split into up to ``Configuration/parallelism`` groups of sequences encoded in
+/// parallel, so the Swift concurrency pool (two threads on two cores) stays free for request
+/// handlers and timers while a batch is encoded. It checks for cancellation between batches.
 /// Concurrent calls are safe: the weights are read-only and each call has its own scratch memory.
 /// On Linux, loading the model sets OpenBLAS to run on the calling thread only (process-wide).
 public final class MiniLMEmbedder: Embedder {
@@ -82,28 +84,30 @@ public final class MiniLMEmbedder: Embedder {
         var start = 0
         while start < texts.count {
             try Task.checkCancellation()
-            if start > 0 { await Task.yield() }
             let end = min(start + configuration.maxBatchSize, texts.count)
             let sequences = texts[start..<end].map { tokenizer.encode($0, maxLength: configuration.maxSequenceLength) }
-            vectors.append(contentsOf: await encode(sequences))
+            vectors.append(contentsOf: try await encode(sequences))
             start = end
         }
         return vectors
     }
 
-    /// Encodes one batch: contiguous groups of sequences with about equal token counts, in
-    /// parallel child tasks. Sequences are packed rather than padded (see `BERTEncoder`), so
+    /// Encodes one batch on the thread pool: contiguous groups of sequences with about equal
+    /// token counts, in parallel. Sequences are packed rather than padded (see `BERTEncoder`), so
     /// there is no padding to minimize by sorting texts by length.
-    func encode(_ sequences: [[Int32]]) async -> [[Float]] {
+    func encode(_ sequences: [[Int32]]) async throws -> [[Float]] {
+        let encoder = self.encoder
         let groups = Self.groups(lengths: sequences.map(\.count), parts: configuration.parallelism)
-        guard groups.count > 1 else { return encoder.embed(sequences) }
-        return await withTaskGroup(of: (Int, [[Float]]).self) { group in
+        guard groups.count > 1 else {
+            return try await NIOThreadPool.singleton.runIfActive { encoder.embed(sequences) }
+        }
+        return try await withThrowingTaskGroup(of: (Int, [[Float]]).self) { group in
             for (index, range) in groups.enumerated() {
                 let part = Array(sequences[range])
-                group.addTask { (index, self.encoder.embed(part)) }
+                group.addTask { (index, try await NIOThreadPool.singleton.runIfActive { encoder.embed(part) }) }
             }
             var parts = [[[Float]]](repeating: [], count: groups.count)
-            for await (index, vectors) in group { parts[index] = vectors }
+            for try await (index, vectors) in group { parts[index] = vectors }
             return parts.flatMap { $0 }
         }
     }

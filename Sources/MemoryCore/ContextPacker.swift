@@ -116,9 +116,11 @@ public struct ContextPacker: Sendable {
         let full = prefix + text
         if TokenEstimate.lineTokens(full) <= maxTokens { return full }
         guard maxTokens >= minTokens else { return nil }
-        // lineTokens(s) = ceil(count/4) + 1 ≤ maxTokens  ⇔  count ≤ 4 × (maxTokens − 1).
-        let room = 4 * (maxTokens - 1) - prefix.count - 1
+        // lineTokens(s) = ceil(scalars/4) + 1 ≤ maxTokens  ⇔  scalars ≤ 4 × (maxTokens − 1).
+        let room = 4 * (maxTokens - 1) - prefix.unicodeScalars.count - 1
         guard room > 0 else { return nil }
-        return prefix + String(text.prefix(room)) + "…"
+        var kept = String.UnicodeScalarView()
+        kept.append(contentsOf: text.unicodeScalars.prefix(room))
+        return prefix + String(kept) + "…"
     }
 }

@@ -1,8 +1,10 @@
-/// The token estimate of DESIGN.md: a quarter of the characters, rounded up.
+/// The token estimate of DESIGN.md: a quarter of the characters, rounded up. Characters are
+/// counted as Unicode scalars, so a long cluster (a family emoji, combining marks) costs what its
+/// parts cost.
 public enum TokenEstimate {
     /// Tokens of a piece of text.
     public static func tokens(_ text: String) -> Int {
-        (text.count + 3) / 4
+        (text.unicodeScalars.count + 3) / 4
     }
 
     /// Tokens of one line of a rendered context, counting its line break.

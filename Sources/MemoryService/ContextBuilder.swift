@@ -1,10 +1,10 @@
-public import MemoryCore
+import MemoryCore
 public import MemoryStore
 public import Logging
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+import FoundationEssentials
 #else
-public import Foundation
+import Foundation
 #endif
 
 /// Assembles the token-budgeted context an assistant reads before it answers: KnowledgeHub's

@@ -5,6 +5,11 @@ public import Logging
 import Metrics
 public import ServiceLifecycle
 import Synchronization
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// Raised by writes that need an embedding, so the embedding service starts at once instead of
 /// at its next poll.
@@ -41,6 +46,10 @@ public final class EmbeddingService: Service, Sendable {
     let signal: EmbeddingSignal
     let configuration: Configuration
     let logger: Logger
+    /// Memory versions the embedder refused on their own: skipped until this process restarts
+    /// (or the memory changes), so one bad text cannot stop everyone's embeddings.
+    private let refused = Mutex<Set<RefusedJob>>([])
+    private struct RefusedJob: Hashable { var id: UUID; var version: Int64 }
     private let backlog = Gauge(label: "memoryhub.embedding.queue.depth")
     private let embedded = Counter(label: "memoryhub.embedding.embedded.total")
     private let failures = Counter(label: "memoryhub.embedding.failures.total")
@@ -88,23 +97,56 @@ public final class EmbeddingService: Service, Sendable {
         }
     }
 
-    /// One batch: returns how many jobs it found (0 means the queue was empty).
+    /// One batch: returns how many jobs it found (0 means the queue was empty). When the embedder
+    /// fails a batch, its texts are tried one by one; those that fail while others succeed are set
+    /// aside (and logged) and the rest are stored. When every text fails, the embedder is taken to
+    /// be down and the error is thrown (the service backs off and retries them all).
     func embedBatch() async throws -> Int {
-        let jobs = try await store.embeddingJobs(limit: configuration.batchSize)
+        let skipped = refused.withLock { $0 }
+        let jobs = try await store.embeddingJobs(limit: configuration.batchSize + min(skipped.count, 10_000))
+            .filter { !skipped.contains(RefusedJob(id: $0.id, version: $0.version)) }
+            .prefix(configuration.batchSize)
         guard !jobs.isEmpty else {
             backlog.record(0)
             return 0
         }
-        let vectors = try await embedder.embed(jobs.map(\.text))
-        guard vectors.count == jobs.count else {
-            throw MemoryHubError.internal("the embedder returned \(vectors.count) vectors for \(jobs.count) texts")
+        var computed: [ComputedEmbedding] = []
+        do {
+            let vectors = try await embedder.embed(jobs.map(\.text))
+            guard vectors.count == jobs.count else {
+                throw MemoryHubError.internal("the embedder returned \(vectors.count) vectors for \(jobs.count) texts")
+            }
+            computed = zip(jobs, vectors).map { ComputedEmbedding(id: $0.id, version: $0.version, vector: $1) }
+        } catch let error where jobs.count > 1 && !(error is CancellationError) {
+            var failed: [(EmbeddingJob, any Error)] = []
+            for job in jobs {
+                do {
+                    if let vector = try await embedder.embed([job.text]).first {
+                        computed.append(ComputedEmbedding(id: job.id, version: job.version, vector: vector))
+                    }
+                } catch {
+                    failed.append((job, error))
+                }
+            }
+            // Nothing went through: the embedder is down, not the texts bad; retry them all later.
+            if computed.isEmpty { throw failed.last?.1 ?? error }
+            for (job, error) in failed { refuse(job, error) }
         }
-        let stored = try await store.storeEmbeddings(
-            zip(jobs, vectors).map { ComputedEmbedding(id: $0.id, version: $0.version, vector: $1) })
+        let stored = try await store.storeEmbeddings(computed)
         embedded.increment(by: stored)
         backlog.record(try await store.embeddingBacklog())
         // A memory changed while it was embedded keeps has_embedding = false and comes back.
         return jobs.count
+    }
+
+    private func refuse(_ job: EmbeddingJob, _ error: any Error) {
+        failures.increment()
+        logger.error("the embedder refused a memory; it is skipped until it changes or the server restarts", metadata: [
+            "memoryhub.memory.id": "\(job.id.lowercased)", "memoryhub.error": "\(error)",
+        ])
+        refused.withLock { refused in
+            if refused.count < 100_000 { refused.insert(RefusedJob(id: job.id, version: job.version)) }
+        }
     }
 
     /// Sleeps until the signal is raised or the poll interval has passed.

@@ -129,9 +129,21 @@ public struct MemoryHubServices: Sendable {
             backgroundServices: background, logger: logger)
     }
 
-    /// Creates or upgrades the schema; needs the background services running.
-    public func prepare() async throws {
-        try await store.migrate()
+    /// Creates or upgrades the schema; needs the background services running. A store that is
+    /// not reachable yet (a database starting next to us) is retried with back-off for up to
+    /// `patience` before the error is thrown.
+    public func prepare(patience: Duration = .seconds(30)) async throws {
+        let deadline = ContinuousClock.now + patience
+        var pause: Duration = .milliseconds(100)
+        while true {
+            do {
+                try await store.migrate()
+                return
+            } catch let error as MemoryHubError where error.kind == .unavailable && ContinuousClock.now + pause < deadline {
+                try await Task.sleep(for: pause)
+                pause = min(pause * 2, .seconds(2))
+            }
+        }
     }
 
     /// Runs `body` with the background services running and the schema prepared, then stops

@@ -13,8 +13,10 @@ public import Foundation
 /// How search ranks. The defaults were tuned on the visible evaluation file (BENCHMARKS.md).
 public struct SearchConfiguration: Sendable {
     public var fusion = RankFusion()
-    /// How many of the best lexical and semantic candidates are fused.
+    /// How many of the best lexical and semantic candidates the context builder asks for.
     public var candidateDepth = 200
+    /// Rankings longer than this are not cached (they are rare and each would hold a lot of memory).
+    public var maximumCachedRanking = 2000
     /// At most this many lexical matches are read (and counted in `total`).
     public var lexicalMatchLimit = 10_000
     /// A memory whose cosine similarity to the query is below this is not a semantic match.
@@ -88,7 +90,9 @@ public final class SearchEngine: Sendable {
         } else {
             cacheMetrics.miss()
             ranking = try await rank(query: query, filter: filter, mode: mode)
-            results.withLock { _ = $0.set(ranking, forKey: key) }
+            if ranking.ranked.count <= configuration.maximumCachedRanking {
+                results.withLock { _ = $0.set(ranking, forKey: key) }
+            }
         }
 
         let page = Array(ranking.ranked.dropFirst(request.offset).prefix(request.limit))
@@ -110,6 +114,9 @@ public final class SearchEngine: Sendable {
         _ = try Validation.identifier(userID, field: "user_id")
         let text = query.trimmedWhitespace
         guard !text.isEmpty else { throw MemoryHubError.invalidField("query", "query must not be empty.") }
+        guard text.utf8.count <= 16_384 else {
+            throw MemoryHubError.invalidField("query", "query is longer than the limit of 16384 bytes.")
+        }
         try Validation.paging(limit: limit, offset: 0, maxLimit: 50)
         guard minSimilarity.isFinite, (-1...1).contains(minSimilarity) else {
             throw MemoryHubError.invalidField("min_similarity", "min_similarity must be between -1 and 1.")
@@ -169,9 +176,10 @@ public final class SearchEngine: Sendable {
         var semanticMatches: [UUID] = []
         if mode != .lexical {
             let vector = try await queryVector(query)
+            // Every match is ranked, so every page that `total` promises can be read.
             (semantic, semanticMatches) = try await index.search(
                 userID: filter.userID, query: vector, filter: filter, threshold: configuration.semanticThreshold,
-                limit: configuration.candidateDepth)
+                limit: Int.max)
         }
 
         var total = Set(lexical.map(\.id))
@@ -190,7 +198,6 @@ public final class SearchEngine: Sendable {
         }
 
         let fusion = configuration.fusion
-        let depth = configuration.candidateDepth
         let fused: [(id: UUID, score: Double)]
         let best: Double
         switch mode {
@@ -201,7 +208,7 @@ public final class SearchEngine: Sendable {
             fused = semantic.map { ($0.entry.id, Double($0.similarity)) }
             best = 1
         case .hybrid:
-            fused = fusion.fuse(lexical: lexical.prefix(depth).map(\.id), semantic: semantic.map(\.entry.id))
+            fused = fusion.fuse(lexical: lexical.map(\.id), semantic: semantic.map(\.entry.id))
             best = fusion.maximum
         }
         let maxAdjustment = 1 + configuration.importanceWeight / 2 + configuration.recencyWeight / 2

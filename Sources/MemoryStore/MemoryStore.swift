@@ -210,18 +210,21 @@ public struct MemoryChange: Sendable {
     }
 
     /// Applies the change to a memory value: the reference semantics every store must match.
-    /// A changed content drops the embedding so the memory is embedded again.
+    /// A change to the embedded text (content, summary, entities or tags) drops the embedding so
+    /// the memory is embedded again.
     public func applied(to memory: Memory, at now: Timestamp) -> Memory {
         var result = memory
-        if let content, content != memory.content {
-            result.content = content
-            result.hasEmbedding = false
-        }
+        if let content, content != memory.content { result.content = content }
         if let summary { result.summary = summary }
         if let importance { result.importance = importance }
         if let confidence { result.confidence = confidence }
         if let entities { result.entities = entities }
         if let tags { result.tags = tags }
+        if result.content != memory.content || result.summary != memory.summary || result.entities != memory.entities
+            || result.tags != memory.tags
+        {
+            result.hasEmbedding = false
+        }
         result.metadata = memory.metadata.merging(patch: metadataPatch)
         result.updatedAt = now
         result.version = memory.version + 1

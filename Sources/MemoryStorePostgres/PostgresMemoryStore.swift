@@ -280,7 +280,7 @@ public final class PostgresMemoryStore: MemoryStore, Service {
                 RETURNING value
             ), counted AS (
                 UPDATE sessions SET memory_count = memory_count + 1, updated_at = \(now.postgres), version = version + 1
-                WHERE id = \(memory.sessionID) AND user_id = \(memory.userID)
+                WHERE id = \(memory.sessionID) AND user_id = \(memory.userID) AND EXISTS (SELECT 1 FROM sequence)
                 RETURNING \(unescaped: SessionColumns.list)
             ), inserted AS (
                 INSERT INTO memories (id, session_id, user_id, project_id, content, summary, memory_type, importance,
@@ -346,10 +346,8 @@ public final class PostgresMemoryStore: MemoryStore, Service {
             UPDATE memories SET
                 content = CASE WHEN input.content IS NULL OR normalize(input.content, NFD) = normalize(memories.content, NFD)
                     THEN memories.content ELSE input.content END,
-                has_embedding = memories.has_embedding
-                    AND (input.content IS NULL OR normalize(input.content, NFD) = normalize(memories.content, NFD)),
-                embedding = CASE WHEN input.content IS NULL OR normalize(input.content, NFD) = normalize(memories.content, NFD)
-                    THEN memories.embedding END,
+                has_embedding = memories.has_embedding AND \(unescaped: Self.indexedTextUnchanged),
+                embedding = CASE WHEN \(unescaped: Self.indexedTextUnchanged) THEN memories.embedding END,
                 change_seq = (SELECT value FROM sequence),
                 summary = CASE WHEN input.replace_summary THEN input.summary ELSE memories.summary END,
                 importance = COALESCE(input.importance, memories.importance),
@@ -367,10 +365,20 @@ public final class PostgresMemoryStore: MemoryStore, Service {
                     \(removedKeys.sorted())::text[] AS removed_keys, \(now.postgres)::timestamptz AS now
             ) AS input
             WHERE memories.id = \(id) AND (\(userID)::text IS NULL OR memories.user_id = \(userID)::text)
+                AND EXISTS (SELECT 1 FROM sequence)
             RETURNING \(unescaped: MemoryColumns.list(qualifiedBy: "memories"))
             """, MemoryColumns.decode
         ).first
     }
+
+    /// True in `updateMemory` when the change leaves the embedded text (content, summary, entities,
+    /// tags) as it was, compared as Swift compares strings; the vector then stays valid.
+    static let indexedTextUnchanged = """
+        ((input.content IS NULL OR normalize(input.content, NFD) = normalize(memories.content, NFD))
+            AND (NOT input.replace_summary OR normalize(input.summary, NFD) IS NOT DISTINCT FROM normalize(memories.summary, NFD))
+            AND (input.entities IS NULL OR input.entities = memories.entities)
+            AND (input.tags IS NULL OR input.tags = memories.tags))
+        """
 
     /// One statement: the DELETE (scoped by user) feeds the UPDATE that uncounts the memory in its
     /// session and returns the session.
@@ -378,13 +386,16 @@ public final class PostgresMemoryStore: MemoryStore, Service {
         try StoredTextCheck.check(userID, field: "user_id")
         return try await fetch(
             """
-            WITH removed AS (
-                DELETE FROM memories WHERE id = \(id) AND (\(userID)::text IS NULL OR user_id = \(userID)::text)
-                RETURNING id, session_id, user_id
+            WITH target AS (
+                SELECT user_id FROM memories WHERE id = \(id) AND (\(userID)::text IS NULL OR user_id = \(userID)::text)
             ), sequence AS (
-                INSERT INTO user_sequences (user_id, value) SELECT user_id, 1 FROM removed
+                INSERT INTO user_sequences (user_id, value) SELECT user_id, 1 FROM target
                 ON CONFLICT (user_id) DO UPDATE SET value = user_sequences.value + 1
                 RETURNING value
+            ), removed AS (
+                DELETE FROM memories WHERE id = \(id) AND (\(userID)::text IS NULL OR user_id = \(userID)::text)
+                    AND EXISTS (SELECT 1 FROM sequence)
+                RETURNING id, session_id, user_id
             ), tombstone AS (
                 INSERT INTO memory_tombstones (id, user_id, change_seq)
                 SELECT removed.id, removed.user_id, sequence.value FROM removed, sequence
@@ -473,32 +484,31 @@ public final class PostgresMemoryStore: MemoryStore, Service {
         return try await fetch("SELECT value FROM user_sequences WHERE user_id = \(userID)") { try $0.decode(Int64.self) }.first ?? 0
     }
 
+    /// One statement (one snapshot) reads the changed memories and the tombstones together, so
+    /// no change committed between two reads can be skipped.
     public func indexChanges(userID: String, after sequence: Int64) async throws -> [IndexChange] {
         try StoredTextCheck.check(userID, field: "user_id")
-        var changes = try await fetch(
+        return try await fetch(
             """
             SELECT id, change_seq, session_id, project_id, memory_type, importance, tags, created_at, embedding
             FROM memories WHERE user_id = \(userID) AND change_seq > \(sequence)
+            UNION ALL
+            SELECT id, change_seq, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+            FROM memory_tombstones WHERE user_id = \(userID) AND change_seq > \(sequence)
+            ORDER BY change_seq
             """
         ) { row -> IndexChange in
             let (id, changeSequence, sessionID, projectID, memoryType, importance, tags, createdAt, embedding) = try row.decode(
-                (UUID, Int64, UUID, String?, String, Double, [String], PostgresTimestamp, ByteBuffer?).self)
-            let vector = embedding.flatMap { VectorBytes.decode($0.readableBytesView) }
+                (UUID, Int64, UUID?, String?, String?, Double?, [String]?, PostgresTimestamp?, ByteBuffer?).self)
+            guard let sessionID, let memoryType, let importance, let createdAt,
+                let vector = embedding.flatMap({ VectorBytes.decode($0.readableBytesView) })
+            else { return IndexChange(id: id, sequence: changeSequence, entry: nil) }
             return IndexChange(
                 id: id, sequence: changeSequence,
-                entry: vector.map {
-                    IndexedMemory(
-                        id: id, sessionID: sessionID, projectID: projectID, memoryType: MemoryType(rawValue: memoryType) ?? .fact,
-                        importance: importance, tags: tags, createdAt: createdAt.timestamp, vector: $0)
-                })
+                entry: IndexedMemory(
+                    id: id, sessionID: sessionID, projectID: projectID, memoryType: MemoryType(rawValue: memoryType) ?? .fact,
+                    importance: importance, tags: tags ?? [], createdAt: createdAt.timestamp, vector: vector))
         }
-        changes += try await fetch(
-            "SELECT id, change_seq FROM memory_tombstones WHERE user_id = \(userID) AND change_seq > \(sequence)"
-        ) { row in
-            let (id, changeSequence) = try row.decode((UUID, Int64).self)
-            return IndexChange(id: id, sequence: changeSequence, entry: nil)
-        }
-        return changes.sorted { $0.sequence < $1.sequence }
     }
 
     public func embeddingJobs(limit: Int) async throws -> [EmbeddingJob] {
@@ -557,7 +567,7 @@ public final class PostgresMemoryStore: MemoryStore, Service {
                 RETURNING value
             )
             UPDATE memories SET embedding = NULL, has_embedding = false, change_seq = (SELECT value FROM sequence)
-            WHERE session_id = \(sessionID) AND user_id = \(userID)
+            WHERE session_id = \(sessionID) AND user_id = \(userID) AND EXISTS (SELECT 1 FROM sequence)
             RETURNING id
             """
         ) { try $0.decode(UUID.self) }.count

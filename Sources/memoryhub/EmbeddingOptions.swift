@@ -48,6 +48,13 @@ struct EmbeddingOptions: ParsableArguments {
             ])
             return nil
         }
-        return try MiniLMEmbedder(modelDirectory: directory)
+        let embedder = try MiniLMEmbedder(modelDirectory: directory)
+        if BLASRuntime.isGenericKernel {
+            logger.warning("OpenBLAS runs generic kernels on this CPU: embedding is several times slower than it could be", metadata: [
+                "memoryhub.blas.kernels": "\(BLASRuntime.kernelName)",
+                "memoryhub.hint": "start with OPENBLAS_CORETYPE=$(scripts/openblas-coretype.sh), as make does",
+            ])
+        }
+        return embedder
     }
 }

@@ -103,7 +103,7 @@ struct EvalCommand: AsyncParsableCommand {
             print(Self.render(
                 report, cutoffs: cutoffs, mode: mode, file: file, json: json,
                 timings: ["ingest_seconds": ingestTime, "embed_seconds": embedTime, "query_seconds": queryTime],
-                medianQuery: latencies.sorted()[latencies.count / 2]))
+                medianQuery: latencies.isEmpty ? .zero : latencies.sorted()[latencies.count / 2]))
         }
     }
 

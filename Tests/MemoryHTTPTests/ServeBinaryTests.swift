@@ -51,6 +51,27 @@ import Testing
             let fetched = try await call(.GET, "/api/memory/session/\(id)")
             #expect(fetched.status == 200 && fetched.json?.objectValue?["memory_count"] == 1)
         }
+        // The background embedding service gives the memory its vector; then meaning finds it.
+        let memoryID = try #require(memory.json?.objectValue?["id"]?.stringValue)
+        let ready = try await call(.GET, "/ready")
+        if LiveAPI.model != nil {
+            #expect(ready.json?.objectValue?["embedder"]?.objectValue?["status"] == "ok", "\(ready.text)")
+            var embedded = false
+            for _ in 0..<600 where !embedded {
+                embedded = try await call(.GET, "/api/memory/memories/\(memoryID)").json?.objectValue?["has_embedding"] == true
+                if !embedded { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(embedded, "the embedding service did not embed the memory: \(server.log)")
+            let semantic = try await call(.POST, "/api/memory/memories/search", [
+                "user_id": "e2e", "query": "the end-to-end check succeeded", "mode": "semantic",
+            ])
+            let found = semantic.json?.objectValue?["results"]?.arrayValue?.compactMap { $0.objectValue?["id"]?.stringValue }
+            #expect(found?.contains(memoryID) == true, "\(semantic.text)")
+        } else {
+            #expect(ready.json?.objectValue?["embedder"]?.objectValue?["status"] == "not_configured")
+        }
+        let context = try await call(.POST, "/api/memory/context/retrieve", ["user_id": "e2e", "query": "e2e"])
+        #expect(context.json?.objectValue?["formatted_context"]?.stringValue?.contains("e2e works") == true, "\(context.text)")
         let ended = try await call(.POST, "/api/memory/session/\(id)/end", ["reason": "normal"])
         #expect(ended.json?.objectValue?["state"] == "ended")
         expectStatus(try await call(.GET, "/api/memory/session/\(UUID().uuidString)").status, 404)
@@ -61,6 +82,8 @@ import Testing
         #expect(metrics.text.contains(#"memoryhub_cache_hits_total{cache="session",backend="\#(cacheBackend)"}"#))
         #expect(metrics.text.contains("hb_requests"))
         #expect(metrics.text.contains("/api/memory/session/{id}"))
+        #expect(metrics.text.contains(#"memoryhub_cache_misses_total{cache="search",backend="in-process"}"#), "search cache metrics")
+        if LiveAPI.model != nil { #expect(metrics.text.contains("memoryhub_embedding_queue_depth")) }
         let stats = try await call(.GET, "/api/memory/admin/cache/stats")
         let hits = stats.json?.objectValue?["caches"]?.objectValue?["session"]?.objectValue?["hits"]?.numberValue ?? 0
         #expect(hits >= 2)

@@ -246,13 +246,18 @@ import Testing
         #expect(try await store.recordAccess(memoryID: memory.id, userID: Fixture.user(), at: Fixture.time(11)) == nil)
 
         let unchangedContent = try #require(try await store.updateMemory(
-            id: memory.id, userID: user, change: MemoryChange(importance: 0.95, tags: ["new"], metadataPatch: ["line": nil, "extra": 1]), at: Fixture.time(20)))
-        #expect(unchangedContent.importance == 0.95 && unchangedContent.tags == ["new"] && unchangedContent.hasEmbedding)
+            id: memory.id, userID: user, change: MemoryChange(importance: 0.95, tags: memory.tags, metadataPatch: ["line": nil, "extra": 1]), at: Fixture.time(20)))
+        #expect(unchangedContent.importance == 0.95 && unchangedContent.hasEmbedding, "the embedded text did not change")
         #expect(unchangedContent.metadata == ["ratio": 0.25, "extra": 1])
         #expect(unchangedContent.version == 2 && unchangedContent.entities == memory.entities)
+        let newTags = try #require(try await store.updateMemory(
+            id: memory.id, userID: user, change: MemoryChange(tags: ["new"]), at: Fixture.time(25)))
+        #expect(newTags.tags == ["new"] && !newTags.hasEmbedding, "tags are embedded text: the memory is embedded again")
+        #expect(newTags.version == 3)
         let newContent = try #require(try await store.updateMemory(
             id: memory.id, userID: user, change: MemoryChange(content: "changed", summary: .some(nil)), at: Fixture.time(30)))
         #expect(newContent.content == "changed" && newContent.summary == nil && !newContent.hasEmbedding)
+        #expect(newContent.version == 4)
         #expect(try await store.memory(id: memory.id, userID: user) == newContent)
         #expect(try await store.updateMemory(id: memory.id, userID: Fixture.user(), change: MemoryChange(content: "x"), at: Fixture.time(31)) == nil)
 
