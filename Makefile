@@ -8,7 +8,7 @@ ifneq ($(OPENBLAS_CORETYPE),)
 export OPENBLAS_CORETYPE
 endif
 
-.PHONY: run test setup build release bench bench-embeddings bench-search eval clean
+.PHONY: run test setup build release bench bench-embeddings bench-search eval bench-hooks clean
 # The retrieval evaluation file (DESIGN.md "Retrieval evaluation").
 EVAL_FILE ?= ../shared/data/longmemeval_s_60.jsonl.gz
 
@@ -45,6 +45,9 @@ eval: release
 	for mode in lexical semantic hybrid; do \
 	  .build/release/memoryhub eval $(EVAL_FILE) --mode $$mode --keep .build/eval.sqlite || exit 1; \
 	done
+
+bench-hooks: release
+	scripts/bench-hooks.py .build/release/memoryhub
 
 clean:
 	rm -rf .build

@@ -8,6 +8,9 @@ swift build --build-tests
 # The embedding tests need the model that `make setup` installs (scripts/install-model.sh).
 export MEMORYHUB_MODEL_DIR="${MEMORYHUB_MODEL_DIR:-$HOME/.local/share/memoryhub/models/all-MiniLM-L6-v2}"
 export MEMORYHUB_BINARY="$PWD/.build/debug/memoryhub"
+# The official MCP Python SDK, a real client for the MCP suites.
+MEMORYHUB_MCP_PYTHON=$(scripts/mcp-venv.sh)
+export MEMORYHUB_MCP_PYTHON
 if [ -z "${MEMORYHUB_TEST_POSTGRES_URL:-}" ] || [ -z "${MEMORYHUB_TEST_REDIS_URL:-}" ]; then
   services=$(scripts/test-services.sh start)
   eval "$services"

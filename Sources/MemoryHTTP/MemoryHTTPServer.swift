@@ -29,9 +29,12 @@ public enum MemoryHTTPServer {
     }
 
     /// The router with every route. `metrics` is the registry `/metrics` renders; nil leaves the
-    /// route out (for processes that did not bootstrap Prometheus).
+    /// route out (for processes that did not bootstrap Prometheus). `additionalRoutes` lets the
+    /// executable mount interfaces this module does not know, such as MCP at `/mcp`, behind the
+    /// same error and metrics middleware.
     public static func router(
-        services: MemoryHubServices, configuration: Configuration, metrics: PrometheusCollectorRegistry?
+        services: MemoryHubServices, configuration: Configuration, metrics: PrometheusCollectorRegistry?,
+        additionalRoutes: (Router<BasicRequestContext>) -> Void = { _ in }
     ) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: ErrorMiddleware())
@@ -41,6 +44,7 @@ public enum MemoryHTTPServer {
         SearchRoutes(services: services, bodyLimit: configuration.bodyLimit).register(on: router)
         ContextRoutes(services: services, bodyLimit: configuration.bodyLimit).register(on: router)
         OperationsRoutes(services: services, metrics: metrics).register(on: router)
+        additionalRoutes(router)
         return router
     }
 
@@ -48,11 +52,12 @@ public enum MemoryHTTPServer {
     /// before the port opens (migrations); `onServerRunning` gets the port it listens on.
     public static func application(
         services: MemoryHubServices, configuration: Configuration, metrics: PrometheusCollectorRegistry?, logger: Logger,
+        additionalRoutes: (Router<BasicRequestContext>) -> Void = { _ in },
         beforeServerStarts: @escaping @Sendable () async throws -> Void = {},
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         var application = Application(
-            router: router(services: services, configuration: configuration, metrics: metrics),
+            router: router(services: services, configuration: configuration, metrics: metrics, additionalRoutes: additionalRoutes),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "memoryhub"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger)

@@ -133,8 +133,8 @@ struct SessionRoutes<Context: RequestContext> {
 /// Who a request acts for. Until API keys exist (DESIGN.md "What comes after"), a caller names
 /// its user in the `X-User-ID` header or the `user_id` query parameter; a request that names
 /// nobody acts for the owner of the ids it names.
-enum Caller {
-    static func user(of request: Request, queryUser: Bool = true) throws -> String? {
+package enum Caller {
+    package static func user(of request: Request, queryUser: Bool = true) throws -> String? {
         let header = request.headers[.userID]
         let query = queryUser ? request.uri.queryParameters.get("user_id") : nil
         if let header, let query, header != query {

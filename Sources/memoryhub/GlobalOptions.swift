@@ -43,8 +43,8 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// Logs go to stderr in every mode (stdout is for results, and for the protocol in `mcp`).
-    func bootstrapLogging() -> Logger {
-        let level = Logger.Level(rawValue: (logLevel ?? Self.environment["MEMORYHUB_LOG_LEVEL"] ?? "info").lowercased()) ?? .info
+    func bootstrapLogging(defaultLevel: String = "info") -> Logger {
+        let level = Logger.Level(rawValue: (logLevel ?? Self.environment["MEMORYHUB_LOG_LEVEL"] ?? defaultLevel).lowercased()) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import MemoryCache
 import MemoryHTTP
+import MemoryMCP
 import MemoryService
 import Metrics
 import Prometheus
@@ -24,6 +25,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Largest request body in bytes (env MEMORYHUB_BODY_LIMIT; default 1048576).")
     var bodyLimit: Int?
+
+    @Option(name: .customLong("allowed-origin"), help: "A browser origin allowed to call /mcp besides loopback ones, e.g. https://app.example.com; repeatable; * allows any (env MEMORYHUB_ALLOWED_ORIGINS, comma-separated).")
+    var allowedOrigins: [String] = []
+
+    @Option(name: .customLong("allowed-host"), help: "A Host header value allowed on /mcp besides loopback ones, e.g. memoryhub.internal:8080; repeatable (env MEMORYHUB_ALLOWED_HOSTS, comma-separated).")
+    var allowedHosts: [String] = []
 
     func run() async throws {
         let logger = options.bootstrapLogging()
@@ -50,8 +57,16 @@ struct ServeCommand: AsyncParsableCommand {
         let host = configuration.host
         let database = deployment.isPostgres ? "postgresql" : deployment.sqlitePath
         let cache = services.sessionCache.statistics.backend
+        let mcp = MCPHTTPRoute(
+            services: services,
+            configuration: MCPHTTPConfiguration(
+                allowedOrigins: allowedOrigins + Self.list(environment["MEMORYHUB_ALLOWED_ORIGINS"]),
+                allowedHosts: allowedHosts + Self.list(environment["MEMORYHUB_ALLOWED_HOSTS"]),
+                bodyLimit: configuration.bodyLimit),
+            logger: logger)
         let application = MemoryHTTPServer.application(
             services: services, configuration: configuration, metrics: registry, logger: logger,
+            additionalRoutes: { router in mcp.register(on: router) },
             beforeServerStarts: { try await services.prepare() },
             onServerRunning: { port in
                 logger.notice("memoryhub listening on http://\(host):\(port)", metadata: [
@@ -66,6 +81,10 @@ struct ServeCommand: AsyncParsableCommand {
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()
+    }
+
+    static func list(_ text: String?) -> [String] {
+        (text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     static func sanitize(_ name: String) -> String {

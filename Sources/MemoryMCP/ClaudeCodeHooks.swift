@@ -1,0 +1,261 @@
+public import Logging
+public import MemoryCore
+import MemoryStore
+public import MemoryService
+import Foundation
+
+/// What MemoryHub does at Claude Code's lifecycle events (DESIGN.md "Claude Code hooks").
+///
+/// - session-start: starts the MemoryHub session for Claude's `session_id` (its
+///   `client_session_id`, so a resume or a compaction finds the same one; a new conversation
+///   links to the project's recent session) and returns the context block to print.
+/// - user-prompt-submit: returns the memories relevant to the prompt (read-only).
+/// - pre-compact, stop: store the transcript's new turns as memories.
+/// - session-end: stores the last turns, then ends the session.
+///
+/// Everything printed is wrapped in `<memoryhub-context>` markers, which the transcript reader
+/// skips. The caller (the `hook` command) turns every failure into a quiet exit 0.
+public struct ClaudeCodeHooks: Sendable {
+    public struct Configuration: Sendable {
+        public var userID: String
+        /// Overrides the project read from the hook's `cwd`.
+        public var projectID: String?
+        /// Where the per-conversation locks live.
+        public var lockFolder: String
+        /// Token budget of the session-start context block.
+        public var contextTokens: Int = 1500
+        public var contextMemories: Int = 15
+        /// Memories printed for a prompt at most, and the least score they need.
+        public var promptResults: Int = 5
+        public var minimumPromptScore: Double = 0.05
+        /// Claude Code caps what a hook adds to the context; stay well below it.
+        public var maximumOutputCharacters: Int = 9000
+        /// Longest memory content stored from one turn, in UTF-8 bytes.
+        public var maximumTurnBytes: Int = 8 * 1024
+        /// How long ingestion waits for another hook of the same conversation.
+        public var lockTimeout: Duration = .seconds(8)
+
+        public init(userID: String, projectID: String? = nil, lockFolder: String) {
+            self.userID = userID
+            self.projectID = projectID
+            self.lockFolder = lockFolder
+        }
+    }
+
+    let services: MemoryHubServices
+    let configuration: Configuration
+    let logger: Logger
+    let reader = TranscriptReader()
+
+    public init(services: MemoryHubServices, configuration: Configuration, logger: Logger) {
+        self.services = services
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Handles one event; returns what to print on stdout (possibly nothing).
+    public func handle(_ event: HookEvent, input: HookInput) async throws -> String {
+        switch event {
+        case .sessionStart: return try await sessionStart(input)
+        case .userPromptSubmit: return try await userPromptSubmit(input)
+        case .preCompact, .stop:
+            _ = try await ingest(input, event: event)
+            return ""
+        case .sessionEnd:
+            return try await sessionEnd(input)
+        }
+    }
+
+    func project(of input: HookInput) -> String? {
+        configuration.projectID ?? input.cwd.flatMap(ProjectName.of(folder:))
+    }
+
+    /// The MemoryHub session of Claude's conversation, started on first use.
+    func session(for input: HookInput) async throws -> Session {
+        guard let claudeSession = input.sessionID else {
+            throw MemoryHubError.invalidField("session_id", "The hook input has no session_id.")
+        }
+        var metadata: JSONObject = ["source": "claude-code", "claude_session_id": .string(claudeSession)]
+        if let cwd = input.cwd { metadata["cwd"] = .string(cwd) }
+        if let path = input.transcriptPath { metadata["transcript_path"] = .string(path) }
+        if let source = input.source { metadata["start_source"] = .string(source) }
+        let request = SessionStartRequest(
+            userID: configuration.userID, projectID: project(of: input), metadata: metadata, tags: ["claude-code"],
+            clientSessionID: String(claudeSession.prefix(255)))
+        return try await services.sessions.start(request).session
+    }
+
+    // MARK: Context
+
+    private func sessionStart(_ input: HookInput) async throws -> String {
+        let session = try await session(for: input)
+        var lines = ["MemoryHub memory for user \(session.userID)" + (session.projectID.map { ", project \($0)" } ?? "")
+            + " (session \(session.id.lowercased)). The memoryhub MCP tools can search and store more."]
+        if let parentContext = session.metadata["parent_context"]?.objectValue {
+            let rendered = TextRendering.parentContext(parentContext)
+            if !rendered.isEmpty { lines.append(rendered) }
+        }
+        var request = ContextRequest(userID: session.userID)
+        request.projectID = session.projectID
+        request.contextTypes = [.recent, .decisions, .errors, .preferences, .patterns]
+        request.maxTokens = configuration.contextTokens
+        request.maxMemories = configuration.contextMemories
+        do {
+            let context = try await services.context.retrieve(request)
+            if !context.formattedContext.isEmpty { lines.append(context.formattedContext) }
+        } catch {
+            // The header and the inherited summary still help; say why the rest is missing in the log.
+            logger.warning("session-start context unavailable", metadata: ["memoryhub.error": "\(error)"])
+            throw PartialOutput(output: wrap(lines.joined(separator: "\n\n")), error: error)
+        }
+        return wrap(lines.joined(separator: "\n\n"))
+    }
+
+    private func userPromptSubmit(_ input: HookInput) async throws -> String {
+        guard let prompt = input.prompt?.trimmingCharacters(in: .whitespacesAndNewlines), !prompt.isEmpty else { return "" }
+        let projectID = project(of: input)
+        var current: Session?
+        if let claudeSession = input.sessionID {
+            current = try await services.store.session(clientSessionID: String(claudeSession.prefix(255)), userID: configuration.userID)
+        }
+        var request = SearchRequest(userID: configuration.userID, query: String(prompt.prefix(2000)))
+        request.projectID = projectID
+        request.limit = configuration.promptResults + 10
+        let response = try await services.search.search(request)
+        let relevant = response.results.filter { result in
+            guard result.score >= configuration.minimumPromptScore else { return false }
+            // Turns of this very conversation are already in the model's context.
+            let fromThisTranscript = result.memory.sessionID == current?.id && result.memory.metadata["source"] == "claude-code"
+            return !fromThisTranscript
+        }.prefix(configuration.promptResults)
+        guard !relevant.isEmpty else { return "" }
+        var lines = ["Memories that may be relevant to this prompt (from MemoryHub):"]
+        for result in relevant {
+            let memory = result.memory
+            let day = String(memory.createdAt.iso8601.prefix(10))
+            lines.append("- [\(memory.memoryType.rawValue), \(day)] \(TextRendering.oneLine(memory.content, limit: 500)) (memory \(memory.id.lowercased))")
+        }
+        return wrap(lines.joined(separator: "\n"))
+    }
+
+    // MARK: Capture
+
+    private func sessionEnd(_ input: HookInput) async throws -> String {
+        // The session ends even when the transcript cannot be read.
+        var failure: (any Error)?
+        do {
+            try await ingest(input, event: .sessionEnd)
+        } catch {
+            failure = error
+        }
+        let session = try await session(for: input)
+        if let reason = input.reason {
+            _ = try await services.sessions.update(id: session.id, actingUser: session.userID, metadata: ["claude_end_reason": .string(reason)])
+        }
+        _ = try await services.sessions.end(id: session.id, actingUser: session.userID, reason: .normal)
+        if let failure { throw PartialOutput(output: "", error: failure) }
+        return ""
+    }
+
+    /// Stores the transcript's turns that this session does not hold yet; returns how many.
+    @discardableResult
+    public func ingest(_ input: HookInput, event: HookEvent) async throws -> Int {
+        guard let path = input.transcriptPath.map(Self.expandingTilde) else { return 0 }
+        let session = try await session(for: input)
+        let lock = try await HookLock.acquire(
+            folder: configuration.lockFolder, name: configuration.userID + "\u{0}" + (input.sessionID ?? ""),
+            timeout: configuration.lockTimeout)
+        defer { lock.release() }
+        let turns = try reader.turns(atPath: path)
+        var stored = try await storedEntries(of: session)
+        var created = 0
+        for turn in turns where !stored.contains(turn.id) {
+            _ = try await services.memories.create(draft(turn, session: session, input: input, event: event), actingUser: session.userID)
+            stored.insert(turn.id)
+            created += 1
+        }
+        if created > 0 {
+            logger.debug("stored transcript turns", metadata: ["memoryhub.session.id": "\(session.id.lowercased)", "memoryhub.count": "\(created)"])
+        }
+        return created
+    }
+
+    /// The transcript entries already stored in the session.
+    private func storedEntries(of session: Session) async throws -> Set<String> {
+        var entries: Set<String> = []
+        var offset = 0
+        while true {
+            let page = try await services.store.memories(
+                matching: MemoryFilter(userID: session.userID, sessionID: session.id), limit: 500, offset: offset)
+            for memory in page.items {
+                if let entry = memory.metadata["transcript_entry"]?.stringValue { entries.insert(entry) }
+            }
+            offset += page.items.count
+            if page.items.isEmpty || offset >= page.total { return entries }
+        }
+    }
+
+    func draft(_ turn: TranscriptTurn, session: Session, input: HookInput, event: HookEvent) -> NewMemory {
+        let (type, importance) = TurnClassifier.classify(turn)
+        let speaker = turn.role == .user ? "User" : "Assistant"
+        let body = turn.text.isEmpty ? "(worked on \(turn.files.joined(separator: ", ")))" : turn.text
+        let content = Self.truncated("\(speaker): \(body)", maxBytes: configuration.maximumTurnBytes)
+        var metadata: JSONObject = [
+            "source": "claude-code",
+            "transcript_entry": .string(turn.id),
+            "role": .string(turn.role.rawValue),
+            "captured_by": .string(event.rawValue),
+        ]
+        if let claudeSession = input.sessionID { metadata["claude_session_id"] = .string(claudeSession) }
+        if let path = input.transcriptPath { metadata["transcript_path"] = .string(path) }
+        if let timestamp = turn.timestamp { metadata["turn_timestamp"] = .string(timestamp) }
+        if !turn.tools.isEmpty { metadata["tools"] = .array(turn.tools.map(JSONValue.string)) }
+        let entities = turn.files.prefix(20).map { Self.relative($0, to: input.cwd) }.filter { !$0.isEmpty && $0.count <= 255 }
+        return NewMemory(
+            sessionID: session.id, content: content, memoryType: type,
+            summary: TextRendering.oneLine(body, limit: 160), importance: importance,
+            entities: [String]().addingUnique(entities), tags: ["claude-code", turn.role.rawValue], metadata: metadata)
+    }
+
+    // MARK: Helpers
+
+    func wrap(_ text: String) -> String {
+        var body = text
+        let budget = configuration.maximumOutputCharacters - TranscriptReader.openMarker.count - TranscriptReader.closeMarker.count - 4
+        if body.count > budget { body = String(body.prefix(max(0, budget - 1))) + "…" }
+        return TranscriptReader.openMarker + "\n" + body + "\n" + TranscriptReader.closeMarker + "\n"
+    }
+
+    static func expandingTilde(_ path: String) -> String {
+        guard path.hasPrefix("~/") else { return path }
+        let home = ProcessInfo.processInfo.environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path
+        return home + path.dropFirst(1)
+    }
+
+    static func relative(_ path: String, to cwd: String?) -> String {
+        guard let cwd, !cwd.isEmpty else { return path }
+        let prefix = cwd.hasSuffix("/") ? cwd : cwd + "/"
+        return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
+    }
+
+    /// Cuts `text` to at most `maxBytes` of UTF-8 on a character boundary, marking the cut.
+    static func truncated(_ text: String, maxBytes: Int) -> String {
+        guard text.utf8.count > maxBytes else { return text }
+        var result = ""
+        var bytes = 0
+        let marker = " …[truncated]"
+        for character in text {
+            let size = character.utf8.count
+            if bytes + size + marker.utf8.count > maxBytes { break }
+            result.append(character)
+            bytes += size
+        }
+        return result + marker
+    }
+}
+
+/// A hook that could do part of its job: print `output`, and log `error`.
+public struct PartialOutput: Error, Sendable {
+    public let output: String
+    public let error: any Error
+}

@@ -1,0 +1,57 @@
+public import MemoryCore
+
+/// A Claude Code hook event MemoryHub handles, named as on the command line.
+public enum HookEvent: String, Sendable, CaseIterable {
+    case sessionStart = "session-start"
+    case userPromptSubmit = "user-prompt-submit"
+    case preCompact = "pre-compact"
+    case stop
+    case sessionEnd = "session-end"
+}
+
+/// What Claude Code writes to a hook's stdin. Every field is optional and unknown fields are
+/// ignored, so a newer Claude Code (or a hand-written test) never breaks the parse.
+public struct HookInput: Sendable, Equatable {
+    public var sessionID: String?
+    public var transcriptPath: String?
+    public var cwd: String?
+    public var hookEventName: String?
+    /// SessionStart: startup, resume, clear or compact.
+    public var source: String?
+    /// UserPromptSubmit: what the user typed.
+    public var prompt: String?
+    /// PreCompact: manual or auto.
+    public var trigger: String?
+    /// SessionEnd: clear, logout, prompt_input_exit, other.
+    public var reason: String?
+
+    public init(
+        sessionID: String? = nil, transcriptPath: String? = nil, cwd: String? = nil, hookEventName: String? = nil,
+        source: String? = nil, prompt: String? = nil, trigger: String? = nil, reason: String? = nil
+    ) {
+        self.sessionID = sessionID
+        self.transcriptPath = transcriptPath
+        self.cwd = cwd
+        self.hookEventName = hookEventName
+        self.source = source
+        self.prompt = prompt
+        self.trigger = trigger
+        self.reason = reason
+    }
+
+    /// Parses the hook's stdin. Empty input reads as no fields; anything but a JSON object throws.
+    public static func parse<Bytes: Collection<UInt8>>(_ bytes: Bytes) throws -> HookInput {
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return HookInput() }
+        guard case .object(let object) = try JSONParser.parse(bytes) else {
+            throw MemoryHubError.malformed("The hook input is not a JSON object.")
+        }
+        func text(_ key: String) -> String? {
+            guard let value = object[key]?.stringValue, !value.isEmpty else { return nil }
+            return value
+        }
+        return HookInput(
+            sessionID: text("session_id"), transcriptPath: text("transcript_path"), cwd: text("cwd"),
+            hookEventName: text("hook_event_name"), source: text("source"), prompt: text("prompt"),
+            trigger: text("trigger"), reason: text("reason"))
+    }
+}

@@ -1,0 +1,115 @@
+import ArgumentParser
+import Embeddings
+import Logging
+import MemoryCore
+import MemoryMCP
+import MemoryService
+import Foundation
+
+/// `memoryhub hook EVENT`: a Claude Code hook. Reads the hook's JSON on stdin, prints what the
+/// assistant should read (session-start, user-prompt-submit), and always exits 0: a failure prints
+/// nothing and leaves its reason in the hook log.
+struct HookCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hook",
+        abstract: "Run a Claude Code hook: session-start, user-prompt-submit, pre-compact, stop or session-end.")
+
+    @Argument(help: "session-start, user-prompt-submit, pre-compact, stop or session-end.")
+    var event: String
+
+    @OptionGroup var options: GlobalOptions
+
+    @Option(help: "The user (env MEMORYHUB_USER; default: the OS user name).")
+    var user: String?
+
+    @Option(help: "The project (env MEMORYHUB_PROJECT; default: from the hook's cwd, the enclosing git repository's folder name).")
+    var project: String?
+
+    @Option(help: "Where failures are logged (env MEMORYHUB_HOOK_LOG; default ~/.local/share/memoryhub/hooks.log).")
+    var logFile: String?
+
+    @Flag(help: "user-prompt-submit: search by meaning too (loads the embedding model: slower; see BENCHMARKS.md) (env MEMORYHUB_HOOK_SEMANTIC=on).")
+    var semantic = false
+
+    @Option(help: "Seconds after which the hook gives up quietly (env MEMORYHUB_HOOK_TIMEOUT; default 10).")
+    var timeout: Double?
+
+    static var defaultFolder: String {
+        (GlobalOptions.environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path) + "/.local/share/memoryhub"
+    }
+
+    static func failureLog(_ path: String?) -> HookFailureLog {
+        HookFailureLog(path: path ?? GlobalOptions.environment["MEMORYHUB_HOOK_LOG"] ?? defaultFolder + "/hooks.log")
+    }
+
+    func run() async throws {
+        let log = Self.failureLog(logFile)
+        let stdin = FileHandle.standardInput.readDataToEndOfFile()
+        let input: HookInput
+        do {
+            input = try HookInput.parse(stdin)
+        } catch {
+            log.append(event: event, sessionID: nil, message: "unreadable hook input: \(error)")
+            return
+        }
+        guard let hookEvent = HookEvent(rawValue: event) else {
+            log.append(event: event, sessionID: input.sessionID, message: "unknown hook event; expected one of \(HookEvent.allCases.map(\.rawValue).joined(separator: ", "))")
+            return
+        }
+        let seconds = timeout ?? GlobalOptions.environment["MEMORYHUB_HOOK_TIMEOUT"].flatMap(Double.init) ?? 10
+        Self.exitQuietly(after: seconds, log: log, event: event, sessionID: input.sessionID)
+        do {
+            let output = try await handle(hookEvent, input: input, log: log)
+            Self.write(output)
+        } catch let partial as PartialOutput {
+            Self.write(partial.output)
+            log.append(event: event, sessionID: input.sessionID, message: Self.describe(partial.error))
+        } catch {
+            log.append(event: event, sessionID: input.sessionID, message: Self.describe(error))
+        }
+    }
+
+    private func handle(_ event: HookEvent, input: HookInput, log: HookFailureLog) async throws -> String {
+        let logger = options.bootstrapLogging(defaultLevel: "warning")
+        // Loading the model costs more than the whole search (BENCHMARKS.md "Hook latency"), and the
+        // assistant waits for this hook on every prompt: words only, unless asked.
+        var embedder: (any Embedder)?
+        let semantic = semantic || GlobalOptions.environment["MEMORYHUB_HOOK_SEMANTIC"]?.lowercased() == "on"
+        if event == .userPromptSubmit && semantic {
+            do {
+                embedder = try options.embeddingOptions.embedder(logger: logger)
+            } catch {
+                log.append(event: self.event, sessionID: input.sessionID, message: "searching by words only: \(Self.describe(error))")
+            }
+        }
+        let services = try MemoryHubServices.open(try options.deployment, embedder: embedder, logger: logger)
+        let environment = GlobalOptions.environment
+        var configuration = ClaudeCodeHooks.Configuration(
+            userID: user ?? environment["MEMORYHUB_USER"] ?? CLIOutput.osUser,
+            projectID: project ?? environment["MEMORYHUB_PROJECT"],
+            lockFolder: Self.defaultFolder + "/locks")
+        configuration.lockTimeout = .seconds(8)
+        let hooks = ClaudeCodeHooks(services: services, configuration: configuration, logger: logger)
+        return try await services.withBackgroundServices { _ in try await hooks.handle(event, input: input) }
+    }
+
+    private static func write(_ output: String) {
+        guard !output.isEmpty else { return }
+        FileHandle.standardOutput.write(Data(output.utf8))
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        if let error = error as? MemoryHubError { return error.debugDescription }
+        return String(reflecting: error)
+    }
+
+    /// A hook must never hold the assistant up: past the deadline, log and exit 0 from a timer
+    /// thread, whatever the work is blocked on.
+    private static func exitQuietly(after seconds: Double, log: HookFailureLog, event: String, sessionID: String?) {
+        guard seconds > 0 else { return }
+        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) {
+            log.append(event: event, sessionID: sessionID, message: "gave up after \(seconds) s")
+            Foundation.exit(0)
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Logging
+import MemoryCore
+@testable import MemoryMCP
+import MemoryService
+import MemoryStore
+import Testing
+
+/// Transcript capture in process: what is stored, with what provenance, exactly once.
+@Suite struct ClaudeCodeHooksTests {
+    struct Fixture {
+        let folder: URL
+        let services: MemoryHubServices
+        let hooks: ClaudeCodeHooks
+        let transcript: String
+        let cwd: String
+
+        var input: HookInput {
+            HookInput(sessionID: TranscriptFixture.claudeSession, transcriptPath: transcript, cwd: cwd, hookEventName: "Stop")
+        }
+
+        func memories() async throws -> [Memory] {
+            try await services.store.memories(matching: MemoryFilter(userID: "dev"), limit: 1000, offset: 0).items
+        }
+    }
+
+    static func withFixture(_ body: (Fixture) async throws -> Void) async throws {
+        let folder = try MCPTestEnvironment.temporaryFolder("hooks")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let repo = folder.appendingPathComponent("shop")
+        try FileManager.default.createDirectory(at: repo.appendingPathComponent(".git"), withIntermediateDirectories: true)
+        let transcript = folder.appendingPathComponent("transcript.jsonl").path
+        try TranscriptFixture.conversation(cwd: repo.path).write(toFile: transcript, atomically: true, encoding: .utf8)
+        let services = try await MemoryHubServices.embedded(path: folder.path + "/db.sqlite", logger: Logger(label: "test"))
+        let hooks = ClaudeCodeHooks(
+            services: services, configuration: .init(userID: "dev", lockFolder: folder.path + "/locks"), logger: Logger(label: "test"))
+        try await body(Fixture(folder: folder, services: services, hooks: hooks, transcript: transcript, cwd: repo.path))
+    }
+
+    @Test func storesEachTurnTypedAndWithProvenance() async throws {
+        try await Self.withFixture { fixture in
+            #expect(try await fixture.hooks.ingest(fixture.input, event: .stop) == 4)
+            let memories = try await fixture.memories().sorted { $0.createdAt < $1.createdAt }
+            #expect(memories.map(\.memoryType) == [.preference, .fact, .fact, .error])
+            #expect(memories.map { $0.metadata["transcript_entry"]?.stringValue } == ["u-1", "u-2", "message:msg_01", "u-4"])
+            #expect(memories[0].content == "User: I prefer small commits with imperative messages, please always run the tests first.")
+            #expect(memories[2].content.hasPrefix("Assistant: The deploy script runs"))
+            #expect(memories[2].entities == ["scripts/deploy.sh"])
+            #expect(memories[2].metadata["tools"] == ["Edit"])
+            #expect(memories.allSatisfy { $0.metadata["source"] == "claude-code" && $0.metadata["captured_by"] == "stop" })
+            #expect(memories.allSatisfy { $0.projectID == "shop" && $0.tags.contains("claude-code") })
+            #expect(!memories.contains { $0.content.contains("memoryhub-context") || $0.content.contains("We deploy on Fridays") })
+            let session = try await fixture.services.store.session(clientSessionID: TranscriptFixture.claudeSession, userID: "dev")
+            #expect(session?.memoryCount == 4 && session?.metadata["transcript_path"] == .string(fixture.transcript))
+        }
+    }
+
+    @Test func readingTheSameTranscriptAgainStoresNothing() async throws {
+        try await Self.withFixture { fixture in
+            #expect(try await fixture.hooks.ingest(fixture.input, event: .stop) == 4)
+            #expect(try await fixture.hooks.ingest(fixture.input, event: .preCompact) == 0)
+            let more = TranscriptFixture.userText("u-7", "We decided to ship on Tuesdays from now on.", cwd: fixture.cwd) + "\n"
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: fixture.transcript))
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data(more.utf8))
+            try handle.close()
+            #expect(try await fixture.hooks.ingest(fixture.input, event: .preCompact) == 1)
+            #expect(try await fixture.memories().count == 5)
+        }
+    }
+
+    @Test func concurrentHooksStoreEachTurnOnce() async throws {
+        try await Self.withFixture { fixture in
+            let counts = try await withThrowingTaskGroup(of: Int.self) { group in
+                for index in 0..<4 {
+                    group.addTask { try await fixture.hooks.ingest(fixture.input, event: index % 2 == 0 ? .stop : .preCompact) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(counts.reduce(0, +) == 4)
+            let entries = try await fixture.memories().compactMap { $0.metadata["transcript_entry"]?.stringValue }
+            #expect(entries.count == 4 && Set(entries).count == 4)
+        }
+    }
+
+    @Test func longTurnsAreCutOnACharacterBoundary() {
+        let text = String(repeating: "é", count: 10_000)
+        let cut = ClaudeCodeHooks.truncated(text, maxBytes: 1001)
+        #expect(cut.utf8.count <= 1001 && cut.hasSuffix("…[truncated]"))
+    }
+}

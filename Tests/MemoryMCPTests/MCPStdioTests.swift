@@ -1,0 +1,32 @@
+import Foundation
+import MemoryCore
+import Testing
+
+/// `memoryhub mcp` spoken to through a plain pipe: stdout carries only JSON-RPC, and closing stdin
+/// right after the last request still gets every answer.
+@Suite(.enabled(if: MCPTestEnvironment.binary != nil, "needs the memoryhub binary (make test sets MEMORYHUB_BINARY)"))
+struct MCPStdioTests {
+    @Test func answersEverythingItReadBeforeStdinClosed() async throws {
+        let folder = try MCPTestEnvironment.temporaryFolder("mcp-pipe")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let requests: [JSONValue] = [
+            ["jsonrpc": "2.0", "id": 1, "method": "initialize",
+             "params": ["protocolVersion": "2025-06-18", "capabilities": [:], "clientInfo": ["name": "pipe", "version": "1"]]],
+            ["jsonrpc": "2.0", "method": "notifications/initialized"],
+            ["jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": ["name": "create_memory", "arguments": ["content": "piped in", "memory_type": "fact"]]],
+            ["jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": ["name": "get_memory", "arguments": ["memory_id": "nope"]]],
+        ]
+        let result = try await ChildProcess.run(
+            MCPTestEnvironment.binary!, ["mcp", "--database", folder.path + "/db.sqlite", "--user", "pipe", "--project", "p"],
+            stdin: requests.map { JSONWriter.string($0) }.joined(separator: "\n") + "\n", timeout: .seconds(120))
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n").map { try? JSONParser.parse(String($0)) }
+        #expect(lines.count == 3 && lines.allSatisfy { $0 != nil }, "stdout must be JSON-RPC only:\n\(result.stdout)")
+        let byID = Dictionary(uniqueKeysWithValues: lines.compactMap { $0?.objectValue }.compactMap { object in
+            object["id"].map { (JSONWriter.string($0), object) }
+        })
+        #expect(byID["2"]?["result"]?.objectValue?["isError"] == false)
+        #expect(byID["3"]?["result"]?.objectValue?["isError"] == true)
+        #expect(result.stderr.contains("serving over stdio"))
+    }
+}
