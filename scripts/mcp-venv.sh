@@ -8,7 +8,12 @@ version="2.3.0"
 if ! "$venv/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('mcp') != '$version')" 2>/dev/null; then
   echo "Installing mcp==$version into $venv" >&2
   mkdir -p "$(dirname "$venv")"
-  python3 -m venv "$venv" >&2
+  if ! python3 -m venv "$venv" >&2; then
+    # Debian's own python3 needs python3-venv for ensurepip.
+    scripts/install-packages.sh python3-venv >&2
+    rm -rf "$venv"
+    python3 -m venv "$venv" >&2
+  fi
   "$venv/bin/pip" install --quiet --disable-pip-version-check "mcp==$version" >&2
 fi
 echo "$venv/bin/python"
