@@ -16,8 +16,9 @@ public struct SearchConfiguration: Sendable {
     /// visible eval file this beat k = 60 with equal weights (turn recall@10 0.804 vs 0.796) and
     /// sat in a flat region of the sweep in BENCHMARKS.md, not on a spike.
     public var fusion = RankFusion(k: 20, lexicalWeight: 1.3, semanticWeight: 1)
-    /// Rankings longer than this are not cached (they are rare and each would hold a lot of memory).
-    public var maximumCachedRanking = 2000
+    /// A cached ranking keeps at most this many results (bounding the cache's memory); a page
+    /// beyond them is ranked again.
+    public var maximumCachedRanking = 1000
     /// At most this many lexical matches are read (and counted in `total`).
     public var lexicalMatchLimit = 10_000
     /// A memory whose cosine similarity to the query is below this is not a semantic match.
@@ -85,15 +86,20 @@ public final class SearchEngine: Sendable {
         let sequence = try await store.changeSequence(userID: request.userID)
         let key = ResultKey(filter: filter, query: query, mode: mode, sequence: sequence)
         let ranking: CachedPage
-        if let cached = results.withLock({ $0.value(forKey: key) }) {
+        if let cached = results.withLock({ $0.value(forKey: key) }),
+            cached.isComplete || request.offset + request.limit <= cached.ranked.count
+        {
             cacheMetrics.hit()
             ranking = cached
         } else {
             cacheMetrics.miss()
             ranking = try await rank(query: query, filter: filter, mode: mode)
-            if ranking.ranked.count <= configuration.maximumCachedRanking {
-                results.withLock { _ = $0.set(ranking, forKey: key) }
+            var kept = ranking
+            if kept.ranked.count > configuration.maximumCachedRanking {
+                kept.ranked = Array(kept.ranked.prefix(configuration.maximumCachedRanking))
+                kept.isComplete = false
             }
+            results.withLock { _ = $0.set(kept, forKey: key) }
         }
 
         let page = Array(ranking.ranked.dropFirst(request.offset).prefix(request.limit))
@@ -279,6 +285,8 @@ public final class SearchEngine: Sendable {
 struct CachedPage: Sendable {
     var ranked: [RankedCandidate]
     var total: Int
+    /// False when `ranked` keeps only the best of a longer ranking.
+    var isComplete = true
 }
 
 struct RankedCandidate: Sendable {

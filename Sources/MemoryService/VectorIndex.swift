@@ -108,10 +108,11 @@ struct VectorRows: Sendable {
     func search(query: [Float], filter: SearchFilter, threshold: Float, limit: Int) -> (hits: [SemanticHit], matches: [UUID]) {
         guard dimension > 0, query.count == dimension, limit > 0 else { return ([], []) }
         var scored: [(slot: Int, similarity: Float)] = []
+        let everyEntry = filter.isUserOnly
         matrix.withUnsafeBufferPointer { rows in
             query.withUnsafeBufferPointer { query in
-                for (slot, entry) in entries.enumerated() {
-                    guard let entry, filter.matches(entry) else { continue }
+                for slot in entries.indices {
+                    guard let entry = entries[slot], everyEntry || filter.matches(entry) else { continue }
                     let similarity = Self.dot(query.baseAddress!, rows.baseAddress! + slot * dimension, dimension)
                     if similarity >= threshold { scored.append((slot, similarity)) }
                 }

@@ -22,6 +22,11 @@ public struct SearchFilter: Sendable, Hashable {
         self.userID = userID
     }
 
+    /// True when the filter narrows nothing beyond the user.
+    public var isUserOnly: Bool {
+        projectID == nil && sessionID == nil && memoryTypes.isEmpty && minImportance == nil && tags.isEmpty && createdAfter == nil
+    }
+
     /// The reference semantics every store and index must match.
     public func matches(_ entry: IndexedMemory) -> Bool {
         matches(
@@ -169,6 +174,16 @@ public enum VectorBytes {
     /// Nil when the byte count is not a whole number of floats.
     public static func decode<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> [Float]? {
         guard bytes.count % 4 == 0 else { return nil }
+        #if _endian(little)
+        // One copy when the bytes are contiguous (they always are from SQLite and PostgreSQL).
+        let copied: [Float]? = bytes.withContiguousStorageIfAvailable { source in
+            [Float](unsafeUninitializedCapacity: source.count / 4) { buffer, count in
+                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(source))
+                count = source.count / 4
+            }
+        }
+        if let copied { return copied }
+        #endif
         var vector = [Float]()
         vector.reserveCapacity(bytes.count / 4)
         var iterator = bytes.makeIterator()
