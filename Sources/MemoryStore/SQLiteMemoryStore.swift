@@ -342,7 +342,7 @@ public final class SQLiteMemoryStore: MemoryStore {
         return try await read { db in
             let found = try String.fetchAll(
                 db,
-                sql: "SELECT id FROM memories WHERE user_id = ? AND id IN (\(texts.map { _ in "?" }.joined(separator: ", ")))",
+                sql: "SELECT id FROM memories WHERE +user_id = ? AND id IN (\(texts.map { _ in "?" }.joined(separator: ", ")))",
                 arguments: [userID] + StatementArguments(texts))
             return Set(found.compactMap(UUID.init(uuidString:)))
         }
@@ -353,12 +353,13 @@ public final class SQLiteMemoryStore: MemoryStore {
         let texts = ids.map(\.lowercased)
         return try await read { db in
             var found: [Memory] = []
-            // Bounded IN lists keep each statement under SQLite's variable limit.
+            // Bounded IN lists keep each statement under SQLite's variable limit. `+user_id` keeps
+            // the planner on the primary key: the user index would scan all of the user's rows.
             for start in stride(from: 0, to: texts.count, by: 500) {
                 let chunk = Array(texts[start..<min(start + 500, texts.count)])
                 found += try Row.fetchAll(
                     db,
-                    sql: "SELECT * FROM memories WHERE user_id = ? AND id IN (\(chunk.map { _ in "?" }.joined(separator: ", ")))",
+                    sql: "SELECT * FROM memories WHERE +user_id = ? AND id IN (\(chunk.map { _ in "?" }.joined(separator: ", ")))",
                     arguments: [userID] + StatementArguments(chunk)
                 ).map(Self.memory(from:))
             }
