@@ -10,6 +10,11 @@ import MemoryStore
 /// The HTTP interface: every route of API.md on Hummingbird, the JSON error format, request
 /// metrics, `/health`, `/ready`, `/metrics`.
 public enum MemoryHTTPServer {
+    /// The JSON of `POST /api/memory/memories/search`, for other interfaces (the CLI) to print.
+    public static func searchRepresentation(_ response: SearchResponse) -> JSONValue {
+        SearchRoutes<BasicRequestContext>.representation(response)
+    }
+
     /// The JSON of `POST /api/memory/context/retrieve`, for other interfaces (the CLI) to print.
     public static func contextRepresentation(_ response: ContextResponse) -> JSONValue {
         ContextRoutes<BasicRequestContext>.representation(response)

@@ -36,11 +36,15 @@ struct SearchRoutes<Context: RequestContext> {
         search.explain = try body.bool("explain") ?? false
         let useVectors = try body.bool("use_vector_search") ?? true
         search.mode = try body.enumeration("mode", SearchMode.self) ?? (useVectors ? .hybrid : .lexical)
-        let response = try await services.search.search(search)
+        return JSONResponse.make(Self.representation(try await services.search.search(search)))
+    }
+
+    /// The `POST /memories/search` response shape.
+    static func representation(_ response: SearchResponse) -> JSONValue {
         let now = Timestamp.now()
-        return JSONResponse.make(.object([
+        return .object([
             "results": .array(response.results.map { result in
-                var extra: JSONObject = ["score": .double(Self.rounded(result.score))]
+                var extra: JSONObject = ["score": .double(rounded(result.score))]
                 if let breakdown = result.breakdown { extra["score_breakdown"] = Self.breakdown(breakdown) }
                 return APIRepresentation.memory(result.memory, now: now, extra: extra)
             }),
@@ -49,8 +53,8 @@ struct SearchRoutes<Context: RequestContext> {
             "limit": .int(Int64(response.limit)),
             "offset": .int(Int64(response.offset)),
             "mode": .string(response.mode.rawValue),
-            "search_time_ms": .double(Self.milliseconds(response.searchTime)),
-        ]))
+            "search_time_ms": .double(milliseconds(response.searchTime)),
+        ])
     }
 
     @Sendable func vectorSearch(_ request: Request, context: Context) async throws -> Response {
@@ -67,12 +71,8 @@ struct SearchRoutes<Context: RequestContext> {
         let id = try context.uuidParameter("memory_id")
         let body = try await BodyFields.read(request, limit: bodyLimit)
         // The owner acts: a named caller must own the memory (404 otherwise).
-        let caller = try Caller.user(of: request, body: body)
-        guard let owner = try await services.store.memory(id: id, userID: caller) else {
-            throw MemoryHubError.memoryNotFound(id.lowercased)
-        }
         let found = try await services.search.similarMemories(
-            to: id, userID: owner.userID, limit: try body.int("limit") ?? 10, minSimilarity: try body.double("min_similarity") ?? 0.5)
+            to: id, actingUser: try Caller.user(of: request, body: body), limit: try body.int("limit") ?? 10, minSimilarity: try body.double("min_similarity") ?? 0.5)
         return JSONResponse.make(Self.similarity(found, extra: ["memory_id": .string(id.lowercased)]))
     }
 

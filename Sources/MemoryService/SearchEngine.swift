@@ -75,11 +75,7 @@ public final class SearchEngine: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         let filter = try validatedFilter(request)
-        let query = request.query.trimmedWhitespace
-        guard !query.isEmpty else { throw MemoryHubError.invalidField("query", "query must not be empty.") }
-        guard query.utf8.count <= 16_384 else {
-            throw MemoryHubError.invalidField("query", "query is longer than the limit of 16384 bytes.")
-        }
+        let query = try Self.validatedQuery(request.query)
         try Validation.paging(limit: request.limit, offset: request.offset, maxLimit: 100)
         let mode = try effectiveMode(request.mode)
 
@@ -119,15 +115,8 @@ public final class SearchEngine: Sendable {
         userID: String, query: String, limit: Int, minSimilarity: Double, sessionID: UUID? = nil, memoryTypes: [MemoryType] = []
     ) async throws -> (results: [(memory: Memory, similarity: Double)], total: Int) {
         _ = try Validation.identifier(userID, field: "user_id")
-        let text = query.trimmedWhitespace
-        guard !text.isEmpty else { throw MemoryHubError.invalidField("query", "query must not be empty.") }
-        guard text.utf8.count <= 16_384 else {
-            throw MemoryHubError.invalidField("query", "query is longer than the limit of 16384 bytes.")
-        }
-        try Validation.paging(limit: limit, offset: 0, maxLimit: 50)
-        guard minSimilarity.isFinite, (-1...1).contains(minSimilarity) else {
-            throw MemoryHubError.invalidField("min_similarity", "min_similarity must be between -1 and 1.")
-        }
+        let text = try Self.validatedQuery(query)
+        try Self.validateSimilarityPaging(limit: limit, minSimilarity: minSimilarity)
         _ = try effectiveMode(.semantic)
         var filter = SearchFilter(userID: userID)
         filter.sessionID = sessionID
@@ -137,36 +126,50 @@ public final class SearchEngine: Sendable {
     }
 
     /// The owner's memories most similar to one of theirs: `POST /vector/similar/{id}`.
+    /// `actingUser` nil acts for the memory's owner.
     public func similarMemories(
-        to memoryID: UUID, userID: String, limit: Int, minSimilarity: Double
+        to memoryID: UUID, actingUser: String?, limit: Int, minSimilarity: Double
     ) async throws -> (results: [(memory: Memory, similarity: Double)], total: Int) {
-        try Validation.paging(limit: limit, offset: 0, maxLimit: 50)
-        guard minSimilarity.isFinite, (-1...1).contains(minSimilarity) else {
-            throw MemoryHubError.invalidField("min_similarity", "min_similarity must be between -1 and 1.")
-        }
-        guard try await store.memory(id: memoryID, userID: userID) != nil else {
+        try Self.validateSimilarityPaging(limit: limit, minSimilarity: minSimilarity)
+        guard let memory = try await store.memory(id: memoryID, userID: actingUser) else {
             throw MemoryHubError.memoryNotFound(memoryID.lowercased)
         }
-        guard let vector = try await store.embedding(memoryID: memoryID, userID: userID) else {
+        guard let vector = try await store.embedding(memoryID: memoryID, userID: memory.userID) else {
             throw MemoryHubError(
                 kind: .conflict, code: "embedding_pending",
                 detail: "Memory \(memoryID.lowercased) has no embedding yet; try again shortly.")
         }
         return try await similar(
-            to: vector, filter: SearchFilter(userID: userID), limit: limit, minSimilarity: minSimilarity, excluding: memoryID)
+            to: vector, filter: SearchFilter(userID: memory.userID), limit: limit, minSimilarity: minSimilarity, excluding: memoryID)
     }
 
     private func similar(
         to vector: [Float], filter: SearchFilter, limit: Int, minSimilarity: Double, excluding: UUID?
     ) async throws -> (results: [(memory: Memory, similarity: Double)], total: Int) {
-        let found = try await index.search(
-            userID: filter.userID, query: vector, filter: filter, threshold: Float(minSimilarity), limit: limit + 1)
-        let hits = found.hits.filter { $0.entry.id != excluding }.prefix(limit)
+        let found = try await index.search(userID: filter.userID, query: vector, filter: filter, threshold: Float(minSimilarity))
+            .filter { $0.entry.id != excluding }
+        let hits = found.prefix(limit)
         let memories = try await store.memories(ids: hits.map(\.entry.id), userID: filter.userID)
         let byID = Dictionary(memories.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let results = hits.compactMap { hit in byID[hit.entry.id].map { ($0, Double(hit.similarity)) } }
-        let total = found.matches.count - (excluding.map { found.matches.contains($0) ? 1 : 0 } ?? 0)
-        return (results, total)
+        return (results, found.count)
+    }
+
+    /// The query without outer white space; 422 when empty or over 16 KiB.
+    static func validatedQuery(_ query: String) throws -> String {
+        let text = query.trimmedWhitespace
+        guard !text.isEmpty else { throw MemoryHubError.invalidField("query", "query must not be empty.") }
+        guard text.utf8.count <= 16_384 else {
+            throw MemoryHubError.invalidField("query", "query is longer than the limit of 16384 bytes.")
+        }
+        return text
+    }
+
+    static func validateSimilarityPaging(limit: Int, minSimilarity: Double) throws {
+        try Validation.paging(limit: limit, offset: 0, maxLimit: 50)
+        guard minSimilarity.isFinite, (-1...1).contains(minSimilarity) else {
+            throw MemoryHubError.invalidField("min_similarity", "min_similarity must be between -1 and 1.")
+        }
     }
 
     // MARK: Ranking
@@ -180,17 +183,15 @@ public final class SearchEngine: Sendable {
             lexical = try await store.lexicalMatches(terms: terms, filter: filter, limit: configuration.lexicalMatchLimit)
         }
         var semantic: [SemanticHit] = []
-        var semanticMatches: [UUID] = []
         if mode != .lexical {
             let vector = try await queryVector(query)
             // Every match is ranked, so every page that `total` promises can be read.
-            (semantic, semanticMatches) = try await index.search(
-                userID: filter.userID, query: vector, filter: filter, threshold: configuration.semanticThreshold,
-                limit: Int.max)
+            semantic = try await index.search(
+                userID: filter.userID, query: vector, filter: filter, threshold: configuration.semanticThreshold)
         }
 
         var total = Set(lexical.map(\.id))
-        total.formUnion(semanticMatches)
+        total.formUnion(semantic.map(\.entry.id))
 
         var fields: [UUID: (importance: Double, createdAt: Timestamp)] = [:]
         var lexicalRank: [UUID: (rank: Int, score: Double)] = [:]

@@ -20,11 +20,9 @@ final class VectorIndex: Sendable {
         self.users = Mutex(LRUMap(capacity: max(1, maximumUsers)))
     }
 
-    /// The user's memories passing `filter` whose similarity to `query` is at least `threshold`:
-    /// the best `limit` of them, best first, and how many there are in all.
-    func search(
-        userID: String, query: [Float], filter: SearchFilter, threshold: Float, limit: Int
-    ) async throws -> (hits: [SemanticHit], matches: [UUID]) {
+    /// Every memory of the user passing `filter` whose similarity to `query` is at least
+    /// `threshold`, best first.
+    func search(userID: String, query: [Float], filter: SearchFilter, threshold: Float) async throws -> [SemanticHit] {
         let vectors = users.withLock { users in
             if let existing = users.value(forKey: userID) { return existing }
             let created = UserVectors()
@@ -32,7 +30,7 @@ final class VectorIndex: Sendable {
             return created
         }
         try await vectors.catchUp(userID: userID, store: store)
-        return vectors.snapshot().search(query: query, filter: filter, threshold: threshold, limit: limit)
+        return vectors.snapshot().search(query: query, filter: filter, threshold: threshold)
     }
 }
 
@@ -105,8 +103,8 @@ struct VectorRows: Sendable {
         matrix.replaceSubrange(slot * dimension..<(slot + 1) * dimension, with: vector)
     }
 
-    func search(query: [Float], filter: SearchFilter, threshold: Float, limit: Int) -> (hits: [SemanticHit], matches: [UUID]) {
-        guard dimension > 0, query.count == dimension, limit > 0 else { return ([], []) }
+    func search(query: [Float], filter: SearchFilter, threshold: Float) -> [SemanticHit] {
+        guard dimension > 0, query.count == dimension else { return [] }
         var scored: [(slot: Int, similarity: Float)] = []
         let everyEntry = filter.isUserOnly
         matrix.withUnsafeBufferPointer { rows in
@@ -119,12 +117,7 @@ struct VectorRows: Sendable {
             }
         }
         scored.sort { $0.similarity > $1.similarity }
-        let hits = scored.prefix(limit).map { candidate -> SemanticHit in
-            var entry = entries[candidate.slot]!
-            entry.vector = []
-            return SemanticHit(entry: entry, similarity: candidate.similarity)
-        }
-        return (hits, scored.map { entries[$0.slot]!.id })
+        return scored.map { candidate in SemanticHit(entry: entries[candidate.slot]!, similarity: candidate.similarity) }
     }
 
     /// The dot product, eight lanes at a time.

@@ -35,23 +35,7 @@ struct SearchCommand: AsyncParsableCommand {
             request.explain = explain
             let response = try await services.search.search(request)
             if json {
-                let now = Timestamp.now()
-                CLIOutput.json(.object([
-                    "results": .array(response.results.map { result in
-                        var extra: JSONObject = ["score": .double(result.score)]
-                        if let breakdown = result.breakdown {
-                            extra["score_breakdown"] = .object([
-                                "lexical_rank": breakdown.lexicalRank.map { .int(Int64($0)) } ?? .null,
-                                "semantic_rank": breakdown.semanticRank.map { .int(Int64($0)) } ?? .null,
-                                "similarity": breakdown.similarity.map(JSONValue.double) ?? .null,
-                                "fused": .double(breakdown.fused), "adjustment": .double(breakdown.adjustment),
-                                "final": .double(breakdown.final),
-                            ])
-                        }
-                        return APIRepresentation.memory(result.memory, now: now, extra: extra)
-                    }),
-                    "total": .int(Int64(response.total)), "mode": .string(response.mode.rawValue),
-                ]))
+                CLIOutput.json(MemoryHTTPServer.searchRepresentation(response))
                 return
             }
             print("\(response.total) match\(response.total == 1 ? "" : "es") (\(response.mode.rawValue))")
