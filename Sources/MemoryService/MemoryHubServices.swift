@@ -43,12 +43,11 @@ public struct Deployment: Sendable {
     }
 }
 
-/// The application assembled: the store, the session cache, the watermark and the managers on
+/// The application assembled: the store, the session cache and the managers on
 /// top of them. Interfaces (HTTP, MCP, CLI) hold one of these and nothing else.
 public struct MemoryHubServices: Sendable {
     public let store: any MemoryStore
     public let sessionCache: any SessionCache
-    public let watermark: any MemoryWatermark
     public let sessions: SessionManager
     public let memories: MemoryManager
     /// Lexical, semantic and hybrid search over a user's memories.
@@ -64,19 +63,18 @@ public struct MemoryHubServices: Sendable {
     public let backgroundServices: [any Service]
 
     public init(
-        store: any MemoryStore, sessionCache: any SessionCache, watermark: any MemoryWatermark = InProcessMemoryWatermark(),
+        store: any MemoryStore, sessionCache: any SessionCache,
         configuration: ServiceConfiguration = .init(), embedder: (any Embedder)? = nil, backgroundServices: [any Service] = [],
         logger: Logger
     ) {
         self.store = store
         self.sessionCache = sessionCache
-        self.watermark = watermark
         self.configuration = configuration
         self.backgroundServices = backgroundServices
-        self.sessions = SessionManager(store: store, cache: sessionCache, watermark: watermark, configuration: configuration, logger: logger)
+        self.sessions = SessionManager(store: store, cache: sessionCache, configuration: configuration, logger: logger)
         let signal = EmbeddingSignal()
         self.memories = MemoryManager(
-            store: store, sessions: sessions, watermark: watermark, embeddingSignal: signal, configuration: configuration, logger: logger)
+            store: store, sessions: sessions, embeddingSignal: signal, configuration: configuration, logger: logger)
         self.embeddingService = embedder.map {
             EmbeddingService(store: store, embedder: $0, signal: signal, configuration: configuration.embedding, logger: logger)
         }
@@ -105,14 +103,12 @@ public struct MemoryHubServices: Sendable {
             store = sqlite
         }
         let cache: any SessionCache
-        var watermark: any MemoryWatermark = InProcessMemoryWatermark()
         if let redisURL = deployment.redisURL {
             var redisConfiguration = try RedisConfiguration(url: redisURL)
             redisConfiguration.connectTimeout = deployment.redisTimeout
             redisConfiguration.commandTimeout = deployment.redisTimeout
             let client = RedisClient(configuration: redisConfiguration, logger: logger)
             background.append(client)
-            watermark = RedisMemoryWatermark(client: client)
             cache = deployment.cacheEnabled
                 ? RedisSessionCache(client: client, configuration: .init(timeToLive: deployment.cacheTimeToLive), logger: logger)
                 : DisabledSessionCache()
@@ -125,7 +121,7 @@ public struct MemoryHubServices: Sendable {
             cache = DisabledSessionCache()
         }
         return MemoryHubServices(
-            store: store, sessionCache: cache, watermark: watermark, configuration: deployment.service, embedder: embedder,
+            store: store, sessionCache: cache, configuration: deployment.service, embedder: embedder,
             backgroundServices: background, logger: logger)
     }
 

@@ -50,18 +50,16 @@ public struct BatchResult: Sendable {
 public struct MemoryManager: Sendable {
     let store: any MemoryStore
     let sessions: SessionManager
-    let watermark: any MemoryWatermark
     let embeddingSignal: EmbeddingSignal
     let configuration: ServiceConfiguration
     let logger: Logger
 
     public init(
-        store: any MemoryStore, sessions: SessionManager, watermark: any MemoryWatermark, embeddingSignal: EmbeddingSignal = .init(),
+        store: any MemoryStore, sessions: SessionManager, embeddingSignal: EmbeddingSignal = .init(),
         configuration: ServiceConfiguration, logger: Logger
     ) {
         self.store = store
         self.sessions = sessions
-        self.watermark = watermark
         self.embeddingSignal = embeddingSignal
         self.configuration = configuration
         self.logger = logger
@@ -73,7 +71,6 @@ public struct MemoryManager: Sendable {
         let memory = try await validated(request, in: session)
         let updatedSession = try await store.insertMemory(memory, at: memory.createdAt)
         await sessions.cache.store(updatedSession)
-        await watermark.bump(userID: memory.userID)
         embeddingSignal.raise()
         return memory
     }
@@ -113,7 +110,6 @@ public struct MemoryManager: Sendable {
         guard let memory = try await store.updateMemory(id: id, userID: actingUser, change: change, at: .now()) else {
             throw MemoryHubError.memoryNotFound(id.lowercased)
         }
-        await watermark.bump(userID: memory.userID)
         if !memory.hasEmbedding { embeddingSignal.raise() }
         return memory
     }
@@ -123,7 +119,6 @@ public struct MemoryManager: Sendable {
             throw MemoryHubError.memoryNotFound(id.lowercased)
         }
         await sessions.cache.store(session)
-        await watermark.bump(userID: session.userID)
     }
 
     /// A session's memories, newest first.

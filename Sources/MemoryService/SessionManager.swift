@@ -53,17 +53,15 @@ public struct CleanupResult: Sendable, Equatable {
 public struct SessionManager: Sendable {
     let store: any MemoryStore
     let cache: any SessionCache
-    let watermark: any MemoryWatermark
     let configuration: ServiceConfiguration
     let logger: Logger
 
     public init(
-        store: any MemoryStore, cache: any SessionCache, watermark: any MemoryWatermark = InProcessMemoryWatermark(),
+        store: any MemoryStore, cache: any SessionCache,
         configuration: ServiceConfiguration, logger: Logger
     ) {
         self.store = store
         self.cache = cache
-        self.watermark = watermark
         self.configuration = configuration
         self.logger = logger
     }
@@ -182,7 +180,6 @@ public struct SessionManager: Sendable {
         }
         await cache.remove(id: id)
         for child in unlinked { await cache.store(child) }
-        await watermark.bump(userID: owner)
     }
 
     /// The user's sessions, newest first.
