@@ -35,7 +35,7 @@ struct ContextRoutes<Context: RequestContext> {
     }
 
     @Sendable func quick(_ request: Request, context: Context) async throws -> Response {
-        let userID = try Caller.pathUser(context.parameters.get("user_id") ?? "", of: request)
+        let userID = try Caller.pathUser(try context.textParameter("user_id"), of: request)
         let query = QueryFields(request)
         var retrieval = ContextRequest(userID: userID)
         retrieval.query = query.string("query")
@@ -50,7 +50,7 @@ struct ContextRoutes<Context: RequestContext> {
     }
 
     @Sendable func stats(_ request: Request, context: Context) async throws -> Response {
-        let userID = try Caller.pathUser(context.parameters.get("user_id") ?? "", of: request)
+        let userID = try Caller.pathUser(try context.textParameter("user_id"), of: request)
         let query = QueryFields(request)
         let stats = try await services.context.statistics(
             userID: userID, projectID: query.string("project_id"), days: try query.int("days", default: 7))

@@ -1,11 +1,7 @@
 import Hummingbird
 import MemoryCore
 import NIOCore
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
 import Foundation
-#endif
 
 /// The fields of a JSON request body, read with the checks of the API: a wrong type or a value
 /// out of range is a 422 naming the field; unknown fields are ignored.
@@ -212,9 +208,20 @@ struct QueryFields {
 extension RequestContext {
     /// A UUID path parameter; 400 when it is not a UUID.
     func uuidParameter(_ name: String) throws -> UUID {
-        guard let text = parameters.get(name), let id = UUID(uuidString: text) else {
-            throw MemoryHubError.malformed("'\(parameters.get(name) ?? "")' is not a valid id.")
+        let text = try textParameter(name)
+        guard let id = UUID(uuidString: text) else {
+            throw MemoryHubError.malformed("'\(text)' is not a valid id.")
         }
         return id
+    }
+
+    /// A path parameter, percent-decoded once (as query parameters are): `j%C3%B6rg` is `jörg`.
+    /// 400 when its percent-encoding is not valid UTF-8.
+    func textParameter(_ name: String) throws -> String {
+        let raw = parameters.get(name) ?? ""
+        guard let decoded = raw.removingPercentEncoding else {
+            throw MemoryHubError.malformed("The path parameter \(name) is not valid percent-encoded UTF-8.")
+        }
+        return decoded
     }
 }

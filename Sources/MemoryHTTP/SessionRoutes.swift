@@ -84,7 +84,7 @@ struct SessionRoutes<Context: RequestContext> {
     }
 
     @Sendable func listForUser(_ request: Request, context: Context) async throws -> Response {
-        let userID = context.parameters.get("user_id") ?? ""
+        let userID = try context.textParameter("user_id")
         if let acting = try Caller.user(of: request, queryUser: false), acting != userID {
             throw MemoryHubError.forbidden("The path's user does not match the user this request acts for.")
         }
@@ -140,7 +140,13 @@ package enum Caller {
         if let header, let query, header != query {
             throw MemoryHubError.forbidden("The X-User-ID header and the user_id parameter name different users.")
         }
-        return header ?? query
+        return try checked(header ?? query)
+    }
+
+    /// A named user must be a valid identifier (no control characters: a user id cut at U+0000
+    /// must never act as the user it starts like); 422 naming `user_id` otherwise.
+    private static func checked(_ user: String?) throws -> String? {
+        try user.map { try Validation.identifier($0, field: "user_id") }
     }
 
     /// The caller of a request that names its user in the body (`user_id`): the header, the
@@ -155,7 +161,7 @@ package enum Caller {
     /// As `user(of:)`, with the body's `user_id` as a third source.
     static func user(of request: Request, body: BodyFields) throws -> String? {
         let caller = try user(of: request)
-        let named = try body.string("user_id")
+        let named = try checked(try body.string("user_id"))
         if let caller, let named, caller != named {
             throw MemoryHubError.forbidden("The caller and the body's user_id name different users.")
         }
@@ -164,6 +170,7 @@ package enum Caller {
 
     /// A user named in the path: a header naming another user is refused.
     static func pathUser(_ pathUser: String, of request: Request) throws -> String {
+        _ = try checked(pathUser)
         if let header = request.headers[.userID], header != pathUser {
             throw MemoryHubError.forbidden("The X-User-ID header and the path name different users.")
         }

@@ -6,16 +6,24 @@ public import ServiceLifecycle
 /// the store, so nothing is lost on restart: the next run simply finds what is still due.
 public struct CleanupService: Service {
     let sessions: SessionManager
+    let preparation: StorePreparation
     let interval: Duration
 
-    public init(sessions: SessionManager) {
-        self.sessions = sessions
+    /// Cleans up the sessions of `services`, once its store is prepared.
+    public init(services: MemoryHubServices) {
+        self.sessions = services.sessions
+        self.preparation = services.preparation
         self.interval = sessions.configuration.cleanupInterval
     }
 
-    /// Waits a little first (so the server has migrated and started), then cleans up every
-    /// `interval` until graceful shutdown.
+    /// Waits for the store to be prepared and a little more, then cleans up every `interval`
+    /// until graceful shutdown.
     public func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown { try await preparation.wait() }
+        } catch {
+            return
+        }
         var delay = min(interval, .seconds(30))
         while true {
             let wait = delay

@@ -41,6 +41,7 @@ public struct ContextBuilder: Sendable {
         let filter = try validatedFilter(request)
         let now = Timestamp.now()
         let query = request.query?.trimmedWhitespace ?? ""
+        try Validation.queryText(query)
         if let sessionID = request.sessionID, try await store.session(id: sessionID, userID: request.userID) == nil {
             throw MemoryHubError.sessionNotFound(sessionID.lowercased)
         }

@@ -44,6 +44,7 @@ public final class EmbeddingService: Service, Sendable {
     let store: any MemoryStore
     let embedder: any Embedder
     let signal: EmbeddingSignal
+    let preparation: StorePreparation
     let configuration: Configuration
     let logger: Logger
     /// Memory versions the embedder refused on their own: skipped until this process restarts
@@ -54,17 +55,27 @@ public final class EmbeddingService: Service, Sendable {
     private let embedded = Counter(label: "memoryhub.embedding.embedded.total")
     private let failures = Counter(label: "memoryhub.embedding.failures.total")
 
-    public init(store: any MemoryStore, embedder: any Embedder, signal: EmbeddingSignal, configuration: Configuration = .init(), logger: Logger) {
+    /// `preparation` is the gate `MemoryHubServices.prepare()` opens: nothing is read from the store before.
+    public init(
+        store: any MemoryStore, embedder: any Embedder, signal: EmbeddingSignal, preparation: StorePreparation,
+        configuration: Configuration = .init(), logger: Logger
+    ) {
         self.store = store
         self.embedder = embedder
         self.signal = signal
+        self.preparation = preparation
         self.configuration = configuration
         self.logger = logger
     }
 
-    /// Embeds until graceful shutdown: batch after batch while there is work, then waits for the
-    /// signal or the poll interval.
+    /// Embeds until graceful shutdown, once the store is prepared: batch after batch while there
+    /// is work, then waits for the signal or the poll interval.
     public func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown { try await self.preparation.wait() }
+        } catch {
+            return
+        }
         var backoff: Duration = .seconds(1)
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {

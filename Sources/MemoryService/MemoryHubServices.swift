@@ -61,6 +61,8 @@ public struct MemoryHubServices: Sendable {
     /// Connection pools that must run (in the ServiceGroup, or `withBackgroundServices`) for the
     /// store and cache to work: the PostgreSQL client, the Redis client.
     public let backgroundServices: [any Service]
+    /// Opens when `prepare()` has migrated the store; the embedding and cleanup services wait on it.
+    public let preparation: StorePreparation
 
     public init(
         store: any MemoryStore, sessionCache: any SessionCache,
@@ -71,12 +73,16 @@ public struct MemoryHubServices: Sendable {
         self.sessionCache = sessionCache
         self.configuration = configuration
         self.backgroundServices = backgroundServices
+        let preparation = StorePreparation()
+        self.preparation = preparation
         self.sessions = SessionManager(store: store, cache: sessionCache, configuration: configuration, logger: logger)
         let signal = EmbeddingSignal()
         self.memories = MemoryManager(
             store: store, sessions: sessions, embeddingSignal: signal, configuration: configuration, logger: logger)
         self.embeddingService = embedder.map {
-            EmbeddingService(store: store, embedder: $0, signal: signal, configuration: configuration.embedding, logger: logger)
+            EmbeddingService(
+                store: store, embedder: $0, signal: signal, preparation: preparation, configuration: configuration.embedding,
+                logger: logger)
         }
         self.search = SearchEngine(store: store, embedder: embedder, configuration: configuration.search, logger: logger)
         self.context = ContextBuilder(store: store, search: search, logger: logger)
@@ -134,6 +140,7 @@ public struct MemoryHubServices: Sendable {
         while true {
             do {
                 try await store.migrate()
+                preparation.markPrepared()
                 return
             } catch let error as MemoryHubError where error.kind == .unavailable && ContinuousClock.now + pause < deadline {
                 try await Task.sleep(for: pause)

@@ -145,6 +145,7 @@ public struct MemoryManager: Sendable {
     /// The user's newest memories, across sessions.
     public func recent(userID: String, projectID: String?, limit: Int) async throws -> [Memory] {
         _ = try Validation.identifier(userID, field: "user_id")
+        _ = try Validation.optionalIdentifier(projectID, field: "project_id")
         try Validation.paging(limit: limit, offset: 0, maxLimit: 200)
         return try await store.memories(matching: MemoryFilter(userID: userID, projectID: projectID), limit: limit, offset: 0).items
     }

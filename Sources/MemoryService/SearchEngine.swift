@@ -155,10 +155,11 @@ public final class SearchEngine: Sendable {
         return (results, found.count)
     }
 
-    /// The query without outer white space; 422 when empty or over 16 KiB.
+    /// The query without outer white space; 422 when empty, over 16 KiB or holding U+0000.
     static func validatedQuery(_ query: String) throws -> String {
         let text = query.trimmedWhitespace
         guard !text.isEmpty else { throw MemoryHubError.invalidField("query", "query must not be empty.") }
+        try Validation.queryText(text)
         guard text.utf8.count <= 16_384 else {
             throw MemoryHubError.invalidField("query", "query is longer than the limit of 16384 bytes.")
         }

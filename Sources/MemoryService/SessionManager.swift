@@ -185,6 +185,7 @@ public struct SessionManager: Sendable {
     /// The user's sessions, newest first.
     public func list(userID: String, projectID: String?, activeOnly: Bool, limit: Int, offset: Int) async throws -> Page<Session> {
         _ = try Validation.identifier(userID, field: "user_id")
+        _ = try Validation.optionalIdentifier(projectID, field: "project_id")
         try Validation.paging(limit: limit, offset: offset, maxLimit: 200)
         let filter = SessionFilter(userID: userID, projectID: projectID, states: activeOnly ? [.active] : nil)
         return try await store.sessions(matching: filter, limit: limit, offset: offset)
@@ -193,6 +194,7 @@ public struct SessionManager: Sendable {
     /// The user's active sessions, newest first.
     public func active(userID: String, projectID: String?) async throws -> [Session] {
         _ = try Validation.identifier(userID, field: "user_id")
+        _ = try Validation.optionalIdentifier(projectID, field: "project_id")
         return try await store.sessions(
             matching: SessionFilter(userID: userID, projectID: projectID, states: [.active]), limit: 1000, offset: 0
         ).items

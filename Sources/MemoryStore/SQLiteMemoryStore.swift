@@ -73,6 +73,7 @@ public final class SQLiteMemoryStore: MemoryStore {
     // MARK: Sessions
 
     public func insertSession(_ session: Session) async throws {
+        try StoredTextCheck.check(session)
         try await write { db in
             do {
                 try db.execute(
@@ -100,11 +101,14 @@ public final class SQLiteMemoryStore: MemoryStore {
     }
 
     public func session(id: UUID, userID: String?) async throws -> Session? {
-        try await read { db in try Self.fetchSession(db, id: id, userID: userID) }
+        try StoredTextCheck.check(userID, field: "user_id")
+        return try await read { db in try Self.fetchSession(db, id: id, userID: userID) }
     }
 
     public func session(clientSessionID: String, userID: String) async throws -> Session? {
-        try await read { db in
+        try StoredTextCheck.check(userID, field: "user_id")
+        try StoredTextCheck.check(clientSessionID, field: "client_session_id")
+        return try await read { db in
             try Row.fetchOne(
                 db, sql: "SELECT * FROM sessions WHERE user_id = ? AND client_session_id = ?",
                 arguments: [userID, clientSessionID]
@@ -119,7 +123,9 @@ public final class SQLiteMemoryStore: MemoryStore {
     }
 
     public func latestActiveSession(userID: String, projectID: String?, updatedSince: Timestamp) async throws -> Session? {
-        try await read { db in
+        try StoredTextCheck.check(userID, field: "user_id")
+        try StoredTextCheck.check(projectID, field: "project_id")
+        return try await read { db in
             try Row.fetchOne(
                 db,
                 sql: """
@@ -133,7 +139,9 @@ public final class SQLiteMemoryStore: MemoryStore {
     }
 
     public func updateSession(id: UUID, userID: String?, change: SessionChange, at now: Timestamp) async throws -> SessionUpdateResult {
-        try await write { db in
+        try StoredTextCheck.check(userID, field: "user_id")
+        try StoredTextCheck.check(change)
+        return try await write { db in
             guard let current = try Self.fetchSession(db, id: id, userID: userID) else { return .notFound }
             if let required = change.requiredStates, !required.contains(current.state) {
                 return .stateMismatch(current)
@@ -155,7 +163,8 @@ public final class SQLiteMemoryStore: MemoryStore {
     }
 
     public func deleteSession(id: UUID, userID: String?, at now: Timestamp) async throws -> [Session]? {
-        try await write { db in
+        try StoredTextCheck.check(userID, field: "user_id")
+        return try await write { db in
             guard let session = try Self.fetchSession(db, id: id, userID: userID) else { return nil }
             if session.memoryCount > 0 {
                 let sequence = try Self.nextSequence(db, userID: session.userID)
@@ -177,6 +186,7 @@ public final class SQLiteMemoryStore: MemoryStore {
     }
 
     public func sessions(matching filter: SessionFilter, limit: Int, offset: Int) async throws -> Page<Session> {
+        try StoredTextCheck.check(filter)
         var clauses = ["user_id = ?"]
         var arguments: StatementArguments = [filter.userID]
         if let projectID = filter.projectID {
@@ -203,7 +213,8 @@ public final class SQLiteMemoryStore: MemoryStore {
     }
 
     public func childSessions(of parentID: UUID, userID: String) async throws -> [Session] {
-        try await read { db in
+        try StoredTextCheck.check(userID, field: "user_id")
+        return try await read { db in
             try Row.fetchAll(
                 db, sql: "SELECT * FROM sessions WHERE parent_session_id = ? AND user_id = ? ORDER BY started_at, id",
                 arguments: [parentID.lowercased, userID]
@@ -224,7 +235,8 @@ public final class SQLiteMemoryStore: MemoryStore {
     // MARK: Memories
 
     public func insertMemory(_ memory: Memory, at now: Timestamp) async throws -> Session {
-        try await write { db in
+        try StoredTextCheck.check(memory)
+        return try await write { db in
             guard
                 let row = try Row.fetchOne(
                     db,
@@ -247,11 +259,13 @@ public final class SQLiteMemoryStore: MemoryStore {
     }
 
     public func memory(id: UUID, userID: String?) async throws -> Memory? {
-        try await read { db in try Self.fetchMemory(db, id: id, userID: userID) }
+        try StoredTextCheck.check(userID, field: "user_id")
+        return try await read { db in try Self.fetchMemory(db, id: id, userID: userID) }
     }
 
     public func recordAccess(memoryID: UUID, userID: String?, at now: Timestamp) async throws -> Memory? {
-        try await write { db in
+        try StoredTextCheck.check(userID, field: "user_id")
+        return try await write { db in
             try Row.fetchOne(
                 db,
                 sql: """
@@ -264,7 +278,9 @@ public final class SQLiteMemoryStore: MemoryStore {
     }
 
     public func updateMemory(id: UUID, userID: String?, change: MemoryChange, at now: Timestamp) async throws -> Memory? {
-        try await write { db in
+        try StoredTextCheck.check(userID, field: "user_id")
+        try StoredTextCheck.check(change)
+        return try await write { db in
             guard let current = try Self.fetchMemory(db, id: id, userID: userID) else { return nil }
             let updated = change.applied(to: current, at: now)
             try db.execute(
@@ -286,7 +302,8 @@ public final class SQLiteMemoryStore: MemoryStore {
     }
 
     public func deleteMemory(id: UUID, userID: String?, at now: Timestamp) async throws -> Session? {
-        try await write { db in
+        try StoredTextCheck.check(userID, field: "user_id")
+        return try await write { db in
             guard let memory = try Self.fetchMemory(db, id: id, userID: userID) else { return nil }
             try db.execute(sql: "DELETE FROM memories WHERE id = ?", arguments: [id.lowercased])
             try db.execute(
@@ -304,6 +321,7 @@ public final class SQLiteMemoryStore: MemoryStore {
     }
 
     public func memories(matching filter: MemoryFilter, limit: Int, offset: Int) async throws -> Page<Memory> {
+        try StoredTextCheck.check(filter)
         var clauses = ["user_id = ?"]
         var arguments: StatementArguments = [filter.userID]
         if let sessionID = filter.sessionID {
@@ -337,6 +355,7 @@ public final class SQLiteMemoryStore: MemoryStore {
     }
 
     public func existingMemoryIDs(_ ids: [UUID], userID: String) async throws -> Set<UUID> {
+        try StoredTextCheck.check(userID, field: "user_id")
         guard !ids.isEmpty else { return [] }
         let texts = ids.map(\.lowercased)
         return try await read { db in
@@ -349,6 +368,7 @@ public final class SQLiteMemoryStore: MemoryStore {
     }
 
     public func memories(ids: [UUID], userID: String) async throws -> [Memory] {
+        try StoredTextCheck.check(userID, field: "user_id")
         guard !ids.isEmpty else { return [] }
         let texts = ids.map(\.lowercased)
         return try await read { db in
@@ -370,6 +390,8 @@ public final class SQLiteMemoryStore: MemoryStore {
     // MARK: Search index
 
     public func lexicalMatches(terms: [String], filter: SearchFilter, limit: Int) async throws -> [LexicalMatch] {
+        try StoredTextCheck.check(filter)
+        try StoredTextCheck.check(terms, field: "query")
         // Each term is quoted for FTS5, so no character of it is query syntax.
         let expression = terms.map { "\"" + $0.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\"" }.joined(separator: " OR ")
         guard !expression.isEmpty, limit > 0 else { return [] }
@@ -397,13 +419,15 @@ public final class SQLiteMemoryStore: MemoryStore {
     }
 
     public func changeSequence(userID: String) async throws -> Int64 {
-        try await read { db in
+        try StoredTextCheck.check(userID, field: "user_id")
+        return try await read { db in
             try Int64.fetchOne(db, sql: "SELECT value FROM user_sequences WHERE user_id = ?", arguments: [userID]) ?? 0
         }
     }
 
     public func indexChanges(userID: String, after sequence: Int64) async throws -> [IndexChange] {
-        try await read { db in
+        try StoredTextCheck.check(userID, field: "user_id")
+        return try await read { db in
             var changes = try Row.fetchAll(
                 db,
                 sql: """
@@ -477,7 +501,8 @@ public final class SQLiteMemoryStore: MemoryStore {
     }
 
     public func clearEmbeddings(sessionID: UUID, userID: String) async throws -> Int {
-        try await write { db in
+        try StoredTextCheck.check(userID, field: "user_id")
+        return try await write { db in
             guard try Self.fetchSession(db, id: sessionID, userID: userID) != nil else {
                 throw MemoryHubError.sessionNotFound(sessionID.lowercased)
             }
@@ -490,7 +515,8 @@ public final class SQLiteMemoryStore: MemoryStore {
     }
 
     public func embedding(memoryID: UUID, userID: String) async throws -> [Float]? {
-        try await read { db in
+        try StoredTextCheck.check(userID, field: "user_id")
+        return try await read { db in
             try (Data.fetchOne(
                 db, sql: "SELECT embedding FROM memories WHERE id = ? AND user_id = ?",
                 arguments: [memoryID.lowercased, userID]
@@ -499,6 +525,8 @@ public final class SQLiteMemoryStore: MemoryStore {
     }
 
     public func memoryCounts(userID: String, projectID: String?, since: Timestamp, mostAccessed: Int) async throws -> StoredMemoryCounts {
+        try StoredTextCheck.check(userID, field: "user_id")
+        try StoredTextCheck.check(projectID, field: "project_id")
         let projectClause = projectID == nil ? "" : " AND project_id = ?"
         let base: StatementArguments = projectID.map { [userID, $0] } ?? [userID]
         return try await read { db in

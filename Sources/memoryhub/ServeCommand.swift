@@ -76,7 +76,7 @@ struct ServeCommand: AsyncParsableCommand {
         let group = ServiceGroup(
             configuration: .init(
                 services: services.backgroundServices.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
-                    + [.init(service: application), .init(service: CleanupService(sessions: services.sessions))]
+                    + [.init(service: application), .init(service: CleanupService(services: services))]
                     + (services.embeddingService.map { [.init(service: $0)] } ?? []),
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))

@@ -89,6 +89,9 @@ import Testing
         #expect(hits >= 2)
 
         #expect(server.terminate() == 0)
+        // A fresh database: no background service may touch the store before it is migrated.
+        let errors = server.log.split(separator: "\n").filter { $0.contains(#/^\S+ (error|critical) /#) }
+        #expect(errors.isEmpty, "errors logged by \(arguments): \(errors)")
     }
 
     private func expectStatus(_ status: UInt, _ expected: UInt, sourceLocation: SourceLocation = #_sourceLocation) {

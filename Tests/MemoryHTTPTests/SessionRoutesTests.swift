@@ -237,4 +237,23 @@ import Testing
             expectError(try await api.post("/api/memory/session/cleanup", ["hours": "many"]), .unprocessableContent, field: "hours")
         }
     }
+
+    /// Issue 10, item 9: every HTTP client percent-encodes `jörg` in a path; the path parameter is
+    /// decoded once, as query parameters are.
+    @Test func userPathParametersArePercentDecodedLikeQueryParameters() async throws {
+        try await LiveAPI.run { api, _ in
+            let session = try await api.startSession("jörg")
+            _ = try await api.createMemory(session, "jörg prefers tabs")
+            let sessions = try await api.get("/api/memory/session/user/j%C3%B6rg")
+            #expect(sessions.array.compactMap { $0.objectValue?["id"]?.stringValue } == [session], "\(api.deployment): \(sessions.text)")
+            let stats = try await api.get("/api/memory/context/stats/j%C3%B6rg")
+            #expect(stats["total_memories"] == 1, "\(api.deployment): \(stats.text)")
+            let quick = try await api.get("/api/memory/context/quick/j%C3%B6rg?query=tabs")
+            #expect(quick["total_memories"] == 1, "\(api.deployment): \(quick.text)")
+            // A literal percent sign is encoded too, and decoded exactly once.
+            let percent = try await api.startSession("100%")
+            #expect(try await api.get("/api/memory/session/user/100%25").array.first?.objectValue?["id"]?.stringValue == percent)
+            expectError(try await api.get("/api/memory/session/user/bad%ZZ"), .badRequest)
+        }
+    }
 }

@@ -88,45 +88,6 @@ import Testing
     }
 
     @Test(.enabled(if: PostgresTestDatabase.url != nil, PostgresTestDatabase.skipReason))
-    func textWithNULIsRejectedNamingTheField() async throws {
-        let store = try await PostgresTestDatabase.sharedStore()
-        let user = Fixture.user()
-        func rejects(_ field: String, _ operation: () async throws -> Void) async {
-            let error = await #expect(throws: MemoryHubError.self) { try await operation() }
-            #expect(error?.kind == .invalidField)
-            #expect(error?.field == field)
-        }
-
-        var summaryWithNUL = Fixture.session(user: user)
-        summaryWithNUL.summary = "before\u{0}after"
-        await rejects("summary") { try await store.insertSession(summaryWithNUL) }
-        var metadataWithNUL = Fixture.session(user: user)
-        metadataWithNUL.metadata["nested"] = ["deep": ["ok", "bad\u{0}"]]
-        await rejects("metadata") { try await store.insertSession(metadataWithNUL) }
-        var keyWithNUL = Fixture.session(user: user)
-        keyWithNUL.metadata["k\u{0}"] = 1
-        await rejects("metadata") { try await store.insertSession(keyWithNUL) }
-        #expect(try await store.session(id: summaryWithNUL.id, userID: nil) == nil)
-        #expect(try await store.session(id: metadataWithNUL.id, userID: nil) == nil)
-
-        let session = Fixture.session(user: user)
-        try await store.insertSession(session)
-        await rejects("tags") { _ = try await store.updateSession(id: session.id, userID: user, change: SessionChange(addTags: ["a\u{0}"]), at: Fixture.time(1)) }
-        await rejects("client_session_id") { _ = try await store.session(clientSessionID: "c\u{0}", userID: user) }
-        var memory = Fixture.memory(in: session)
-        memory.content = "\u{0}"
-        await rejects("content") { _ = try await store.insertMemory(memory, at: Fixture.time(2)) }
-        #expect(try await store.session(id: session.id, userID: user) == session)
-
-        let stored = Fixture.memory(in: session)
-        _ = try await store.insertMemory(stored, at: Fixture.time(3))
-        await rejects("entities") {
-            _ = try await store.updateMemory(id: stored.id, userID: user, change: MemoryChange(entities: ["x\u{0}"]), at: Fixture.time(4))
-        }
-        #expect(try await store.memory(id: stored.id, userID: user) == stored)
-    }
-
-    @Test(.enabled(if: PostgresTestDatabase.url != nil, PostgresTestDatabase.skipReason))
     func serverRejectionOfNULIsAnInvalidFieldError() async throws {
         // Should a NUL ever get past the store's own checks, the server's refusal is still a 422.
         let configuration = try PostgresTestDatabase.configuration()

@@ -39,6 +39,72 @@ import Testing
         #expect(try await store.sessions(matching: SessionFilter(userID: other), limit: 10, offset: 0).total == 0)
     }
 
+    /// SQLite binds text as C strings and would cut `alice\u{0}x` to `alice`; PostgreSQL cannot
+    /// keep U+0000 at all. Every store refuses it on every call, naming the field, before it
+    /// reads or writes anything (issue 10, item 1).
+    @Test(arguments: StoreBackend.available)
+    func textWithNULIsRefusedOnEveryCallNamingTheField(_ backend: StoreBackend) async throws {
+        let store = try await backend.makeStore()
+        let user = Fixture.user()
+        func rejects(_ field: String, _ operation: () async throws -> Void, sourceLocation: SourceLocation = #_sourceLocation) async {
+            let error = await #expect(throws: MemoryHubError.self, sourceLocation: sourceLocation) { try await operation() }
+            #expect(error?.kind == .invalidField, sourceLocation: sourceLocation)
+            #expect(error?.field == field, sourceLocation: sourceLocation)
+        }
+
+        // Writes: nothing of a refused value is stored.
+        var userWithNUL = Fixture.session(user: user + "\u{0}x")
+        userWithNUL.clientSessionID = "c"
+        await rejects("user_id") { try await store.insertSession(userWithNUL) }
+        var summaryWithNUL = Fixture.session(user: user)
+        summaryWithNUL.summary = "before\u{0}after"
+        await rejects("summary") { try await store.insertSession(summaryWithNUL) }
+        var metadataWithNUL = Fixture.session(user: user)
+        metadataWithNUL.metadata["nested"] = ["deep": ["ok", "bad\u{0}"]]
+        await rejects("metadata") { try await store.insertSession(metadataWithNUL) }
+        var keyWithNUL = Fixture.session(user: user)
+        keyWithNUL.metadata["k\u{0}"] = 1
+        await rejects("metadata") { try await store.insertSession(keyWithNUL) }
+        for refused in [userWithNUL, summaryWithNUL, metadataWithNUL, keyWithNUL] {
+            #expect(try await store.session(id: refused.id, userID: nil) == nil)
+        }
+
+        let session = Fixture.session(user: user)
+        try await store.insertSession(session)
+        await rejects("tags") { _ = try await store.updateSession(id: session.id, userID: user, change: SessionChange(addTags: ["a\u{0}"]), at: Fixture.time(1)) }
+        await rejects("summary") { _ = try await store.updateSession(id: session.id, userID: user, change: SessionChange(summary: "s\u{0}"), at: Fixture.time(1)) }
+        var memory = Fixture.memory(in: session)
+        memory.content = "before\u{0}after"
+        await rejects("content") { _ = try await store.insertMemory(memory, at: Fixture.time(2)) }
+        #expect(try await store.session(id: session.id, userID: user) == session)
+        #expect(try await store.memory(id: memory.id, userID: nil) == nil)
+
+        let stored = Fixture.memory(in: session)
+        _ = try await store.insertMemory(stored, at: Fixture.time(3))
+        await rejects("entities") {
+            _ = try await store.updateMemory(id: stored.id, userID: user, change: MemoryChange(entities: ["x\u{0}"]), at: Fixture.time(4))
+        }
+        await rejects("content") {
+            _ = try await store.updateMemory(id: stored.id, userID: user, change: MemoryChange(content: "x\u{0}y"), at: Fixture.time(4))
+        }
+        #expect(try await store.memory(id: stored.id, userID: user) == stored)
+
+        // Reads: a user id that only starts like the owner's reads nothing of the owner's.
+        let impostor = user + "\u{0}x"
+        await rejects("user_id") { _ = try await store.session(id: session.id, userID: impostor) }
+        await rejects("user_id") { _ = try await store.sessions(matching: SessionFilter(userID: impostor), limit: 10, offset: 0) }
+        await rejects("client_session_id") { _ = try await store.session(clientSessionID: "c\u{0}", userID: user) }
+        await rejects("user_id") { _ = try await store.memory(id: stored.id, userID: impostor) }
+        await rejects("user_id") { _ = try await store.memories(matching: MemoryFilter(userID: impostor), limit: 10, offset: 0) }
+        await rejects("project_id") { _ = try await store.memories(matching: MemoryFilter(userID: user, projectID: "proj\u{0}x"), limit: 10, offset: 0) }
+        await rejects("user_id") { _ = try await store.memories(ids: [stored.id], userID: impostor) }
+        await rejects("user_id") { _ = try await store.lexicalMatches(terms: ["grdb"], filter: SearchFilter(userID: impostor), limit: 10) }
+        await rejects("user_id") { _ = try await store.memoryCounts(userID: impostor, projectID: nil, since: Fixture.time(), mostAccessed: 5) }
+        await rejects("user_id") { _ = try await store.deleteMemory(id: stored.id, userID: impostor, at: Fixture.time(5)) }
+        await rejects("user_id") { _ = try await store.deleteSession(id: session.id, userID: impostor, at: Fixture.time(5)) }
+        #expect(try await store.memory(id: stored.id, userID: user) == stored)
+    }
+
     @Test(arguments: StoreBackend.available)
     func clientSessionIDIsUniquePerUser(_ backend: StoreBackend) async throws {
         let store = try await backend.makeStore()
