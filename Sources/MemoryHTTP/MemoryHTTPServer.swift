@@ -12,12 +12,12 @@ import MemoryStore
 public enum MemoryHTTPServer {
     /// The JSON of `POST /api/memory/memories/search`, for other interfaces (the CLI) to print.
     public static func searchRepresentation(_ response: SearchResponse) -> JSONValue {
-        SearchRoutes<BasicRequestContext>.representation(response)
+        SearchRoutes<MemoryHubRequestContext>.representation(response)
     }
 
     /// The JSON of `POST /api/memory/context/retrieve`, for other interfaces (the CLI) to print.
     public static func contextRepresentation(_ response: ContextResponse) -> JSONValue {
-        ContextRoutes<BasicRequestContext>.representation(response)
+        ContextRoutes<MemoryHubRequestContext>.representation(response)
     }
 
     public struct Configuration: Sendable {
@@ -39,9 +39,10 @@ public enum MemoryHTTPServer {
     /// same error and metrics middleware.
     public static func router(
         services: MemoryHubServices, configuration: Configuration, metrics: PrometheusCollectorRegistry?,
-        additionalRoutes: (Router<BasicRequestContext>) -> Void = { _ in }
-    ) -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+        additionalRoutes: (Router<MemoryHubRequestContext>) -> Void = { _ in }
+    ) -> Router<MemoryHubRequestContext> {
+        let router = Router(context: MemoryHubRequestContext.self)
+        router.add(middleware: UnreadBodyMiddleware(drainLimit: max(64 << 20, configuration.bodyLimit * 4)))
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: MetricsMiddleware())
         SessionRoutes(services: services, bodyLimit: configuration.bodyLimit).register(on: router)
@@ -57,7 +58,7 @@ public enum MemoryHTTPServer {
     /// before the port opens (migrations); `onServerRunning` gets the port it listens on.
     public static func application(
         services: MemoryHubServices, configuration: Configuration, metrics: PrometheusCollectorRegistry?, logger: Logger,
-        additionalRoutes: (Router<BasicRequestContext>) -> Void = { _ in },
+        additionalRoutes: (Router<MemoryHubRequestContext>) -> Void = { _ in },
         beforeServerStarts: @escaping @Sendable () async throws -> Void = {},
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
