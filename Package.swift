@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         .target(
@@ -98,10 +100,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "MemoryAPI",
+            dependencies: ["MemoryCore", "MemoryService"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "MemoryHTTP",
             dependencies: [
-                "MemoryCore", "MemoryStore", "MemoryService", "MemoryCache", "Embeddings",
+                "MemoryCore", "MemoryAPI", "MemoryStore", "MemoryService", "MemoryCache", "Embeddings",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -112,7 +120,7 @@ let package = Package(
         .target(
             name: "MemoryMCP",
             dependencies: [
-                "MemoryCore", "MemoryStore", "MemoryService", "MemoryHTTP",
+                "MemoryCore", "MemoryAPI", "MemoryStore", "MemoryService",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -123,7 +131,7 @@ let package = Package(
         .executableTarget(
             name: "memoryhub",
             dependencies: [
-                "MemoryCore", "MemoryStore", "MemoryCache", "MemoryService", "MemoryHTTP", "MemoryMCP", "Embeddings",
+                "MemoryCore", "MemoryAPI", "MemoryStore", "MemoryCache", "MemoryService", "MemoryHTTP", "MemoryMCP", "Embeddings",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

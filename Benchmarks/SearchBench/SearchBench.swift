@@ -100,7 +100,7 @@ enum SearchBench {
                     sessionID: session.id, content: Corpus.sentence(&rng), memoryType: types[index % types.count],
                     importance: Double(index % 10) / 10, tags: ["t\(index % 20)"])))
                 if batch.count == 500 || index == size - 1 {
-                    _ = try await services.memories.createBatch(sessionID: session.id, items: batch, actingUser: user)
+                    _ = try await services.memories.createBatch(items: batch, actingUser: user)
                     batch.removeAll(keepingCapacity: true)
                 }
             }

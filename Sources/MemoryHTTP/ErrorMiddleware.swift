@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import Logging
+import MemoryAPI
 import MemoryCore
 import NIOCore
 

@@ -3,6 +3,7 @@ public import Logging
 public import MemoryService
 import Embeddings
 public import Prometheus
+import MemoryAPI
 import MemoryCore
 import MemoryCache
 import MemoryStore
@@ -10,16 +11,6 @@ import MemoryStore
 /// The HTTP interface: every route of API.md on Hummingbird, the JSON error format, request
 /// metrics, `/health`, `/ready`, `/metrics`.
 public enum MemoryHTTPServer {
-    /// The JSON of `POST /api/memory/memories/search`, for other interfaces (the CLI) to print.
-    public static func searchRepresentation(_ response: SearchResponse) -> JSONValue {
-        SearchRoutes<MemoryHubRequestContext>.representation(response)
-    }
-
-    /// The JSON of `POST /api/memory/context/retrieve`, for other interfaces (the CLI) to print.
-    public static func contextRepresentation(_ response: ContextResponse) -> JSONValue {
-        ContextRoutes<MemoryHubRequestContext>.representation(response)
-    }
-
     public struct Configuration: Sendable {
         public var host: String = "127.0.0.1"
         public var port: Int = 8080
@@ -73,7 +64,8 @@ public enum MemoryHTTPServer {
 }
 
 /// `/health`, `/ready`, `/metrics`, `/api/memory/admin/cache/stats`.
-struct OperationsRoutes<Context: RequestContext> {
+struct OperationsRoutes {
+    typealias Context = MemoryHubRequestContext
     let services: MemoryHubServices
     let metrics: PrometheusCollectorRegistry?
 
@@ -116,6 +108,7 @@ struct OperationsRoutes<Context: RequestContext> {
     }
 
     @Sendable func cacheStats(_ request: Request, context: Context) async throws -> Response {
+        try context.caller.requireAdmin()
         var caches: JSONObject = [:]
         for stats in services.cacheStatistics {
             caches[stats.name] = .object([

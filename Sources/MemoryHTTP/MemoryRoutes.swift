@@ -1,16 +1,12 @@
 import HTTPTypes
 import Hummingbird
+import MemoryAPI
 import MemoryCore
 import MemoryService
-import MemoryStore
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// `/api/memory/memories`: API.md "Memories".
-struct MemoryRoutes<Context: RequestContext> {
+struct MemoryRoutes {
+    typealias Context = MemoryHubRequestContext
     let services: MemoryHubServices
     let bodyLimit: Int
 
@@ -27,13 +23,14 @@ struct MemoryRoutes<Context: RequestContext> {
     }
 
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
-        let body = try await BodyFields.read(request, limit: bodyLimit)
-        let memory = try await services.memories.create(try Self.newMemory(from: body, sessionID: nil), actingUser: try Caller.user(of: request))
+        let body = try await request.jsonFields(limit: bodyLimit)
+        let memory = try await services.memories.create(
+            try NewMemory(fields: body, fallbackSessionID: nil), actingUser: try context.actingUser(request))
         return JSONResponse.make(APIRepresentation.memory(memory, now: .now()), status: .created)
     }
 
     @Sendable func batch(_ request: Request, context: Context) async throws -> Response {
-        let body = try await BodyFields.read(request, limit: bodyLimit)
+        let body = try await request.jsonFields(limit: bodyLimit)
         let sessionID = try body.uuid("session_id")
         guard let items = try body.array("memories") else {
             throw MemoryHubError.invalidField("memories", "memories is required.")
@@ -43,59 +40,39 @@ struct MemoryRoutes<Context: RequestContext> {
                 return .failure(.invalidField("memories", "Each item of memories must be a JSON object."))
             }
             do {
-                return .success(try Self.newMemory(from: BodyFields(object), sessionID: sessionID))
+                return .success(try NewMemory(fields: JSONFields(object), fallbackSessionID: sessionID))
             } catch let error as MemoryHubError {
                 return .failure(error)
             } catch {
                 return .failure(.internal("\(error)"))
             }
         }
-        let result = try await services.memories.createBatch(sessionID: sessionID, items: parsed, actingUser: try Caller.user(of: request))
-        let now = Timestamp.now()
-        return JSONResponse.make(.object([
-            "created": .int(Int64(result.memories.count)),
-            "failed": .int(Int64(result.errors.count)),
-            "memories": .array(result.memories.map { APIRepresentation.memory($0, now: now) }),
-            "errors": .array(result.errors.map { failure in
-                var entry: JSONObject = ["index": .int(Int64(failure.index)), "detail": .string(failure.error.detail), "code": .string(failure.error.code)]
-                if let field = failure.error.field { entry["field"] = .string(field) }
-                return .object(entry)
-            }),
-        ]), status: result.memories.isEmpty && !result.errors.isEmpty ? .unprocessableContent : .created)
+        let result = try await services.memories.createBatch(items: parsed, actingUser: try context.actingUser(request))
+        return JSONResponse.make(
+            APIRepresentation.batch(result), status: result.memories.isEmpty && !result.errors.isEmpty ? .unprocessableContent : .created)
     }
 
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {
-        let memory = try await services.memories.get(id: try context.uuidParameter("id"), actingUser: try Caller.user(of: request))
+        let memory = try await services.memories.get(id: try context.uuidParameter("id"), actingUser: try context.actingUser(request))
         return JSONResponse.make(APIRepresentation.memory(memory, now: .now()))
     }
 
     @Sendable func update(_ request: Request, context: Context) async throws -> Response {
         let id = try context.uuidParameter("id")
-        let body = try await BodyFields.read(request, limit: bodyLimit)
-        var change = MemoryChange(
-            content: try body.string("content"),
-            importance: try body.double("importance"),
-            confidence: try body.double("confidence"),
-            entities: try body.strings("entities"),
-            tags: try body.strings("tags"),
-            metadataPatch: try body.jsonObject("metadata") ?? [:])
-        if body.has("summary") { change.summary = .some(try body.string("summary")) }
-        if body.has("content"), change.content == nil {
-            throw MemoryHubError.invalidField("content", "content must not be null.")
-        }
-        let memory = try await services.memories.update(id: id, actingUser: try Caller.user(of: request), change: change)
+        let body = try await request.jsonFields(limit: bodyLimit)
+        let memory = try await services.memories.update(id: id, actingUser: try context.actingUser(request), change: try MemoryChange(fields: body))
         return JSONResponse.make(APIRepresentation.memory(memory, now: .now()))
     }
 
     @Sendable func delete(_ request: Request, context: Context) async throws -> Response {
-        try await services.memories.delete(id: try context.uuidParameter("id"), actingUser: try Caller.user(of: request))
+        try await services.memories.delete(id: try context.uuidParameter("id"), actingUser: try context.actingUser(request))
         return Response(status: .noContent)
     }
 
     @Sendable func listForSession(_ request: Request, context: Context) async throws -> Response {
         let query = QueryFields(request)
         let page = try await services.memories.list(
-            sessionID: try context.uuidParameter("session_id"), actingUser: try Caller.user(of: request),
+            sessionID: try context.uuidParameter("session_id"), actingUser: try context.actingUser(request),
             memoryType: try query.enumeration("memory_type", MemoryType.self),
             minImportance: try query.double("min_importance"),
             limit: try query.int("limit", default: 50), offset: try query.int("offset", default: 0))
@@ -105,32 +82,10 @@ struct MemoryRoutes<Context: RequestContext> {
 
     @Sendable func recent(_ request: Request, context: Context) async throws -> Response {
         let query = QueryFields(request)
-        guard let userID = try Caller.user(of: request) else {
-            throw MemoryHubError.invalidField("user_id", "user_id is required.")
-        }
+        let userID = try context.caller.requiredUser(naming: try request.namedUser())
         let memories = try await services.memories.recent(
             userID: userID, projectID: query.string("project_id"), limit: try query.int("limit", default: 20))
         let now = Timestamp.now()
         return JSONResponse.list(memories.map { APIRepresentation.memory($0, now: now) }, total: memories.count)
-    }
-
-    static func newMemory(from body: BodyFields, sessionID fallback: UUID?) throws -> NewMemory {
-        guard let sessionID = try body.uuid("session_id") ?? fallback else {
-            throw MemoryHubError.invalidField("session_id", "session_id is required.")
-        }
-        guard let memoryType = try body.enumeration("memory_type", MemoryType.self) else {
-            throw MemoryHubError.invalidField("memory_type", "memory_type is required.")
-        }
-        return NewMemory(
-            sessionID: sessionID,
-            content: try body.requiredString("content"),
-            memoryType: memoryType,
-            summary: try body.string("summary"),
-            importance: try body.double("importance"),
-            confidence: try body.double("confidence"),
-            entities: try body.strings("entities") ?? [],
-            tags: try body.strings("tags") ?? [],
-            metadata: try body.jsonObject("metadata") ?? [:],
-            relatedMemories: try body.uuids("related_memories") ?? [])
     }
 }

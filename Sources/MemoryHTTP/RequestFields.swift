@@ -1,28 +1,23 @@
 import Hummingbird
+import MemoryAPI
 import MemoryCore
 import NIOCore
 import Foundation
 
-/// The fields of a JSON request body, read with the checks of the API: a wrong type or a value
-/// out of range is a 422 naming the field; unknown fields are ignored.
-struct BodyFields {
-    let object: JSONObject
-
-    init(_ object: JSONObject) { self.object = object }
-
+extension Request {
     /// Reads the whole body, refusing it with 413 as soon as it grows past `limit`, and parses it
     /// as a JSON object (400 when it is not one). An empty body reads as `{}`.
-    static func read(_ request: Request, limit: Int) async throws -> BodyFields {
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+    func jsonFields(limit: Int) async throws -> JSONFields {
+        if let length = headers[.contentLength].flatMap(Int.init), length > limit {
             throw MemoryHubError.payloadTooLarge(limit: limit)
         }
         let buffer: ByteBuffer
         do {
-            buffer = try await request.body.collect(upTo: limit)
+            buffer = try await body.collect(upTo: limit)
         } catch is NIOTooManyBytesError {
             throw MemoryHubError.payloadTooLarge(limit: limit)
         }
-        guard buffer.readableBytes > 0 else { return BodyFields([:]) }
+        guard buffer.readableBytes > 0 else { return JSONFields([:]) }
         let value: JSONValue
         do {
             value = try JSONParser.parse(buffer.readableBytesView)
@@ -32,130 +27,17 @@ struct BodyFields {
         guard case .object(let object) = value else {
             throw MemoryHubError.malformed("The request body must be a JSON object.")
         }
-        return BodyFields(object)
+        return JSONFields(object)
     }
 
-    /// The value, or nil when the field is absent or null.
-    func value(_ field: String) -> JSONValue? {
-        guard let value = object[field], !value.isNull else { return nil }
-        return value
-    }
-
-    func has(_ field: String) -> Bool { object[field] != nil }
-
-    func string(_ field: String) throws -> String? {
-        guard let value = value(field) else { return nil }
-        guard case .string(let text) = value else { throw wrongType(field, "a string", value) }
-        return text
-    }
-
-    func requiredString(_ field: String) throws -> String {
-        guard let text = try string(field) else { throw missing(field) }
-        return text
-    }
-
-    func double(_ field: String) throws -> Double? {
-        guard let value = value(field) else { return nil }
-        guard let number = value.numberValue else { throw wrongType(field, "a number", value) }
-        return number
-    }
-
-    func int(_ field: String) throws -> Int? {
-        guard let value = value(field) else { return nil }
-        switch value {
-        case .int(let number) where number >= Int64(Int32.min) && number <= Int64(Int32.max): return Int(number)
-        case .double(let number) where number == number.rounded() && abs(number) < 1e9: return Int(number)
-        default: throw wrongType(field, "an integer", value)
-        }
-    }
-
-    func bool(_ field: String) throws -> Bool? {
-        guard let value = value(field) else { return nil }
-        guard case .bool(let flag) = value else { throw wrongType(field, "a boolean", value) }
-        return flag
-    }
-
-    func uuid(_ field: String) throws -> UUID? {
-        guard let text = try string(field) else { return nil }
-        guard let id = UUID(uuidString: text) else {
-            throw MemoryHubError.invalidField(field, "\(field) must be a UUID.")
-        }
-        return id
-    }
-
-    func requiredUUID(_ field: String) throws -> UUID {
-        guard let id = try uuid(field) else { throw missing(field) }
-        return id
-    }
-
-    func strings(_ field: String) throws -> [String]? {
-        guard let value = value(field) else { return nil }
-        guard case .array(let items) = value else { throw wrongType(field, "an array of strings", value) }
-        return try items.map { item in
-            guard case .string(let text) = item else { throw wrongType(field, "an array of strings", value) }
-            return text
-        }
-    }
-
-    func uuids(_ field: String) throws -> [UUID]? {
-        try strings(field).map { texts in
-            try texts.map { text in
-                guard let id = UUID(uuidString: text) else {
-                    throw MemoryHubError.invalidField(field, "\(field) must be an array of UUIDs.")
-                }
-                return id
-            }
-        }
-    }
-
-    func jsonObject(_ field: String) throws -> JSONObject? {
-        guard let value = value(field) else { return nil }
-        guard case .object(let members) = value else { throw wrongType(field, "a JSON object", value) }
-        return members
-    }
-
-    func array(_ field: String) throws -> [JSONValue]? {
-        guard let value = value(field) else { return nil }
-        guard case .array(let items) = value else { throw wrongType(field, "an array", value) }
-        return items
-    }
-
-    func enumeration<E: RawRepresentable & CaseIterable>(_ field: String, _ type: E.Type) throws -> E? where E.RawValue == String {
-        guard let text = try string(field) else { return nil }
-        guard let value = E(rawValue: text) else {
-            let allowed = E.allCases.map(\.rawValue).joined(separator: ", ")
-            throw MemoryHubError.invalidField(field, "\(field) must be one of: \(allowed).")
-        }
-        return value
-    }
-
-    /// An array of enumeration values, each checked.
-    func enumerations<E: RawRepresentable & CaseIterable>(_ field: String, _ type: E.Type) throws -> [E]? where E.RawValue == String {
-        try strings(field).map { texts in
-            try texts.map { text in
-                guard let value = E(rawValue: text) else {
-                    let allowed = E.allCases.map(\.rawValue).joined(separator: ", ")
-                    throw MemoryHubError.invalidField(field, "Each item of \(field) must be one of: \(allowed).")
-                }
-                return value
-            }
-        }
-    }
-
-    func timestamp(_ field: String) throws -> Timestamp? {
-        guard let text = try string(field) else { return nil }
-        guard let value = Timestamp(iso8601: text) else {
-            throw MemoryHubError.invalidField(field, "\(field) must be an ISO 8601 date-time.")
-        }
-        return value
-    }
-
-    private func wrongType(_ field: String, _ expected: String, _ value: JSONValue) -> MemoryHubError {
-        MemoryHubError.invalidField(field, "\(field) must be \(expected), not \(value.typeName).")
-    }
-
-    private func missing(_ field: String) -> MemoryHubError {
-        MemoryHubError.invalidField(field, "\(field) is required.")
+    /// The one user the request names in the `X-User-ID` header, the `user_id` query parameter
+    /// (unless `query` is false) and the body's `user_id`: nil when none does, 403 when two differ.
+    func namedUser(body: JSONFields? = nil, query: Bool = true) throws -> String? {
+        try Caller.namedUser([
+            ("X-User-ID header", headers[.userID]),
+            ("user_id parameter", query ? uri.queryParameters.get("user_id") : nil),
+            ("body's user_id", try body?.string("user_id")),
+        ])
     }
 }
 

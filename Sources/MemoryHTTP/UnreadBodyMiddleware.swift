@@ -1,20 +1,21 @@
 import Hummingbird
 import NIOCore
 
-/// Answers a request whose body a handler left unread (an early 413, 401, 404 or 422) without
-/// hanging the client.
+/// Answers a request whose body a handler left unread (an early 413, 401, 404 or 422, or a
+/// route that ignores its body) without hanging the client.
 ///
-/// Hummingbird stops reading a connection once a response has been written for a request that
-/// said `Connection: close`, so a client still sending a large body blocks forever, and on
-/// keep-alive it reads the rest with no bound. Here the response to such a request says
-/// `Connection: close`; after it is written, at most `drainLimit` more bytes of the body are read
-/// and thrown away (so the client, which may send everything before it reads, gets to read the
-/// answer instead of a reset), and then the connection is closed. A body declared larger than
-/// `drainLimit` is not drained at all.
+/// Hummingbird stops reading a connection once it has answered a request that said
+/// `Connection: close`, so a client still sending a large body blocked forever; on keep-alive it
+/// read the rest with no bound. Here, when the handler returns without reading the whole body, at
+/// most `drainLimit` more bytes are read and thrown away before the response goes out: the
+/// client, which may send everything before it reads, gets its answer, and a keep-alive
+/// connection stays usable. A body declared larger than `drainLimit`, or longer than it turns out,
+/// is not read further: its response says `Connection: close` and the connection is closed once
+/// the response is written.
 struct UnreadBodyMiddleware: RouterMiddleware {
     typealias Context = MemoryHubRequestContext
 
-    /// Bytes of an unread body read and discarded at most before the connection is closed.
+    /// Bytes of an unread body read and discarded at most before the connection is closed instead.
     let drainLimit: Int
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -26,14 +27,14 @@ struct UnreadBodyMiddleware: RouterMiddleware {
         guard !tap.isFinished else { return response }
 
         let declared = request.headers[.contentLength].flatMap(Int.init)
-        let limit = drainLimit
-        let drains = declared.map { $0 <= limit } ?? true
+        if declared.map({ $0 <= drainLimit }) ?? true, (try? await tap.drain(upTo: drainLimit)) == true {
+            return response
+        }
         let channel = context.channel
         let body = response.body
         response.headers[.connection] = "close"
         response.body = ResponseBody(contentLength: body.contentLength) { writer in
             try await body.write(writer)
-            if drains { _ = try? await tap.drain(upTo: limit) }
             channel.close(promise: nil)
         }
         return response

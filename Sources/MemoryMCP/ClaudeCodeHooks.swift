@@ -1,5 +1,5 @@
 public import Logging
-public import MemoryCore
+import MemoryCore
 import MemoryStore
 public import MemoryService
 import Foundation

@@ -1,4 +1,4 @@
-public import MemoryCore
+import MemoryCore
 
 /// A Claude Code hook event MemoryHub handles, named as on the command line.
 public enum HookEvent: String, Sendable, CaseIterable {

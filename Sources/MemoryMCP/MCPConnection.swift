@@ -1,4 +1,4 @@
-public import MemoryCore
+import MemoryCore
 public import Foundation
 
 /// Who an MCP connection acts for and which session it is in: the state a client's tool calls

@@ -5,7 +5,7 @@ public import Hummingbird
 import Logging
 import MCP
 import MemoryCore
-import MemoryHTTP
+import MemoryAPI
 public import MemoryService
 import NIOCore
 import Foundation
@@ -39,8 +39,9 @@ public struct MCPHTTPConfiguration: Sendable {
 /// hands out on `initialize`; an unknown id (say, after a restart) gets a fresh connection instead
 /// of an error. `DELETE /mcp` forgets a connection; `GET /mcp` (a server-to-client stream) is 405.
 ///
-/// The user is the request's, by the REST API's rule (`X-User-ID` header or `user_id` query
-/// parameter) until API keys arrive; the optional `X-Project-ID` header sets the project.
+/// The user is the request's, by the REST API's rule: an API key's user, or in `local` mode the
+/// `X-User-ID` header or `user_id` query parameter; the optional `X-Project-ID` header sets the
+/// project.
 public struct MCPHTTPRoute: Sendable {
     let services: MemoryHubServices
     let configuration: MCPHTTPConfiguration
@@ -68,9 +69,9 @@ public struct MCPHTTPRoute: Sendable {
     }
 
     /// Adds `POST`, `GET` and `DELETE` on `path` to the router.
-    public func register<Context: Hummingbird.RequestContext>(on router: Router<Context>, path: String = "mcp") {
+    public func register<Context: Hummingbird.RequestContext & CallerContext>(on router: Router<Context>, path: String = "mcp") {
         router.post(RouterPath(path)) { request, context in try await self.post(request, context: context) }
-        router.delete(RouterPath(path)) { request, _ in try await self.delete(request) }
+        router.delete(RouterPath(path)) { request, context in try await self.delete(request, context: context) }
         router.get(RouterPath(path)) { _, _ in
             var headers = HTTPFields()
             headers[.allow] = "POST, DELETE"
@@ -81,7 +82,7 @@ public struct MCPHTTPRoute: Sendable {
         }
     }
 
-    private func post<Context: Hummingbird.RequestContext>(_ request: Request, context: Context) async throws -> Response {
+    private func post<Context: Hummingbird.RequestContext & CallerContext>(_ request: Request, context: Context) async throws -> Response {
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: configuration.bodyLimit)
@@ -89,7 +90,7 @@ public struct MCPHTTPRoute: Sendable {
             throw MemoryHubError.payloadTooLarge(limit: configuration.bodyLimit)
         }
         let bytes = Data(body.readableBytesView)
-        let user = try Caller.user(of: request)
+        let user = try Self.user(of: request, caller: context.caller)
         let project = request.headers[.projectID]
         let offered = request.headers[.mcpSessionID]
         var issued: String?
@@ -116,11 +117,20 @@ public struct MCPHTTPRoute: Sendable {
         return response
     }
 
-    private func delete(_ request: Request) async throws -> Response {
+    private func delete<Context: CallerContext>(_ request: Request, context: Context) async throws -> Response {
         if let id = request.headers[.mcpSessionID] {
-            await connections.remove(id: id, user: try Caller.user(of: request), project: request.headers[.projectID])
+            await connections.remove(id: id, user: try Self.user(of: request, caller: context.caller), project: request.headers[.projectID])
         }
         return Response(status: .ok)
+    }
+
+    /// The user the connection acts for: the one the request names (`X-User-ID`, `user_id`
+    /// query parameter), as the caller's key allows; a user key that names none acts as its user.
+    private static func user(of request: Request, caller: Caller) throws -> String? {
+        let named = try Caller.namedUser([
+            ("X-User-ID header", request.headers[.userID]), ("user_id parameter", request.uri.queryParameters.get("user_id")),
+        ])
+        return try caller.actingUser(naming: named)
     }
 
     /// The request's headers as the SDK reads them; HTTP/1.1's Host travels as the authority.
@@ -212,4 +222,5 @@ extension HTTPField.Name {
     static let mcpSessionID = HTTPField.Name("Mcp-Session-Id")!
     /// The project an MCP-over-HTTP connection works in (optional).
     static let projectID = HTTPField.Name("X-Project-ID")!
+    static let userID = HTTPField.Name("X-User-ID")!
 }

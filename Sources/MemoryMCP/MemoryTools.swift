@@ -1,8 +1,7 @@
 public import Logging
 import MCP
 public import MemoryCore
-import MemoryHTTP
-import MemoryStore
+import MemoryAPI
 public import MemoryService
 import Foundation
 
@@ -42,9 +41,9 @@ public struct MemoryTools: Sendable {
         guard ToolCatalog.names.contains(name) else {
             return .failure("There is no tool named '\(name)'; the tools are: \(ToolCatalog.names.joined(separator: ", ")).", code: "unknown_tool")
         }
-        let arguments = ToolArguments(tool: name, values: arguments)
+        let arguments = JSONFields(arguments)
         do {
-            try arguments.requireOnly(ToolCatalog.argumentNames(of: name))
+            try arguments.requireOnly(ToolCatalog.argumentNames(of: name), owner: name)
             return try await run(name, arguments)
         } catch let error as MemoryHubError {
             if error.kind == .internal || error.kind == .unavailable {
@@ -57,7 +56,7 @@ public struct MemoryTools: Sendable {
         }
     }
 
-    private func run(_ name: String, _ arguments: ToolArguments) async throws -> ToolOutcome {
+    private func run(_ name: String, _ arguments: JSONFields) async throws -> ToolOutcome {
         switch name {
         case "init_session": return try await initSession(arguments)
         case "get_session": return try await getSession(arguments)
@@ -77,11 +76,8 @@ public struct MemoryTools: Sendable {
 
     // MARK: Sessions
 
-    private func initSession(_ arguments: ToolArguments) async throws -> ToolOutcome {
-        let request = SessionStartRequest(
-            userID: try user(), projectID: try arguments.string("project_id") ?? connection.projectID,
-            metadata: try arguments.object("metadata") ?? [:], tags: try arguments.strings("tags") ?? [],
-            parentSessionID: try arguments.uuid("parent_session_id"))
+    private func initSession(_ arguments: JSONFields) async throws -> ToolOutcome {
+        let request = try SessionStartRequest(fields: arguments, userID: try user(), defaultProjectID: connection.projectID)
         let (session, _) = try await services.sessions.start(request)
         await connection.setCurrent(session.id)
         var text = "Session \(session.id.lowercased) started for user \(session.userID)"
@@ -94,7 +90,7 @@ public struct MemoryTools: Sendable {
         return ToolOutcome(text: text, structured: .object(["session": APIRepresentation.session(session)]))
     }
 
-    private func getSession(_ arguments: ToolArguments) async throws -> ToolOutcome {
+    private func getSession(_ arguments: JSONFields) async throws -> ToolOutcome {
         let id = try await sessionID(arguments)
         let user = try user()
         var structured: JSONObject = [:]
@@ -117,7 +113,7 @@ public struct MemoryTools: Sendable {
         return ToolOutcome(text: text, structured: .object(structured))
     }
 
-    private func updateSession(_ arguments: ToolArguments) async throws -> ToolOutcome {
+    private func updateSession(_ arguments: JSONFields) async throws -> ToolOutcome {
         let id = try await sessionID(arguments)
         let metadata = try arguments.object("metadata") ?? [:]
         let tags = try arguments.strings("tags") ?? []
@@ -127,7 +123,7 @@ public struct MemoryTools: Sendable {
         return ToolOutcome(text: text, structured: .object(["session": APIRepresentation.session(session)]))
     }
 
-    private func endSession(_ arguments: ToolArguments) async throws -> ToolOutcome {
+    private func endSession(_ arguments: JSONFields) async throws -> ToolOutcome {
         let id = try await sessionID(arguments)
         let reason = try arguments.enumeration("reason", EndReason.self) ?? .normal
         let session = try await services.sessions.end(
@@ -138,7 +134,7 @@ public struct MemoryTools: Sendable {
         return ToolOutcome(text: text, structured: .object(["session": APIRepresentation.session(session)]))
     }
 
-    private func sessionHistory(_ arguments: ToolArguments) async throws -> ToolOutcome {
+    private func sessionHistory(_ arguments: JSONFields) async throws -> ToolOutcome {
         let limit = try arguments.int("limit", in: 1...200) ?? 10
         let page = try await services.sessions.list(
             userID: try user(), projectID: try arguments.string("project_id"), activeOnly: false, limit: limit, offset: 0)
@@ -151,24 +147,15 @@ public struct MemoryTools: Sendable {
 
     // MARK: Memories
 
-    private func createMemory(_ arguments: ToolArguments) async throws -> ToolOutcome {
-        let content = try arguments.requiredString("content")
-        guard let memoryType = try arguments.enumeration("memory_type", MemoryType.self) else {
-            throw MemoryHubError.invalidField("memory_type", "memory_type is required.")
-        }
-        // Every argument is read before a session may be started, so a bad call leaves nothing behind.
-        guard !content.isEmpty else { throw MemoryHubError.invalidField("content", "content must not be empty.") }
-        let importance = try arguments.double("importance")
-        if let importance, !(0...1).contains(importance) {
+    private func createMemory(_ arguments: JSONFields) async throws -> ToolOutcome {
+        // Every argument is read before a session may be started, so a bad call leaves nothing
+        // behind; without `session_id` the placeholder is replaced by the connection's session.
+        var request = try NewMemory(fields: arguments, fallbackSessionID: UUID())
+        guard !request.content.isEmpty else { throw MemoryHubError.invalidField("content", "content must not be empty.") }
+        if let importance = request.importance, !(0...1).contains(importance) {
             throw MemoryHubError.invalidField("importance", "importance must be between 0 and 1.")
         }
-        var request = NewMemory(
-            sessionID: UUID(), content: content, memoryType: memoryType, summary: try arguments.string("summary"),
-            importance: importance, entities: try arguments.strings("entities") ?? [], tags: try arguments.strings("tags") ?? [],
-            metadata: try arguments.object("metadata") ?? [:])
-        if let given = try arguments.uuid("session_id") {
-            request.sessionID = given
-        } else {
+        if try arguments.uuid("session_id") == nil {
             request.sessionID = try await currentOrNewSession()
         }
         let memory = try await services.memories.create(request, actingUser: try user())
@@ -176,14 +163,10 @@ public struct MemoryTools: Sendable {
         return ToolOutcome(text: text, structured: .object(["memory": APIRepresentation.memory(memory, now: .now())]))
     }
 
-    private func searchMemories(_ arguments: ToolArguments) async throws -> ToolOutcome {
-        var request = SearchRequest(userID: try user(), query: try arguments.requiredString("query"))
-        request.memoryTypes = try arguments.enumerations("memory_types", MemoryType.self) ?? []
-        request.projectID = try arguments.string("project_id")
-        request.limit = try arguments.int("limit", in: 1...100) ?? 10
-        request.minImportance = try arguments.double("min_importance")
+    private func searchMemories(_ arguments: JSONFields) async throws -> ToolOutcome {
+        _ = try arguments.int("limit", in: 1...100)
+        let request = try SearchRequest(fields: arguments, userID: try user())
         let response = try await services.search.search(request)
-        let now = Timestamp.now()
         var text = "\(response.total) memor\(response.total == 1 ? "y matches" : "ies match") '\(request.query)'"
         if response.results.isEmpty {
             text += "."
@@ -192,36 +175,24 @@ public struct MemoryTools: Sendable {
                 "\(index + 1). [score \(TextRendering.number(result.score))] " + TextRendering.memoryLine(result.memory)
             }.joined(separator: "\n")
         }
-        let results = response.results.map { result in
-            APIRepresentation.memory(result.memory, now: now, extra: ["score": .double(result.score)])
-        }
-        return ToolOutcome(
-            text: text,
-            structured: .object([
-                "results": .array(results), "total": .int(Int64(response.total)), "query": .string(response.query),
-                "mode": .string(response.mode.rawValue),
-            ]))
+        return ToolOutcome(text: text, structured: APIRepresentation.search(response))
     }
 
-    private func getMemory(_ arguments: ToolArguments) async throws -> ToolOutcome {
+    private func getMemory(_ arguments: JSONFields) async throws -> ToolOutcome {
         let memory = try await services.memories.get(id: try arguments.requiredUUID("memory_id"), actingUser: try user())
         return ToolOutcome(text: TextRendering.memory(memory), structured: .object(["memory": APIRepresentation.memory(memory, now: .now())]))
     }
 
-    private func updateMemory(_ arguments: ToolArguments) async throws -> ToolOutcome {
+    private func updateMemory(_ arguments: JSONFields) async throws -> ToolOutcome {
         let id = try arguments.requiredUUID("memory_id")
-        var change = MemoryChange(
-            content: try arguments.string("content"), importance: try arguments.double("importance"),
-            entities: try arguments.strings("entities"), tags: try arguments.strings("tags"),
-            metadataPatch: try arguments.object("metadata") ?? [:])
-        if let summary = try arguments.string("summary") { change.summary = .some(summary) }
+        let change = try MemoryChange(fields: arguments)
         let memory = try await services.memories.update(id: id, actingUser: try user(), change: change)
         return ToolOutcome(
             text: "Memory \(memory.id.lowercased) updated (version \(memory.version)).\n" + TextRendering.memory(memory),
             structured: .object(["memory": APIRepresentation.memory(memory, now: .now())]))
     }
 
-    private func deleteMemory(_ arguments: ToolArguments) async throws -> ToolOutcome {
+    private func deleteMemory(_ arguments: JSONFields) async throws -> ToolOutcome {
         let id = try arguments.requiredUUID("memory_id")
         try await services.memories.delete(id: id, actingUser: try user())
         return ToolOutcome(text: "Memory \(id.lowercased) deleted.", structured: .object(["deleted": .string(id.lowercased)]))
@@ -229,38 +200,21 @@ public struct MemoryTools: Sendable {
 
     // MARK: Statistics and context
 
-    private func memoryStats(_ arguments: ToolArguments) async throws -> ToolOutcome {
+    private func memoryStats(_ arguments: JSONFields) async throws -> ToolOutcome {
         let stats = try await services.context.statistics(userID: try user(), projectID: try arguments.string("project_id"), days: 7)
-        let now = Timestamp.now()
-        var counts: JSONObject = [:]
-        for type in MemoryType.allCases { counts[type.rawValue] = .int(Int64(stats.countsByType[type] ?? 0)) }
-        let structured: JSONObject = [
-            "user_id": .string(stats.userID),
-            "project_id": stats.projectID.map(JSONValue.string) ?? .null,
-            "days": .int(Int64(stats.days)),
-            "total_memories": .int(Int64(stats.totalMemories)),
-            "memories_in_window": .int(Int64(stats.memoriesInWindow)),
-            "counts_by_type": .object(counts),
-            "total_sessions": .int(Int64(stats.totalSessions)),
-            "active_sessions": .int(Int64(stats.activeSessions)),
-            "sessions_in_window": .int(Int64(stats.sessionsInWindow)),
-            "mean_importance": .double(stats.meanImportance),
-            "with_embedding": .int(Int64(stats.withEmbedding)),
-            "most_accessed": .array(stats.mostAccessed.map { APIRepresentation.memory($0, now: now) }),
-        ]
         let byType = MemoryType.allCases.compactMap { type in
             stats.countsByType[type].flatMap { $0 > 0 ? "\(type.rawValue) \($0)" : nil }
         }.joined(separator: ", ")
-        var text = "\(stats.totalMemories) memories (\(stats.memoriesInWindow) in the last \(stats.days) days)"
+        var text = "\(stats.totalMemories) \(stats.totalMemories == 1 ? "memory" : "memories") (\(stats.memoriesInWindow) in the last \(stats.days) days)"
         if !byType.isEmpty { text += ": \(byType)" }
-        text += ". \(stats.totalSessions) sessions, \(stats.activeSessions) active. Mean importance \(TextRendering.number(stats.meanImportance))."
+        text += ". \(stats.totalSessions) \(stats.totalSessions == 1 ? "session" : "sessions"), \(stats.activeSessions) active. Mean importance \(TextRendering.number(stats.meanImportance))."
         if !stats.mostAccessed.isEmpty {
             text += "\nMost used:\n" + stats.mostAccessed.prefix(5).map(TextRendering.memoryLine).joined(separator: "\n")
         }
-        return ToolOutcome(text: text, structured: .object(structured))
+        return ToolOutcome(text: text, structured: APIRepresentation.statistics(stats))
     }
 
-    private func getContext(_ arguments: ToolArguments) async throws -> ToolOutcome {
+    private func getContext(_ arguments: JSONFields) async throws -> ToolOutcome {
         var request = ContextRequest(userID: try user())
         request.projectID = connection.projectID
         request.sessionID = await connection.currentSessionID
@@ -269,28 +223,8 @@ public struct MemoryTools: Sendable {
         request.maxMemories = try arguments.int("max_memories", in: 1...100) ?? 20
         if let types = try arguments.enumerations("context_types", ContextType.self), !types.isEmpty { request.contextTypes = types }
         let response = try await services.context.retrieve(request)
-        let now = Timestamp.now()
-        let sections: [JSONValue] = response.sections.map { section in
-            .object([
-                "title": .string(section.title),
-                "context_type": .string(section.contextType.rawValue),
-                "token_count": .int(Int64(section.tokenCount)),
-                "relevance_score": .double(section.relevanceScore),
-                "memories": .array(section.memories.map { item in
-                    APIRepresentation.memory(item.memory, now: now, extra: [
-                        "relevance_score": .double(item.relevanceScore), "relevance_reason": .string(item.relevanceReason),
-                    ])
-                }),
-            ])
-        }
         let text = response.formattedContext.isEmpty ? "No memories are relevant yet." : response.formattedContext
-        return ToolOutcome(
-            text: text,
-            structured: .object([
-                "sections": .array(sections), "total_memories": .int(Int64(response.totalMemories)),
-                "total_tokens": .int(Int64(response.totalTokens)), "formatted_context": .string(response.formattedContext),
-                "context_summary": .string(response.contextSummary),
-            ]))
+        return ToolOutcome(text: text, structured: APIRepresentation.context(response))
     }
 
     // MARK: Helpers
@@ -304,7 +238,7 @@ public struct MemoryTools: Sendable {
     }
 
     /// The `session_id` argument, else the connection's current session.
-    private func sessionID(_ arguments: ToolArguments) async throws -> UUID {
+    private func sessionID(_ arguments: JSONFields) async throws -> UUID {
         if let id = try arguments.uuid("session_id") { return id }
         guard let current = await connection.currentSessionID else {
             throw MemoryHubError.invalidField(

@@ -1,4 +1,4 @@
-public import MemoryCore
+import MemoryCore
 import Foundation
 
 /// One turn of a Claude Code conversation worth remembering: a prompt the user typed, or an

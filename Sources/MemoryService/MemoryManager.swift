@@ -76,7 +76,7 @@ public struct MemoryManager: Sendable {
     }
 
     /// Stores each valid memory; invalid ones are reported by index and do not stop the others.
-    public func createBatch(sessionID: UUID?, items: [Result<NewMemory, MemoryHubError>], actingUser: String?) async throws -> BatchResult {
+    public func createBatch(items: [Result<NewMemory, MemoryHubError>], actingUser: String?) async throws -> BatchResult {
         guard items.count <= configuration.maxBatchSize else {
             throw MemoryHubError.invalidField("memories", "memories may hold at most \(configuration.maxBatchSize) items.")
         }

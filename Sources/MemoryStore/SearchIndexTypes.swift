@@ -5,57 +5,6 @@ public import FoundationEssentials
 public import Foundation
 #endif
 
-/// The filters a search applies, beyond the user that every query is scoped by.
-public struct SearchFilter: Sendable, Hashable {
-    public var userID: String
-    public var projectID: String?
-    public var sessionID: UUID?
-    /// Empty means every type.
-    public var memoryTypes: Set<MemoryType> = []
-    public var minImportance: Double?
-    /// At least one of these tags; empty means any.
-    public var tags: [String] = []
-    /// Created at or after.
-    public var createdAfter: Timestamp?
-
-    public init(userID: String) {
-        self.userID = userID
-    }
-
-    /// True when the filter narrows nothing beyond the user.
-    public var isUserOnly: Bool {
-        projectID == nil && sessionID == nil && memoryTypes.isEmpty && minImportance == nil && tags.isEmpty && createdAfter == nil
-    }
-
-    /// The reference semantics every store and index must match.
-    public func matches(_ entry: IndexedMemory) -> Bool {
-        matches(
-            userID: userID, projectID: entry.projectID, sessionID: entry.sessionID, memoryType: entry.memoryType,
-            importance: entry.importance, tags: entry.tags, createdAt: entry.createdAt)
-    }
-
-    /// Whether a memory passes the filter.
-    public func matches(_ memory: Memory) -> Bool {
-        matches(
-            userID: memory.userID, projectID: memory.projectID, sessionID: memory.sessionID, memoryType: memory.memoryType,
-            importance: memory.importance, tags: memory.tags, createdAt: memory.createdAt)
-    }
-
-    private func matches(
-        userID: String, projectID: String?, sessionID: UUID, memoryType: MemoryType, importance: Double, tags: [String],
-        createdAt: Timestamp
-    ) -> Bool {
-        if userID != self.userID { return false }
-        if let wanted = self.projectID, projectID != wanted { return false }
-        if let wanted = self.sessionID, sessionID != wanted { return false }
-        if !memoryTypes.isEmpty, !memoryTypes.contains(memoryType) { return false }
-        if let minImportance, importance < minImportance { return false }
-        if !self.tags.isEmpty, !tags.contains(where: self.tags.contains) { return false }
-        if let createdAfter, createdAt < createdAfter { return false }
-        return true
-    }
-}
-
 /// A memory that the lexical index matched, with its score (higher is better) and the fields
 /// ranking adjustments read.
 public struct LexicalMatch: Sendable, Hashable {
@@ -69,6 +18,15 @@ public struct LexicalMatch: Sendable, Hashable {
         self.score = score
         self.importance = importance
         self.createdAt = createdAt
+    }
+}
+
+extension SearchFilter {
+    /// Whether an indexed memory passes the filter (the reference semantics of `matches(_:)`).
+    public func matches(_ entry: IndexedMemory) -> Bool {
+        matches(
+            userID: userID, projectID: entry.projectID, sessionID: entry.sessionID, memoryType: entry.memoryType,
+            importance: entry.importance, tags: entry.tags, createdAt: entry.createdAt)
     }
 }
 
@@ -195,18 +153,3 @@ public enum VectorBytes {
     }
 }
 
-extension Memory {
-    /// The text the lexical index and the embedder see: content, summary, entities and tags.
-    public var indexedText: String {
-        Memory.indexedText(content: content, summary: summary, entities: entities, tags: tags)
-    }
-
-    /// The indexed text of a memory's fields.
-    public static func indexedText(content: String, summary: String?, entities: [String], tags: [String]) -> String {
-        var parts = [content]
-        if let summary, !summary.isEmpty { parts.append(summary) }
-        if !entities.isEmpty { parts.append(entities.joined(separator: " ")) }
-        if !tags.isEmpty { parts.append(tags.joined(separator: " ")) }
-        return parts.joined(separator: "\n")
-    }
-}

@@ -133,7 +133,7 @@ struct EvalCommand: AsyncParsableCommand {
             }
             for start in stride(from: 0, to: items.count, by: services.configuration.maxBatchSize) {
                 let batch = Array(items[start..<min(start + services.configuration.maxBatchSize, items.count)])
-                let result = try await services.memories.createBatch(sessionID: started.id, items: batch, actingUser: userID)
+                let result = try await services.memories.createBatch(items: batch, actingUser: userID)
                 if let failure = result.errors.first { throw failure.error }
                 stored += result.memories.count
             }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import MemoryCore
-import MemoryHTTP
+import MemoryAPI
 import MemoryService
 import Foundation
 
@@ -35,7 +35,7 @@ struct SearchCommand: AsyncParsableCommand {
             request.explain = explain
             let response = try await services.search.search(request)
             if json {
-                CLIOutput.json(MemoryHTTPServer.searchRepresentation(response))
+                CLIOutput.json(APIRepresentation.search(response))
                 return
             }
             print("\(response.total) match\(response.total == 1 ? "" : "es") (\(response.mode.rawValue))")
@@ -79,7 +79,7 @@ struct ContextCommand: AsyncParsableCommand {
             if let minRelevance { request.minRelevance = minRelevance }
             let response = try await services.context.retrieve(request)
             if json {
-                CLIOutput.json(MemoryHTTPServer.contextRepresentation(response))
+                CLIOutput.json(APIRepresentation.context(response))
             } else {
                 print(response.formattedContext.isEmpty ? "(no memories matched)" : response.formattedContext)
                 FileHandle.standardError.write(Data((response.contextSummary + "\n").utf8))

@@ -1,6 +1,6 @@
 import ArgumentParser
 import MemoryCore
-import MemoryHTTP
+import MemoryAPI
 import MemoryService
 import MemoryStore
 import Foundation

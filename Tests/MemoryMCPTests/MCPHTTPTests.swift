@@ -75,4 +75,33 @@ struct MCPHTTPTests {
         let notJSON = try await Self.send("POST", url, nil, headers: ["X-User-ID": "erin"])
         #expect(notJSON.status == 400)
     }
+
+    /// One representation per shape: the REST statistics and MCP `get_memory_stats` carry the
+    /// same fields under the same names, with the same values, for the same user.
+    @Test func restStatisticsAndMCPGetMemoryStatsAreTheSameShape() async throws {
+        let folder = try MCPTestEnvironment.temporaryFolder("mcp-stats")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let server = try ServeProcess(binary: MCPTestEnvironment.binary!, database: folder.path + "/db.sqlite")
+        defer { server.stop() }
+        let base = try await server.waitForAddress()
+        let started = try await Self.send("POST", base + "/api/memory/session/start", ["user_id": "stats-user", "auto_link": false])
+        let session = try #require(started.json?.objectValue?["id"]?.stringValue)
+        for (content, type) in [("Use PostgreSQL", "decision"), ("Tabs, not spaces", "preference"), ("It builds", "fact")] {
+            let created = try await Self.send(
+                "POST", base + "/api/memory/memories", ["session_id": .string(session), "content": .string(content), "memory_type": .string(type)])
+            #expect(created.status == 201)
+        }
+        let rest = try #require(try await Self.send("GET", base + "/api/memory/context/stats/stats-user", nil).json?.objectValue)
+        let call: JSONValue = ["jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": ["name": "get_memory_stats", "arguments": [:]]]
+        let reply = try await Self.send("POST", base + "/mcp", call, headers: ["X-User-ID": "stats-user"])
+        let result = try #require(reply.json?.objectValue?["result"]?.objectValue)
+        let mcp = try #require(result["structuredContent"]?.objectValue)
+        #expect(Set(mcp.keys) == Set(rest.keys), "REST \(rest.keys.sorted()) vs MCP \(mcp.keys.sorted())")
+        for key in rest.keys where key != "most_accessed" {
+            #expect(mcp[key] == rest[key], "\(key): REST \(String(describing: rest[key])) vs MCP \(String(describing: mcp[key]))")
+        }
+        #expect(rest["total_memories"] == 3 && rest["memories_by_type"]?.objectValue?["decision"] == 1)
+        let text = result["content"]?.arrayValue?.first?.objectValue?["text"]?.stringValue ?? ""
+        #expect(text.hasPrefix("3 memories") && text.contains("1 session,"), "\(text)")
+    }
 }

@@ -130,7 +130,7 @@ async def scenario(args, checks: Checks):
         if not stats.is_error:
             checks.check("get_memory_stats counts three memories, one decision",
                          stats.structured_content["total_memories"] == 3
-                         and stats.structured_content["counts_by_type"]["decision"] == 1, stats.structured_content)
+                         and stats.structured_content["memories_by_type"]["decision"] == 1, stats.structured_content)
         context = await call("get_context", {"query": "how are MCP handlers written", "max_tokens": 1000})
         checks.check("get_context succeeds", not context.is_error, text_of(context))
         if not context.is_error:

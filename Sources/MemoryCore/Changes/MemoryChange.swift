@@ -1,0 +1,49 @@
+/// A change to a memory. Nil fields are left as they are.
+public struct MemoryChange: Sendable {
+    public var content: String?
+    /// `.some(nil)` clears the summary.
+    public var summary: String??
+    public var importance: Double?
+    public var confidence: Double?
+    /// Replaces the entities.
+    public var entities: [String]?
+    /// Replaces the tags.
+    public var tags: [String]?
+    /// Merged key by key; a `.null` value removes the key.
+    public var metadataPatch: JSONObject = [:]
+
+    public init(
+        content: String? = nil, summary: String?? = nil, importance: Double? = nil, confidence: Double? = nil,
+        entities: [String]? = nil, tags: [String]? = nil, metadataPatch: JSONObject = [:]
+    ) {
+        self.content = content
+        self.summary = summary
+        self.importance = importance
+        self.confidence = confidence
+        self.entities = entities
+        self.tags = tags
+        self.metadataPatch = metadataPatch
+    }
+
+    /// Applies the change to a memory value: the reference semantics every store must match.
+    /// A change to the embedded text (content, summary, entities or tags) drops the embedding so
+    /// the memory is embedded again.
+    public func applied(to memory: Memory, at now: Timestamp) -> Memory {
+        var result = memory
+        if let content, content != memory.content { result.content = content }
+        if let summary { result.summary = summary }
+        if let importance { result.importance = importance }
+        if let confidence { result.confidence = confidence }
+        if let entities { result.entities = entities }
+        if let tags { result.tags = tags }
+        if result.content != memory.content || result.summary != memory.summary || result.entities != memory.entities
+            || result.tags != memory.tags
+        {
+            result.hasEmbedding = false
+        }
+        result.metadata = memory.metadata.merging(patch: metadataPatch)
+        result.updatedAt = now
+        result.version = memory.version + 1
+        return result
+    }
+}
