@@ -93,6 +93,7 @@ let package = Package(
             name: "MemoryService",
             dependencies: [
                 "MemoryCore", "MemoryStore", "MemoryStorePostgres", "MemoryCache", "RESP", "Embeddings",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -11,16 +11,42 @@ import MemoryStore
 /// The HTTP interface: every route of API.md on Hummingbird, the JSON error format, request
 /// metrics, `/health`, `/ready`, `/metrics`.
 public enum MemoryHTTPServer {
+    /// Whether requests need an API key (API.md "Access").
+    public enum AuthMode: String, Sendable, CaseIterable {
+        /// One person on loopback: `X-User-ID` is trusted; a presented key is still checked.
+        case local
+        /// Every route but `/health` and `/ready` needs a key.
+        case required
+    }
+
+    /// A per-key request budget: a token bucket of `burst` tokens refilled at `perSecond`.
+    public struct RateLimit: Sendable {
+        public var perSecond: Double
+        public var burst: Double
+
+        /// `perSecond` requests per second on average, `burst` at once.
+        public init(perSecond: Double, burst: Double) {
+            self.perSecond = perSecond
+            self.burst = burst
+        }
+    }
+
     public struct Configuration: Sendable {
         public var host: String = "127.0.0.1"
         public var port: Int = 8080
         /// Request bodies larger than this are refused with 413 before they are read whole.
         public var bodyLimit: Int = 1 << 20
+        /// Whether requests need an API key.
+        public var auth: AuthMode = .local
+        /// Requests per key; nil for no limit.
+        public var rateLimit: RateLimit?
 
-        public init(host: String = "127.0.0.1", port: Int = 8080, bodyLimit: Int = 1 << 20) {
+        public init(host: String = "127.0.0.1", port: Int = 8080, bodyLimit: Int = 1 << 20, auth: AuthMode = .local, rateLimit: RateLimit? = nil) {
             self.host = host
             self.port = port
             self.bodyLimit = bodyLimit
+            self.auth = auth
+            self.rateLimit = rateLimit
         }
     }
 
@@ -36,10 +62,14 @@ public enum MemoryHTTPServer {
         router.add(middleware: UnreadBodyMiddleware(drainLimit: max(64 << 20, configuration.bodyLimit * 4)))
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: MetricsMiddleware())
+        router.add(middleware: AuthenticationMiddleware(
+            keys: services.keys, mode: configuration.auth,
+            limiter: configuration.rateLimit.map { RateLimiter(rate: $0.perSecond, burst: $0.burst) }))
         SessionRoutes(services: services, bodyLimit: configuration.bodyLimit).register(on: router)
         MemoryRoutes(services: services, bodyLimit: configuration.bodyLimit).register(on: router)
         SearchRoutes(services: services, bodyLimit: configuration.bodyLimit).register(on: router)
         ContextRoutes(services: services, bodyLimit: configuration.bodyLimit).register(on: router)
+        KeyRoutes(services: services, bodyLimit: configuration.bodyLimit).register(on: router)
         OperationsRoutes(services: services, metrics: metrics).register(on: router)
         additionalRoutes(router)
         return router

@@ -24,6 +24,9 @@ public struct Deployment: Sendable {
     /// How long a Redis command may take before the cache counts a fault and falls back to the store.
     public var redisTimeout: Duration = .milliseconds(500)
     public var service: ServiceConfiguration = .init()
+    /// An admin API key accepted besides the stored ones (`MEMORYHUB_ADMIN_KEY`), at least 32
+    /// characters; never stored.
+    public var adminKey: String?
 
     public init(databaseURL: String, redisURL: String? = nil) {
         self.databaseURL = databaseURL
@@ -54,6 +57,8 @@ public struct MemoryHubServices: Sendable {
     public let search: SearchEngine
     /// Token-budgeted context and memory statistics.
     public let context: ContextBuilder
+    /// API keys: who may call.
+    public let keys: KeyManager
     public let configuration: ServiceConfiguration
     /// Embeds new memories in the background; nil without an embedder. `memoryhub serve` runs it
     /// in its ServiceGroup.
@@ -67,7 +72,7 @@ public struct MemoryHubServices: Sendable {
     public init(
         store: any MemoryStore, sessionCache: any SessionCache,
         configuration: ServiceConfiguration = .init(), embedder: (any Embedder)? = nil, backgroundServices: [any Service] = [],
-        logger: Logger
+        adminKey: String? = nil, logger: Logger
     ) {
         self.store = store
         self.sessionCache = sessionCache
@@ -86,11 +91,16 @@ public struct MemoryHubServices: Sendable {
         }
         self.search = SearchEngine(store: store, embedder: embedder, configuration: configuration.search, logger: logger)
         self.context = ContextBuilder(store: store, search: search, logger: logger)
+        self.keys = KeyManager(store: store, configuration: configuration.keys, deploymentAdminKey: adminKey, logger: logger)
     }
 
     /// Builds the services a deployment describes. Nothing is connected or migrated yet: run
     /// `backgroundServices`, then call `prepare()`.
     public static func open(_ deployment: Deployment, embedder: (any Embedder)? = nil, logger: Logger) throws -> MemoryHubServices {
+        if let adminKey = deployment.adminKey, adminKey.count < KeyManager.minimumDeploymentKeyLength {
+            throw MemoryHubError.invalidField(
+                "MEMORYHUB_ADMIN_KEY", "MEMORYHUB_ADMIN_KEY must be at least \(KeyManager.minimumDeploymentKeyLength) characters long.")
+        }
         var background: [any Service] = []
         let store: any MemoryStore
         var coherence: (any CacheCoherenceSource)?
@@ -128,7 +138,7 @@ public struct MemoryHubServices: Sendable {
         }
         return MemoryHubServices(
             store: store, sessionCache: cache, configuration: deployment.service, embedder: embedder,
-            backgroundServices: background, logger: logger)
+            backgroundServices: background, adminKey: deployment.adminKey, logger: logger)
     }
 
     /// Creates or upgrades the schema; needs the background services running. A store that is

@@ -16,6 +16,8 @@ public struct ServiceConfiguration: Sendable {
     public var search: SearchConfiguration = .init()
     /// How the background embedding service batches and polls.
     public var embedding: EmbeddingService.Configuration = .init()
+    /// How API keys are cached and their use recorded.
+    public var keys: KeyManager.Configuration = .init()
 
     public init() {}
 }

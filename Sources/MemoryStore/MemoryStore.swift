@@ -87,6 +87,19 @@ public protocol MemoryStore: Sendable {
     func embedding(memoryID: UUID, userID: String) async throws -> [Float]?
     /// Counts for statistics; `since` bounds the "recent" counts.
     func memoryCounts(userID: String, projectID: String?, since: Timestamp, mostAccessed: Int) async throws -> StoredMemoryCounts
+
+    // MARK: API keys
+
+    /// Stores a new key record (its digest, never the key).
+    func insertAPIKey(_ key: APIKey) async throws
+    /// One key record by id, revoked or not.
+    func apiKey(id: UUID) async throws -> APIKey?
+    /// The keys of one user (nil: of every user), newest first.
+    func apiKeys(userID: String?) async throws -> [APIKey]
+    /// Marks a key revoked (the first revocation's time is kept) and returns it; nil when unknown.
+    func revokeAPIKey(id: UUID, at now: Timestamp) async throws -> APIKey?
+    /// Records that the key authenticated a request at `now`.
+    func recordAPIKeyUse(id: UUID, at now: Timestamp) async throws
 }
 
 /// What `updateSession` did.

@@ -697,11 +697,11 @@ public final class SQLiteMemoryStore: MemoryStore {
     /// and hopping to GRDB's dispatch queue and back costs more (two thread wake-ups, ~300 µs on
     /// these machines) than the query itself. Writes may wait for another process's lock, so they
     /// stay asynchronous.
-    private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await run { [pool] in try pool.read(body) }
     }
 
-    private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await run { [pool] in try await pool.write(body) }
     }
 

@@ -92,6 +92,22 @@ enum SQLiteSchema {
                         SELECT rowid, content || ' ' || coalesce(summary, '') || ' ' || entities || ' ' || tags FROM memories;
                     """)
         }
+        migrator.registerMigration("v3-api-keys") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE api_keys (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        user_id TEXT NOT NULL,
+                        name TEXT,
+                        is_admin INTEGER NOT NULL,
+                        secret_hash BLOB NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        last_used_at INTEGER,
+                        revoked_at INTEGER
+                    );
+                    CREATE INDEX api_keys_user ON api_keys (user_id, created_at DESC);
+                    """)
+        }
         return migrator
     }
 }

@@ -653,14 +653,14 @@ public final class PostgresMemoryStore: MemoryStore, Service {
     }
 
     /// Runs one statement, reading every row with `decode`.
-    private func fetch<Item: Sendable>(_ query: PostgresQuery, _ decode: @escaping @Sendable (PostgresRow) throws -> Item) async throws -> [Item] {
+    func fetch<Item: Sendable>(_ query: PostgresQuery, _ decode: @escaping @Sendable (PostgresRow) throws -> Item) async throws -> [Item] {
         try await withConnection { connection, logger in
             try await Self.fetch(query, on: connection, logger: logger, decode)
         }
     }
 
     /// Runs one statement whose rows, if any, are not needed.
-    private func execute(_ query: PostgresQuery) async throws {
+    func execute(_ query: PostgresQuery) async throws {
         try await withConnection { connection, logger in
             try await Self.execute(query, on: connection, logger: logger)
         }

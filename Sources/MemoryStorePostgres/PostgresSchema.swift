@@ -113,5 +113,22 @@ enum PostgresSchema {
                 """,
                 "CREATE INDEX memory_tombstones_user_change ON memory_tombstones (user_id, change_seq)",
             ]),
+        Migration(
+            version: 3, name: "api-keys",
+            statements: [
+                """
+                CREATE TABLE api_keys (
+                    id uuid PRIMARY KEY,
+                    user_id text NOT NULL,
+                    name text,
+                    is_admin boolean NOT NULL,
+                    secret_hash bytea NOT NULL,
+                    created_at timestamptz NOT NULL,
+                    last_used_at timestamptz,
+                    revoked_at timestamptz
+                )
+                """,
+                "CREATE INDEX api_keys_user ON api_keys (user_id, created_at DESC)",
+            ]),
     ]
 }

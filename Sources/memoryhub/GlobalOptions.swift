@@ -64,6 +64,7 @@ struct GlobalOptions: ParsableArguments {
             var deployment = Deployment(databaseURL: databaseURL, redisURL: redis ?? Self.environment["MEMORYHUB_REDIS_URL"])
             deployment.cacheEnabled = !(noCache || Self.environment["MEMORYHUB_CACHE"]?.lowercased() == "off")
             deployment.cacheTimeToLive = try cacheTimeToLive
+            deployment.adminKey = Self.environment["MEMORYHUB_ADMIN_KEY"].flatMap { $0.isEmpty ? nil : $0 }
             return deployment
         }
     }

@@ -11,7 +11,7 @@ struct MemoryHubCommand: AsyncParsableCommand {
         abstract: "Persistent memory for AI coding assistants.",
         subcommands: [
             ServeCommand.self, MigrateCommand.self, MCPCommand.self, HookCommand.self, SessionCommand.self,
-            RememberCommand.self, MemoriesCommand.self, SearchCommand.self, ContextCommand.self, EvalCommand.self,
+            RememberCommand.self, MemoriesCommand.self, SearchCommand.self, ContextCommand.self, EvalCommand.self, KeysCommand.self,
         ])
 
     /// As ArgumentParser's, except that `memoryhub hook` exits 0 even when its own command line

@@ -26,6 +26,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Largest request body in bytes (env MEMORYHUB_BODY_LIMIT; default 1048576).")
     var bodyLimit: Int?
 
+    @Option(help: "Who may call: local (loopback only; X-User-ID is trusted) or required (every route but /health and /ready needs an API key) (env MEMORYHUB_AUTH; default local on loopback).")
+    var auth: String?
+
+    @Flag(help: "Serve a non-loopback address without API keys (logs a warning; anyone who can reach it acts as any user).")
+    var insecureNoAuth = false
+
+    @Option(help: "Requests per second per API key, 0 for no limit (env MEMORYHUB_RATE_LIMIT; default 50 with --auth required, none in local mode).")
+    var rateLimit: Double?
+
+    @Option(help: "Requests an API key may send at once above the rate (env MEMORYHUB_RATE_BURST; default 2 × the rate).")
+    var rateBurst: Double?
+
     @Option(name: .customLong("allowed-origin"), help: "A browser origin allowed to call /mcp besides loopback ones, e.g. https://app.example.com; repeatable; * allows any (env MEMORYHUB_ALLOWED_ORIGINS, comma-separated).")
     var allowedOrigins: [String] = []
 
@@ -47,10 +59,17 @@ struct ServeCommand: AsyncParsableCommand {
         MetricsSystem.bootstrap(factory)
 
         let environment = GlobalOptions.environment
-        let configuration = MemoryHTTPServer.Configuration(
+        var configuration = MemoryHTTPServer.Configuration(
             host: host ?? environment["MEMORYHUB_HOST"] ?? "127.0.0.1",
             port: try port ?? environment["MEMORYHUB_PORT"].map { try Self.integer($0, "MEMORYHUB_PORT") } ?? 8080,
             bodyLimit: try bodyLimit ?? environment["MEMORYHUB_BODY_LIMIT"].map { try Self.integer($0, "MEMORYHUB_BODY_LIMIT") } ?? 1 << 20)
+        configuration.auth = try Self.authMode(auth ?? environment["MEMORYHUB_AUTH"], host: configuration.host, insecure: insecureNoAuth, logger: logger)
+        let rate = try rateLimit ?? environment["MEMORYHUB_RATE_LIMIT"].map { try Self.number($0, "MEMORYHUB_RATE_LIMIT") }
+            ?? (configuration.auth == .required ? 50 : 0)
+        if rate > 0 {
+            let burst = try rateBurst ?? environment["MEMORYHUB_RATE_BURST"].map { try Self.number($0, "MEMORYHUB_RATE_BURST") } ?? rate * 2
+            configuration.rateLimit = .init(perSecond: rate, burst: burst)
+        }
         let deployment = try options.deployment
         let embedder = try options.embeddingOptions.embedder(logger: logger)
         let services = try MemoryHubServices.open(deployment, embedder: embedder, logger: logger)
@@ -68,9 +87,9 @@ struct ServeCommand: AsyncParsableCommand {
             services: services, configuration: configuration, metrics: registry, logger: logger,
             additionalRoutes: { router in mcp.register(on: router) },
             beforeServerStarts: { try await services.prepare() },
-            onServerRunning: { port in
+            onServerRunning: { [auth = configuration.auth] port in
                 logger.notice("memoryhub listening on http://\(host):\(port)", metadata: [
-                    "memoryhub.database": "\(database)", "memoryhub.cache": "\(cache)",
+                    "memoryhub.database": "\(database)", "memoryhub.cache": "\(cache)", "memoryhub.auth": "\(auth.rawValue)",
                 ])
             })
         let group = ServiceGroup(
@@ -81,6 +100,37 @@ struct ServeCommand: AsyncParsableCommand {
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()
+    }
+
+    /// The auth mode: as asked, else `local` on a loopback address. `local` on any other address
+    /// is refused unless `insecure` (which logs a warning).
+    static func authMode(_ text: String?, host: String, insecure: Bool, logger: Logger) throws -> MemoryHTTPServer.AuthMode {
+        let mode: MemoryHTTPServer.AuthMode
+        if let text {
+            guard let parsed = MemoryHTTPServer.AuthMode(rawValue: text.lowercased()) else {
+                throw ValidationError("--auth (MEMORYHUB_AUTH) must be local or required, not '\(text)'.")
+            }
+            mode = parsed
+        } else {
+            mode = .local
+        }
+        if mode == .local && !isLoopback(host) {
+            guard insecure else {
+                throw ValidationError(
+                    "Serving \(host) without API keys would let anyone who reaches it act as any user: pass --auth required (and create keys with memoryhub keys create, or set MEMORYHUB_ADMIN_KEY), or --insecure-no-auth.")
+            }
+            logger.warning("serving a non-loopback address without API keys (--insecure-no-auth): anyone who can reach it acts as any user", metadata: ["memoryhub.host": "\(host)"])
+        }
+        return mode
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+    }
+
+    static func number(_ text: String, _ name: String) throws -> Double {
+        guard let value = Double(text), value.isFinite, value >= 0 else { throw ValidationError("\(name) must be a number ≥ 0.") }
+        return value
     }
 
     static func list(_ text: String?) -> [String] {

@@ -2,7 +2,7 @@ import ArgumentParser
 import MemoryCore
 import MemoryAPI
 import MemoryService
-import MemoryStore
+
 import Foundation
 
 /// `memoryhub session start|show|list|end` on the configured database.

@@ -60,13 +60,17 @@ struct LiveAPI {
 
     /// Runs `body` against a live server over a real socket, once per deployment.
     static func run(
-        bodyLimit: Int = 1 << 20, embedder: (any Embedder)? = nil,
+        bodyLimit: Int = 1 << 20, embedder: (any Embedder)? = nil, auth: MemoryHTTPServer.AuthMode = .local,
+        rateLimit: MemoryHTTPServer.RateLimit? = nil, adminKey: String? = nil,
         _ body: @Sendable (APIClient, MemoryHubServices) async throws -> Void
     ) async throws {
-        for deployment in try deployments {
+        for var configured in try deployments {
+            configured.adminKey = adminKey
+            let deployment = configured
             let services = try MemoryHubServices.open(deployment, embedder: embedder, logger: Logger(label: "test"))
             try await services.withBackgroundServices { services in
-                let router = MemoryHTTPServer.router(services: services, configuration: .init(port: 0, bodyLimit: bodyLimit), metrics: nil)
+                let configuration = MemoryHTTPServer.Configuration(port: 0, bodyLimit: bodyLimit, auth: auth, rateLimit: rateLimit)
+                let router = MemoryHTTPServer.router(services: services, configuration: configuration, metrics: nil)
                 let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
                 try await app.test(.live) { client in
                     try await body(APIClient(client: client, deployment: deployment.isPostgres ? "postgres+redis" : "sqlite"), services)
@@ -96,8 +100,11 @@ struct APIClient: Sendable {
     /// Which deployment answers, for failure messages.
     let deployment: String
 
-    func send(_ method: HTTPRequest.Method, _ path: String, json: JSONValue? = nil, raw: String? = nil, user: String? = nil) async throws -> APIResponse {
+    func send(
+        _ method: HTTPRequest.Method, _ path: String, json: JSONValue? = nil, raw: String? = nil, user: String? = nil, key: String? = nil
+    ) async throws -> APIResponse {
         var headers = HTTPFields()
+        if let key { headers[.authorization] = "Bearer \(key)" }
         var body: ByteBuffer?
         if let json { body = ByteBuffer(bytes: JSONWriter.bytes(json)) }
         if let raw { body = ByteBuffer(string: raw) }
@@ -107,10 +114,14 @@ struct APIClient: Sendable {
         return APIResponse(status: response.status, headers: response.headers, text: String(buffer: response.body))
     }
 
-    func get(_ path: String, user: String? = nil) async throws -> APIResponse { try await send(.get, path, user: user) }
-    func post(_ path: String, _ json: JSONValue = [:], user: String? = nil) async throws -> APIResponse { try await send(.post, path, json: json, user: user) }
-    func patch(_ path: String, _ json: JSONValue, user: String? = nil) async throws -> APIResponse { try await send(.patch, path, json: json, user: user) }
-    func delete(_ path: String, user: String? = nil) async throws -> APIResponse { try await send(.delete, path, user: user) }
+    func get(_ path: String, user: String? = nil, key: String? = nil) async throws -> APIResponse { try await send(.get, path, user: user, key: key) }
+    func post(_ path: String, _ json: JSONValue = [:], user: String? = nil, key: String? = nil) async throws -> APIResponse {
+        try await send(.post, path, json: json, user: user, key: key)
+    }
+    func patch(_ path: String, _ json: JSONValue, user: String? = nil, key: String? = nil) async throws -> APIResponse {
+        try await send(.patch, path, json: json, user: user, key: key)
+    }
+    func delete(_ path: String, user: String? = nil, key: String? = nil) async throws -> APIResponse { try await send(.delete, path, user: user, key: key) }
 
     /// Starts a session and returns its id.
     func startSession(_ user: String = "alice", _ extra: JSONObject = [:]) async throws -> String {

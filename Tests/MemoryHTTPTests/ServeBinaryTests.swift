@@ -23,6 +23,57 @@ import Testing
         }
     }
 
+    @Test(.enabled(if: binary != nil, "needs the memoryhub binary (make test sets MEMORYHUB_BINARY)"))
+    func aNonLoopbackAddressNeedsAPIKeysOrAnExplicitInsecureFlag() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("memoryhub-auth-\(UUID().uuidString)")
+        let database = ["--database", folder.path + "/db.sqlite", "--no-embeddings", "--port", "0"]
+        let refused = try ServerProcess(binary: Self.binary!, arguments: ["serve", "--host", "0.0.0.0"] + database)
+        let status = try await refused.waitForExit(timeout: .seconds(60))
+        #expect(status != nil && status != 0, "serve on 0.0.0.0 without auth started: \(refused.log)")
+        #expect(refused.log.contains("--auth required"), "\(refused.log)")
+
+        let insecure = try ServerProcess(binary: Self.binary!, arguments: ["serve", "--host", "0.0.0.0", "--insecure-no-auth"] + database)
+        defer { insecure.stop() }
+        _ = try await insecure.waitForAddress()
+        #expect(insecure.log.contains("without API keys"), "\(insecure.log)")
+        #expect(insecure.terminate() == 0)
+
+        let keyed = try ServerProcess(binary: Self.binary!, arguments: ["serve", "--host", "0.0.0.0", "--auth", "required"] + database)
+        defer { keyed.stop() }
+        let base = try await keyed.waitForAddress()
+        let anonymous = try await HTTPClient.shared.execute(HTTPClientRequest(url: base + "/api/memory/memories/recent"), timeout: .seconds(30))
+        #expect(anonymous.status.code == 401)
+        #expect(keyed.terminate() == 0)
+    }
+
+    @Test(.enabled(if: binary != nil, "needs the memoryhub binary (make test sets MEMORYHUB_BINARY)"))
+    func theRequestLogNamesTheKeyIDAndUserButNeverTheKey() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("memoryhub-log-\(UUID().uuidString)")
+        let adminKey = "log-test-admin-key-" + UUID().uuidString
+        let server = try ServerProcess(
+            binary: Self.binary!,
+            arguments: ["serve", "--port", "0", "--database", folder.path + "/db.sqlite", "--no-embeddings", "--auth", "required", "--log-level", "debug"],
+            environment: ["MEMORYHUB_ADMIN_KEY": adminKey])
+        defer { server.stop() }
+        let base = try await server.waitForAddress()
+        var create = HTTPClientRequest(url: base + "/api/memory/admin/keys")
+        create.method = .POST
+        create.headers.add(name: "Authorization", value: "Bearer \(adminKey)")
+        create.headers.add(name: "Content-Type", value: "application/json")
+        create.body = .bytes(ByteBuffer(bytes: JSONWriter.bytes(["user_id": "logged-user"])))
+        let created = try await HTTPClient.shared.execute(create, timeout: .seconds(30))
+        let key = try JSONParser.parse(Array(String(buffer: try await created.body.collect(upTo: 1 << 20)).utf8)).objectValue ?? [:]
+        let text = try #require(key["key"]?.stringValue)
+        let id = try #require(key["id"]?.stringValue)
+        var recent = HTTPClientRequest(url: base + "/api/memory/memories/recent")
+        recent.headers.add(name: "Authorization", value: "Bearer \(text)")
+        #expect(try await HTTPClient.shared.execute(recent, timeout: .seconds(30)).status.code == 200)
+        #expect(server.terminate() == 0)
+        let lines = server.log.split(separator: "\n").filter { $0.contains("memoryhub.path=/api/memory/memories/recent") }
+        #expect(lines.contains { $0.contains("memoryhub.key.id=\(id)") && $0.contains("memoryhub.user=logged-user") }, "\(server.log)")
+        #expect(!server.log.contains(text) && !server.log.contains(adminKey), "a key reached the log")
+    }
+
     private func exercise(_ arguments: [String], cacheBackend: String) async throws {
         let server = try ServerProcess(binary: Self.binary!, arguments: arguments)
         defer { server.stop() }
@@ -133,6 +184,13 @@ final class ServerProcess: @unchecked Sendable {
             try await Task.sleep(for: .milliseconds(50))
         }
         throw ServerStartError(log: log)
+    }
+
+    /// Waits for the process to exit by itself; its status, or nil when it still runs at the timeout.
+    func waitForExit(timeout: Duration) async throws -> Int32? {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        return process.isRunning ? nil : process.terminationStatus
     }
 
     /// SIGTERM, then waits; returns the exit status.

@@ -91,12 +91,13 @@ final class ServeProcess: @unchecked Sendable {
     let logFile: URL
     private(set) var base = ""
 
-    init(binary: String, database: String, extraArguments: [String] = []) throws {
+    init(binary: String, database: String, extraArguments: [String] = [], environment: [String: String] = [:]) throws {
         let folder = try MCPTestEnvironment.temporaryFolder("serve")
         logFile = folder.appendingPathComponent("serve.log")
         FileManager.default.createFile(atPath: logFile.path, contents: nil)
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["serve", "--port", "0", "--database", database] + extraArguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         process.standardError = try FileHandle(forWritingTo: logFile)

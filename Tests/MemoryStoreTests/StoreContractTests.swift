@@ -39,6 +39,30 @@ import Testing
         #expect(try await store.sessions(matching: SessionFilter(userID: other), limit: 10, offset: 0).total == 0)
     }
 
+    @Test(arguments: StoreBackend.available)
+    func apiKeysRoundTripListByUserAndStayRevoked(_ backend: StoreBackend) async throws {
+        let store = try await backend.makeStore()
+        let user = Fixture.user(), other = Fixture.user()
+        let digest = (0..<32).map { UInt8($0 * 7 % 256) }
+        let first = APIKey(id: .v7(at: Fixture.time(0)), userID: user, name: "laptop", isAdmin: false, secretHash: digest, createdAt: Fixture.time(0))
+        let second = APIKey(id: .v7(at: Fixture.time(1)), userID: user, name: nil, isAdmin: true, secretHash: digest.reversed(), createdAt: Fixture.time(1))
+        let others = APIKey(id: .v7(at: Fixture.time(2)), userID: other, name: "ci", isAdmin: false, secretHash: digest, createdAt: Fixture.time(2))
+        for key in [first, second, others] { try await store.insertAPIKey(key) }
+        #expect(try await store.apiKey(id: first.id) == first)
+        #expect(try await store.apiKey(id: UUID()) == nil)
+        #expect(try await store.apiKeys(userID: user) == [second, first])
+        #expect(try await store.apiKeys(userID: nil).filter { [user, other].contains($0.userID) }.map(\.id) == [others.id, second.id, first.id])
+
+        try await store.recordAPIKeyUse(id: first.id, at: Fixture.time(5))
+        #expect(try await store.apiKey(id: first.id)?.lastUsedAt == Fixture.time(5))
+        let revoked = try #require(try await store.revokeAPIKey(id: first.id, at: Fixture.time(6)))
+        #expect(revoked.revokedAt == Fixture.time(6))
+        // A second revocation keeps the first time.
+        #expect(try await store.revokeAPIKey(id: first.id, at: Fixture.time(9))?.revokedAt == Fixture.time(6))
+        #expect(try await store.revokeAPIKey(id: UUID(), at: Fixture.time(9)) == nil)
+        #expect(try await store.apiKey(id: second.id)?.revokedAt == nil)
+    }
+
     /// SQLite binds text as C strings and would cut `alice\u{0}x` to `alice`; PostgreSQL cannot
     /// keep U+0000 at all. Every store refuses it on every call, naming the field, before it
     /// reads or writes anything (issue 10, item 1).

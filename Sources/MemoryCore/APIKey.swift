@@ -1,0 +1,81 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
+
+/// An API key as the store keeps it: who it acts for and whether it may administer, never the
+/// key itself (only a SHA-256 digest of it).
+///
+/// A key reads `mhk_<id>_<secret>`: `id` is the record's UUID as 32 lower-case hex digits (so the
+/// record is found without searching by secret) and `secret` is 32 random bytes in unpadded
+/// base64url (256 bits). The whole key is hashed; the digest is compared in constant time.
+public struct APIKey: Sendable, Hashable {
+    public var id: UUID
+    /// The user the key acts as (an admin key may act for any user it names).
+    public var userID: String
+    /// A label for people ("laptop", "ci"); nil when none was given.
+    public var name: String?
+    public var isAdmin: Bool
+    /// SHA-256 of the whole key, 32 bytes.
+    public var secretHash: [UInt8]
+    public var createdAt: Timestamp
+    /// When a request last authenticated with the key (recorded at most once a minute).
+    public var lastUsedAt: Timestamp?
+    /// When it was revoked; a revoked key authenticates nothing.
+    public var revokedAt: Timestamp?
+
+    /// Makes a key record.
+    public init(
+        id: UUID, userID: String, name: String?, isAdmin: Bool, secretHash: [UInt8], createdAt: Timestamp,
+        lastUsedAt: Timestamp? = nil, revokedAt: Timestamp? = nil
+    ) {
+        self.id = id
+        self.userID = userID
+        self.name = name
+        self.isAdmin = isAdmin
+        self.secretHash = secretHash
+        self.createdAt = createdAt
+        self.lastUsedAt = lastUsedAt
+        self.revokedAt = revokedAt
+    }
+
+    /// The prefix every MemoryHub key starts with.
+    public static let prefix = "mhk_"
+
+    /// The text of a new key for `id` with 32 random bytes from the system's secure generator.
+    public static func newKeyText(id: UUID) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let secret = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return prefix + hexID(id) + "_" + base64URL(secret)
+    }
+
+    /// The record id a presented key names, or nil when the text is not shaped like a key.
+    public static func id(ofKeyText text: String) -> UUID? {
+        guard text.hasPrefix(prefix) else { return nil }
+        let rest = text.utf8.dropFirst(prefix.utf8.count)
+        guard rest.count == 32 + 1 + 43 else { return nil }
+        let hex = String(decoding: rest.prefix(32), as: UTF8.self)
+        guard rest.dropFirst(32).first == UInt8(ascii: "_") else { return nil }
+        var chars = Array(hex)
+        for index in [20, 16, 12, 8] { chars.insert("-", at: index) }
+        return UUID(uuidString: String(chars))
+    }
+
+    /// A UUID as 32 lower-case hex digits, without dashes.
+    static func hexID(_ id: UUID) -> String {
+        String(id.uuidString.lowercased().filter { $0 != "-" })
+    }
+
+    /// Unpadded base64url (RFC 4648 §5).
+    static func base64URL(_ bytes: [UInt8]) -> String {
+        String(Data(bytes).base64EncodedString().compactMap { character -> Character? in
+            switch character {
+            case "+": "-"
+            case "/": "_"
+            case "=": nil
+            default: character
+            }
+        })
+    }
+}

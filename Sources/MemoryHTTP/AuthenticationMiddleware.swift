@@ -1,0 +1,85 @@
+import HTTPTypes
+import Hummingbird
+import HummingbirdAuth
+import Logging
+import MemoryAPI
+import MemoryCore
+import MemoryService
+
+/// Who may call, for every route but `/health` and `/ready` (API.md "Access").
+///
+/// A request presents a key as `Authorization: Bearer <key>` (hummingbird-auth reads it) or
+/// `X-API-Key: <key>`. A valid key sets the request's caller; a presented key that is malformed,
+/// unknown or revoked is 401 in every mode. Without a key, `local` mode trusts the request as one
+/// person's and `required` mode answers 401. Every 401 carries `WWW-Authenticate: Bearer`. With a
+/// rate limit, each key gets its own token bucket; past it, 429 with `Retry-After`. Each request
+/// is logged at debug level with its key id and user, never the key.
+struct AuthenticationMiddleware: AuthenticatorMiddleware {
+    typealias Context = MemoryHubRequestContext
+    typealias Identity = Caller
+
+    let keys: KeyManager
+    let mode: MemoryHTTPServer.AuthMode
+    let limiter: RateLimiter?
+
+    /// The caller the request's key names; nil when it presents none.
+    func authenticate(request: Request, context: Context) async throws -> Caller? {
+        guard let presented = request.headers.bearer?.token ?? request.headers[.apiKey] else { return nil }
+        guard let key = try await keys.authenticate(presented) else { throw Unauthorized.invalidKey }
+        return Caller(authority: key.isAdmin ? .admin : .user(key.userID), keyID: key.id.lowercased)
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        do {
+            context.identity = try await authenticate(request: request, context: context)
+        } catch Unauthorized.invalidKey {
+            return Self.unauthorized("The API key is malformed, unknown or revoked.")
+        }
+        let path = request.uri.path
+        if context.identity == nil, mode == .required, path != "/health", path != "/ready" {
+            return Self.unauthorized("This server needs an API key: send Authorization: Bearer <key> (or X-API-Key).")
+        }
+        if let limiter, let caller = context.identity, let keyID = caller.keyID, let wait = limiter.admit(keyID) {
+            let seconds = max(1, Int((Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18).rounded(.up)))
+            var headers = HTTPFields()
+            headers[.retryAfter] = String(seconds)
+            return JSONResponse.make(
+                .object([
+                    "detail": .string("This API key sent more than \(Self.number(limiter.rate)) requests per second; retry after \(seconds) s."),
+                    "code": "rate_limited",
+                ]),
+                status: .tooManyRequests, headers: headers)
+        }
+        if let caller = context.identity {
+            context.logger[metadataKey: "memoryhub.key.id"] = .string(caller.keyID ?? "")
+            if let user = caller.keyUser { context.logger[metadataKey: "memoryhub.user"] = .string(user) }
+        }
+        let response = try await next(request, context)
+        let metadata: Logger.Metadata = [
+            "memoryhub.method": .string(request.method.rawValue), "memoryhub.path": .string(path),
+            "memoryhub.status": .stringConvertible(response.status.code),
+            "memoryhub.caller": .string(context.identity.map(\.description) ?? (mode == .local ? "local" : "none")),
+            "memoryhub.named_user": .string(request.headers[.userID] ?? request.uri.queryParameters.get("user_id").map { String($0) } ?? "-"),
+        ]
+        context.logger.debug("request", metadata: metadata)
+        return response
+    }
+
+    private enum Unauthorized: Error { case invalidKey }
+
+    static func unauthorized(_ detail: String) -> Response {
+        var headers = HTTPFields()
+        headers[.wwwAuthenticate] = #"Bearer realm="memoryhub""#
+        return JSONResponse.make(.object(["detail": .string(detail), "code": "unauthorized"]), status: .unauthorized, headers: headers)
+    }
+
+    private static func number(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
+    }
+}
+
+extension HTTPField.Name {
+    /// A key presented without the Bearer scheme.
+    static let apiKey = HTTPField.Name("X-API-Key")!
+}

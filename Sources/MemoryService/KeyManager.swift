@@ -1,0 +1,169 @@
+import Crypto
+public import MemoryCore
+public import MemoryStore
+public import Logging
+import Synchronization
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
+
+/// API keys: creating, listing and revoking them, and finding the key a request presents.
+///
+/// Keys are stored as SHA-256 digests only and compared in constant time. A looked-up key record
+/// is cached in process for `Configuration.cacheTimeToLive` (2 s): that bounds how long a revoked
+/// key keeps working on a replica that did not revoke it; the replica that revokes forgets it at
+/// once. An admin key may also come from the deployment (`MEMORYHUB_ADMIN_KEY`), for a first start
+/// on an empty database; it is never stored.
+public struct KeyManager: Sendable {
+    /// How keys are checked.
+    public struct Configuration: Sendable {
+        /// How long a looked-up key record (or its absence) is reused before the store is asked again.
+        public var cacheTimeToLive: Duration = .seconds(2)
+        /// A key's `last_used_at` is written at most this often per key and process.
+        public var useRecordInterval: Duration = .seconds(60)
+
+        public init() {}
+    }
+
+    /// The id the deployment's admin key (`MEMORYHUB_ADMIN_KEY`) shows in logs and `Caller.keyID`.
+    public static let deploymentAdminKeyID = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+    /// The shortest admin key accepted from the deployment, in characters.
+    public static let minimumDeploymentKeyLength = 32
+
+    let store: any MemoryStore
+    let configuration: Configuration
+    let deploymentAdminDigest: [UInt8]?
+    let logger: Logger
+    private let cache: KeyCache
+
+    /// Keys in `store`; `deploymentAdminKey` (at least 32 characters) is accepted as an admin key.
+    public init(store: any MemoryStore, configuration: Configuration = .init(), deploymentAdminKey: String? = nil, logger: Logger) {
+        self.store = store
+        self.configuration = configuration
+        self.deploymentAdminDigest = deploymentAdminKey.map(Self.digest)
+        self.logger = logger
+        self.cache = KeyCache()
+    }
+
+    /// Creates a key for `userID` and returns its record with the key text, which is shown once
+    /// and never stored.
+    public func create(userID: String, name: String?, admin: Bool) async throws -> (key: APIKey, text: String) {
+        _ = try Validation.identifier(userID, field: "user_id")
+        if let name {
+            guard !name.isEmpty, name.count <= 100, !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                throw MemoryHubError.invalidField("name", "name must be 1 to 100 characters long, without control characters.")
+            }
+        }
+        let now = Timestamp.now()
+        let id = UUID.v7(at: now)
+        let text = APIKey.newKeyText(id: id)
+        let key = APIKey(id: id, userID: userID, name: name, isAdmin: admin, secretHash: Self.digest(text), createdAt: now)
+        try await store.insertAPIKey(key)
+        logger.notice("API key created", metadata: [
+            "memoryhub.key.id": "\(id.lowercased)", "memoryhub.user": "\(userID)", "memoryhub.key.admin": "\(admin)",
+        ])
+        return (key, text)
+    }
+
+    /// The keys of one user, or of everyone; newest first.
+    public func list(userID: String?) async throws -> [APIKey] {
+        if let userID { _ = try Validation.identifier(userID, field: "user_id") }
+        return try await store.apiKeys(userID: userID)
+    }
+
+    /// Revokes a key; 404 when there is no such key.
+    public func revoke(id: UUID) async throws -> APIKey {
+        guard let key = try await store.revokeAPIKey(id: id, at: .now()) else {
+            throw MemoryHubError.notFound("API key \(id.lowercased) was not found.")
+        }
+        cache.forget(id)
+        logger.notice("API key revoked", metadata: ["memoryhub.key.id": "\(id.lowercased)", "memoryhub.user": "\(key.userID)"])
+        return key
+    }
+
+    /// The key `text` is, when it is a valid, unrevoked key; nil otherwise (malformed, unknown,
+    /// revoked, or a wrong secret for a known id). Throws only when the store cannot be reached.
+    public func authenticate(_ text: String) async throws -> APIKey? {
+        let digest = Self.digest(text)
+        if let deploymentAdminDigest, Self.constantTimeEqual(digest, deploymentAdminDigest) {
+            return APIKey(
+                id: Self.deploymentAdminKeyID, userID: "admin", name: "MEMORYHUB_ADMIN_KEY", isAdmin: true, secretHash: digest,
+                createdAt: Timestamp(microsecondsSinceEpoch: 0))
+        }
+        guard let id = APIKey.id(ofKeyText: text) else { return nil }
+        let now = ContinuousClock.now
+        let record: APIKey?
+        if let cached = cache.entry(id, freshAfter: now - configuration.cacheTimeToLive) {
+            record = cached
+        } else {
+            record = try await store.apiKey(id: id)
+            cache.store(id, record, at: now)
+        }
+        guard let record, record.revokedAt == nil, Self.constantTimeEqual(digest, record.secretHash) else { return nil }
+        if cache.shouldRecordUse(id, at: now, interval: configuration.useRecordInterval) {
+            do {
+                try await store.recordAPIKeyUse(id: id, at: .now())
+            } catch {
+                logger.warning("could not record an API key's use", metadata: ["memoryhub.key.id": "\(id.lowercased)", "memoryhub.error": "\(error)"])
+            }
+        }
+        return record
+    }
+
+    /// SHA-256 of the key text.
+    static func digest(_ text: String) -> [UInt8] {
+        Array(SHA256.hash(data: Array(text.utf8)))
+    }
+
+    /// Compares two digests in time that depends only on their length.
+    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        var difference: UInt8 = 0
+        for index in a.indices { difference |= a[index] ^ b[index] }
+        return difference == 0
+    }
+}
+
+/// Looked-up key records by id, with when they were fetched and last recorded as used. Bounded:
+/// past 10,000 ids it starts again empty.
+private final class KeyCache: Sendable {
+    private struct Entry {
+        var key: APIKey?
+        var fetchedAt: ContinuousClock.Instant
+        var useRecordedAt: ContinuousClock.Instant?
+    }
+
+    private let entries = Mutex<[UUID: Entry]>([:])
+
+    func entry(_ id: UUID, freshAfter cutoff: ContinuousClock.Instant) -> APIKey?? {
+        entries.withLock { entries in
+            guard let entry = entries[id], entry.fetchedAt >= cutoff else { return nil }
+            return .some(entry.key)
+        }
+    }
+
+    func store(_ id: UUID, _ key: APIKey?, at now: ContinuousClock.Instant) {
+        entries.withLock { entries in
+            if entries.count >= 10_000 { entries.removeAll(keepingCapacity: true) }
+            let recorded = entries[id]?.useRecordedAt
+            entries[id] = Entry(key: key, fetchedAt: now, useRecordedAt: recorded)
+        }
+    }
+
+    func forget(_ id: UUID) {
+        _ = entries.withLock { $0.removeValue(forKey: id) }
+    }
+
+    /// True (and remembered) when the key's use was last recorded more than `interval` ago.
+    func shouldRecordUse(_ id: UUID, at now: ContinuousClock.Instant, interval: Duration) -> Bool {
+        entries.withLock { entries in
+            guard var entry = entries[id] else { return false }
+            if let last = entry.useRecordedAt, now - last < interval { return false }
+            entry.useRecordedAt = now
+            entries[id] = entry
+            return true
+        }
+    }
+}
