@@ -8,7 +8,7 @@ ifneq ($(OPENBLAS_CORETYPE),)
 export OPENBLAS_CORETYPE
 endif
 
-.PHONY: run test setup build release bench bench-embeddings bench-search eval bench-hooks clean
+.PHONY: run test setup build release bench bench-auth bench-embeddings bench-search eval bench-hooks clean
 # The retrieval evaluation file (DESIGN.md "Retrieval evaluation").
 EVAL_FILE ?= ../shared/data/longmemeval_s_60.jsonl.gz
 
@@ -31,6 +31,11 @@ test: setup
 bench: setup
 	@scripts/install-packages.sh $(BENCH_PACKAGES)
 	scripts/bench.sh
+
+# What checking an API key costs (GET session on PostgreSQL + Redis, local mode vs a Bearer key).
+bench-auth: setup
+	@scripts/install-packages.sh $(BENCH_PACKAGES)
+	scripts/bench-auth.sh
 
 bench-embeddings: setup
 	swift build -c release --product EmbeddingBench

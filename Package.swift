@@ -129,10 +129,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "MemoryHooks",
+            dependencies: [
+                "MemoryCore", "MemoryAPI", "MemoryService",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "memoryhub",
             dependencies: [
-                "MemoryCore", "MemoryAPI", "MemoryStore", "MemoryCache", "MemoryService", "MemoryHTTP", "MemoryMCP", "Embeddings",
+                "MemoryCore", "MemoryAPI", "MemoryStore", "MemoryCache", "MemoryService", "MemoryHTTP", "MemoryMCP", "MemoryHooks", "Embeddings",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -230,7 +238,7 @@ let package = Package(
         .testTarget(
             name: "MemoryMCPTests",
             dependencies: [
-                "MemoryCore", "MemoryStore", "MemoryService", "MemoryMCP",
+                "MemoryCore", "MemoryStore", "MemoryService", "MemoryMCP", "MemoryHooks",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -1,23 +1,6 @@
+public import MemoryCore
 import Metrics
 import Synchronization
-
-/// A snapshot of one cache's counters, as `GET /api/memory/admin/cache/stats` shows them.
-public struct CacheStatistics: Sendable, Hashable {
-    public var name: String
-    public var backend: String
-    public var hits: Int
-    public var misses: Int
-    public var errors: Int
-    public var fills: Int
-    public var invalidations: Int
-    public var evictions: Int
-    /// Entries held, where the backend knows.
-    public var entries: Int?
-
-    public var hitRatio: Double {
-        hits + misses == 0 ? 0 : Double(hits) / Double(hits + misses)
-    }
-}
 
 /// Counts what a cache does, both in swift-metrics (for `/metrics`) and locally (for the JSON
 /// stats, which must not depend on which metrics backend is bootstrapped).

@@ -1,12 +1,9 @@
 public import Hummingbird
 public import Logging
 public import MemoryService
-import Embeddings
 public import Prometheus
 import MemoryAPI
 import MemoryCore
-import MemoryCache
-import MemoryStore
 
 /// The HTTP interface: every route of API.md on Hummingbird, the JSON error format, request
 /// metrics, `/health`, `/ready`, `/metrics`.
@@ -113,46 +110,13 @@ struct OperationsRoutes {
     }
 
     @Sendable func ready(_ request: Request, context: Context) async throws -> Response {
-        var storeStatus: JSONObject = ["status": "ok"]
-        var ready = true
-        do {
-            try await services.store.ping()
-        } catch {
-            ready = false
-            storeStatus = ["status": "unavailable", "detail": .string("\(error)")]
-        }
-        let cache = services.sessionCache.statistics
-        return JSONResponse.make(
-            .object([
-                "status": .string(ready ? "ready" : "unavailable"),
-                "store": .object(storeStatus),
-                "cache": .object(["status": "ok", "backend": .string(cache.backend)]),
-                "embedder": services.search.embedder.map { embedder in
-                    .object(["status": "ok", "model": .string(embedder.modelName), "dimension": .int(Int64(embedder.dimension))])
-                } ?? .object([
-                    "status": "not_configured",
-                    "detail": "No embedding model is configured: search is lexical only.",
-                ]),
-            ]),
-            status: ready ? .ok : .serviceUnavailable)
+        let readiness = await services.readiness()
+        return JSONResponse.make(APIRepresentation.readiness(readiness), status: readiness.isReady ? .ok : .serviceUnavailable)
     }
 
+    /// Every cache's counters: an admin route.
     @Sendable func cacheStats(_ request: Request, context: Context) async throws -> Response {
         try context.caller.requireAdmin()
-        var caches: JSONObject = [:]
-        for stats in services.cacheStatistics {
-            caches[stats.name] = .object([
-                "backend": .string(stats.backend),
-                "hits": .int(Int64(stats.hits)),
-                "misses": .int(Int64(stats.misses)),
-                "errors": .int(Int64(stats.errors)),
-                "fills": .int(Int64(stats.fills)),
-                "invalidations": .int(Int64(stats.invalidations)),
-                "evictions": .int(Int64(stats.evictions)),
-                "entries": stats.entries.map { .int(Int64($0)) } ?? .null,
-                "hit_ratio": .double(stats.hitRatio),
-            ])
-        }
-        return JSONResponse.make(.object(["caches": .object(caches)]))
+        return JSONResponse.make(APIRepresentation.cacheStatistics(services.cacheStatistics))
     }
 }

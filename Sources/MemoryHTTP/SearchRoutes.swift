@@ -51,7 +51,7 @@ struct SearchRoutes {
         return JSONResponse.make(
             .object([
                 "session_id": .string(id.lowercased), "queued": .int(Int64(queued)),
-                "embedder": .string(services.search.embedder == nil ? "not_configured" : "ok"),
+                "embedder": .string(services.search.hasEmbedder ? "ok" : "not_configured"),
             ]),
             status: .accepted)
     }

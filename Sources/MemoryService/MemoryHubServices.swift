@@ -49,8 +49,10 @@ public struct Deployment: Sendable {
 /// The application assembled: the store, the session cache and the managers on
 /// top of them. Interfaces (HTTP, MCP, CLI) hold one of these and nothing else.
 public struct MemoryHubServices: Sendable {
-    public let store: any MemoryStore
-    public let sessionCache: any SessionCache
+    /// The store, for this package's tests and benchmarks; interfaces go through the managers.
+    package let store: any MemoryStore
+    /// The session cache, for this package's tests and benchmarks.
+    package let sessionCache: any SessionCache
     public let sessions: SessionManager
     public let memories: MemoryManager
     /// Lexical, semantic and hybrid search over a user's memories.

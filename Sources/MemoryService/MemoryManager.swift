@@ -133,6 +133,23 @@ public struct MemoryManager: Sendable {
             limit: limit, offset: offset)
     }
 
+    /// The string values of metadata key `key` across all of a session's memories (the Claude
+    /// Code hooks read `transcript_entry` to store each turn once).
+    public func metadataStrings(forKey key: String, inSession sessionID: UUID, actingUser: String?) async throws -> Set<String> {
+        let session = try await sessions.session(id: sessionID, actingUser: actingUser)
+        var values: Set<String> = []
+        var offset = 0
+        while true {
+            let page = try await store.memories(
+                matching: MemoryFilter(userID: session.userID, sessionID: session.id), limit: 500, offset: offset)
+            for memory in page.items {
+                if let value = memory.metadata[key]?.stringValue { values.insert(value) }
+            }
+            offset += page.items.count
+            if page.items.isEmpty || offset >= page.total { return values }
+        }
+    }
+
     /// Clears the embeddings of a session's memories so the background service embeds them again;
     /// returns how many were queued.
     public func reindex(sessionID: UUID, actingUser: String?) async throws -> Int {

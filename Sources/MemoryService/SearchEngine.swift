@@ -66,6 +66,9 @@ public final class SearchEngine: Sendable {
     }
 
     /// The result cache's counters.
+    /// True when an embedding model is configured (semantic and hybrid search are available).
+    public var hasEmbedder: Bool { embedder != nil }
+
     public var cacheStatistics: CacheStatistics {
         cacheMetrics.snapshot(entries: results.withLock { $0.count })
     }

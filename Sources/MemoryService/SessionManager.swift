@@ -121,6 +121,13 @@ public struct SessionManager: Sendable {
         return session
     }
 
+    /// The user's session with this client session id (for example Claude Code's session id), or nil.
+    public func session(clientSessionID: String, userID: String) async throws -> Session? {
+        let userID = try Validation.identifier(userID, field: "user_id")
+        let clientSessionID = try Validation.identifier(clientSessionID, field: "client_session_id")
+        return try await store.session(clientSessionID: clientSessionID, userID: userID)
+    }
+
     /// Merges metadata (null removes a key), adds tags, and optionally sets `ended_at`.
     public func update(
         id: UUID, actingUser: String?, metadata: JSONObject = [:], tags: [String] = [], endedAt: Timestamp? = nil

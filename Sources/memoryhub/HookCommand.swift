@@ -2,7 +2,7 @@ import ArgumentParser
 import Embeddings
 import Logging
 import MemoryCore
-import MemoryMCP
+import MemoryHooks
 import MemoryService
 import Foundation
 
@@ -87,7 +87,8 @@ struct HookCommand: AsyncParsableCommand {
         var configuration = ClaudeCodeHooks.Configuration(
             userID: user ?? environment["MEMORYHUB_USER"] ?? CLIOutput.osUser,
             projectID: project ?? environment["MEMORYHUB_PROJECT"],
-            lockFolder: Self.defaultFolder + "/locks")
+            lockFolder: Self.defaultFolder + "/locks",
+            homeDirectory: environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path)
         configuration.lockTimeout = .seconds(8)
         let hooks = ClaudeCodeHooks(services: services, configuration: configuration, logger: logger)
         return try await services.withBackgroundServices { _ in try await hooks.handle(event, input: input) }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import MemoryHooks
 import MemoryMCP
 import MemoryService
 import Foundation

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MemoryHooks
 import MemoryMCP
 
 /// `memoryhub`: the one executable. Each subcommand reads its flags and environment here and

@@ -75,7 +75,7 @@ struct ServeCommand: AsyncParsableCommand {
         let services = try MemoryHubServices.open(deployment, embedder: embedder, logger: logger)
         let host = configuration.host
         let database = deployment.isPostgres ? "postgresql" : deployment.sqlitePath
-        let cache = services.sessionCache.statistics.backend
+        let cache = services.cacheBackend
         let mcp = MCPHTTPRoute(
             services: services,
             configuration: MCPHTTPConfiguration(

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import MemoryCore
-@testable import MemoryMCP
+@testable import MemoryHooks
 import MemoryService
 import MemoryStore
 import Testing
@@ -33,7 +33,7 @@ import Testing
         try TranscriptFixture.conversation(cwd: repo.path).write(toFile: transcript, atomically: true, encoding: .utf8)
         let services = try await MemoryHubServices.embedded(path: folder.path + "/db.sqlite", logger: Logger(label: "test"))
         let hooks = ClaudeCodeHooks(
-            services: services, configuration: .init(userID: "dev", lockFolder: folder.path + "/locks"), logger: Logger(label: "test"))
+            services: services, configuration: .init(userID: "dev", lockFolder: folder.path + "/locks", homeDirectory: folder.path), logger: Logger(label: "test"))
         try await body(Fixture(folder: folder, services: services, hooks: hooks, transcript: transcript, cwd: repo.path))
     }
 

@@ -1,6 +1,6 @@
 import Foundation
 import MemoryCore
-@testable import MemoryMCP
+@testable import MemoryHooks
 import Testing
 
 @Suite struct TranscriptReaderTests {

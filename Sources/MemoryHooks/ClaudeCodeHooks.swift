@@ -1,6 +1,6 @@
 public import Logging
+import MemoryAPI
 import MemoryCore
-import MemoryStore
 public import MemoryService
 import Foundation
 
@@ -34,11 +34,14 @@ public struct ClaudeCodeHooks: Sendable {
         public var maximumTurnBytes: Int = 8 * 1024
         /// How long ingestion waits for another hook of the same conversation.
         public var lockTimeout: Duration = .seconds(8)
+        /// The user's home folder, for transcript paths that start with `~/`.
+        public var homeDirectory: String
 
-        public init(userID: String, projectID: String? = nil, lockFolder: String) {
+        public init(userID: String, projectID: String? = nil, lockFolder: String, homeDirectory: String) {
             self.userID = userID
             self.projectID = projectID
             self.lockFolder = lockFolder
+            self.homeDirectory = homeDirectory
         }
     }
 
@@ -116,7 +119,7 @@ public struct ClaudeCodeHooks: Sendable {
         let projectID = project(of: input)
         var current: Session?
         if let claudeSession = input.sessionID {
-            current = try await services.store.session(clientSessionID: String(claudeSession.prefix(255)), userID: configuration.userID)
+            current = try await services.sessions.session(clientSessionID: String(claudeSession.prefix(255)), userID: configuration.userID)
         }
         var request = SearchRequest(userID: configuration.userID, query: String(prompt.prefix(2000)))
         request.projectID = projectID
@@ -160,7 +163,7 @@ public struct ClaudeCodeHooks: Sendable {
     /// Stores the transcript's turns that this session does not hold yet; returns how many.
     @discardableResult
     public func ingest(_ input: HookInput, event: HookEvent) async throws -> Int {
-        guard let path = input.transcriptPath.map(Self.expandingTilde) else { return 0 }
+        guard let path = input.transcriptPath.map({ Self.expandingTilde($0, home: configuration.homeDirectory) }) else { return 0 }
         let session = try await session(for: input)
         let lock = try await HookLock.acquire(
             folder: configuration.lockFolder, name: configuration.userID + "\u{0}" + (input.sessionID ?? ""),
@@ -182,17 +185,7 @@ public struct ClaudeCodeHooks: Sendable {
 
     /// The transcript entries already stored in the session.
     private func storedEntries(of session: Session) async throws -> Set<String> {
-        var entries: Set<String> = []
-        var offset = 0
-        while true {
-            let page = try await services.store.memories(
-                matching: MemoryFilter(userID: session.userID, sessionID: session.id), limit: 500, offset: offset)
-            for memory in page.items {
-                if let entry = memory.metadata["transcript_entry"]?.stringValue { entries.insert(entry) }
-            }
-            offset += page.items.count
-            if page.items.isEmpty || offset >= page.total { return entries }
-        }
+        try await services.memories.metadataStrings(forKey: "transcript_entry", inSession: session.id, actingUser: session.userID)
     }
 
     func draft(_ turn: TranscriptTurn, session: Session, input: HookInput, event: HookEvent) -> NewMemory {
@@ -226,9 +219,8 @@ public struct ClaudeCodeHooks: Sendable {
         return TranscriptReader.openMarker + "\n" + body + "\n" + TranscriptReader.closeMarker + "\n"
     }
 
-    static func expandingTilde(_ path: String) -> String {
+    static func expandingTilde(_ path: String, home: String) -> String {
         guard path.hasPrefix("~/") else { return path }
-        let home = ProcessInfo.processInfo.environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path
         return home + path.dropFirst(1)
     }
 

@@ -1,14 +1,15 @@
 import MemoryCore
 import Foundation
 
-/// Short plain-text renderings of sessions and memories for the model to read.
-enum TextRendering {
-    static func number(_ value: Double) -> String {
+/// Short plain-text renderings of sessions and memories for the model to read (MCP tool results,
+/// the Claude Code hooks' output).
+package enum TextRendering {
+    package static func number(_ value: Double) -> String {
         let rounded = (value * 100).rounded() / 100
         return String(rounded)
     }
 
-    static func session(_ session: Session) -> String {
+    package static func session(_ session: Session) -> String {
         var lines = [
             "Session \(session.id.lowercased): \(session.state.rawValue)\(session.endReason.map { " (\($0))" } ?? ""), "
                 + "\(session.memoryCount) memories, started \(session.startedAt.iso8601)"
@@ -20,18 +21,18 @@ enum TextRendering {
         return lines.joined(separator: "\n")
     }
 
-    static func sessionLine(_ session: Session) -> String {
+    package static func sessionLine(_ session: Session) -> String {
         "- \(session.id.lowercased) \(session.state.rawValue), \(session.projectID ?? "no project"), "
             + "\(session.memoryCount) memories, started \(session.startedAt.iso8601)"
             + (session.summary.map { ": \(oneLine($0, limit: 160))" } ?? "")
     }
 
-    static func memoryLine(_ memory: Memory) -> String {
+    package static func memoryLine(_ memory: Memory) -> String {
         "\(memory.id.lowercased) [\(memory.memoryType.rawValue), importance \(number(memory.importance))] "
             + oneLine(memory.summary ?? memory.content, limit: 300)
     }
 
-    static func memory(_ memory: Memory) -> String {
+    package static func memory(_ memory: Memory) -> String {
         var lines = [
             "Memory \(memory.id.lowercased) [\(memory.memoryType.rawValue), importance \(number(memory.importance)), "
                 + "confidence \(number(memory.confidence))] in session \(memory.sessionID.lowercased), created \(memory.createdAt.iso8601)"
@@ -44,7 +45,7 @@ enum TextRendering {
     }
 
     /// What a continued session inherits (`metadata.parent_context`), as a few lines.
-    static func parentContext(_ context: JSONObject) -> String {
+    package static func parentContext(_ context: JSONObject) -> String {
         var lines = ["From the previous session:"]
         if let summary = context["summary"]?.stringValue, !summary.isEmpty { lines.append("Summary: \(oneLine(summary, limit: 600))") }
         let entities = context["top_entities"]?.arrayValue?.compactMap(\.stringValue) ?? []
@@ -55,7 +56,9 @@ enum TextRendering {
         return lines.count == 1 ? "" : lines.joined(separator: "\n")
     }
 
-    static func oneLine(_ text: String, limit: Int) -> String {
+    /// The text on one line, cut to `limit` characters (grapheme clusters, so never inside an
+    /// emoji) with an ellipsis when longer.
+    package static func oneLine(_ text: String, limit: Int) -> String {
         let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
         return flat.count <= limit ? flat : String(flat.prefix(limit)) + "…"
     }

@@ -1,0 +1,35 @@
+public import MemoryCore
+import MemoryStore
+import MemoryCache
+import Embeddings
+
+/// Whether the deployment can serve, part by part, as `GET /ready` shows it.
+public struct Readiness: Sendable {
+    /// Nil when the store answers; else why not (a sentence safe to show).
+    public var storeProblem: String?
+    /// The session cache's backend: `memory`, `redis` or `none`.
+    public var cacheBackend: String
+    /// The embedding model's name and vector length; nil when search is lexical only.
+    public var embedder: (model: String, dimension: Int)?
+
+    /// True when the store answers (the cache and the embedder degrade, they never stop serving).
+    public var isReady: Bool { storeProblem == nil }
+}
+
+extension MemoryHubServices {
+    /// Asks the store for a round trip and reports the cache and the embedder.
+    public func readiness() async -> Readiness {
+        var problem: String?
+        do {
+            try await store.ping()
+        } catch {
+            problem = "\(error)"
+        }
+        return Readiness(
+            storeProblem: problem, cacheBackend: sessionCache.statistics.backend,
+            embedder: search.embedder.map { ($0.modelName, $0.dimension) })
+    }
+
+    /// The session cache's backend: `memory`, `redis` or `none`.
+    public var cacheBackend: String { sessionCache.statistics.backend }
+}

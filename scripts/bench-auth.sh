@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# What checking an API key costs: GET /api/memory/session/{id} on PostgreSQL + Redis with wrk,
+# once in local mode (no key) and once with --auth required and a Bearer key (no rate limit),
+# alternating, three rounds each; prints the medians as markdown for BENCHMARKS.md.
+# Usage: scripts/bench-auth.sh [wrk seconds, default 10]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-10}"
+swift build -c release --product memoryhub >&2
+bin=.build/release
+
+work=$(mktemp -d)
+eval "$(scripts/test-services.sh start)"
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"; scripts/test-services.sh stop "$MEMORYHUB_SERVICES_DIR"' EXIT
+pg="$MEMORYHUB_TEST_POSTGRES_URL"
+redis="$MEMORYHUB_TEST_REDIS_URL"
+admin="bench-admin-key-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+
+start_server() { # $1: name, $2...: flags; sets $server_pid and $base
+  local log="$work/$1.log"
+  MEMORYHUB_ADMIN_KEY="$admin" "$bin/memoryhub" serve --port 0 --log-level notice --no-embeddings \
+    --database "$pg" --redis "$redis" "${@:2}" >/dev/null 2>"$log" &
+  server_pid=$!
+  for _ in $(seq 1 400); do
+    base=$(grep -o 'http://[0-9.]*:[0-9]*' "$log" | head -1 || true)
+    [ -n "$base" ] && return
+    sleep 0.05
+  done
+  echo "server did not start: $(cat "$log")" >&2
+  exit 1
+}
+
+# One user, one session and one key, made once through a keyed server.
+start_server setup --auth required --rate-limit 0
+key=$(curl -s -X POST "$base/api/memory/admin/keys" -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
+  -d '{"user_id":"bench","name":"wrk"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
+id=$(curl -s -X POST "$base/api/memory/session/start" -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
+  -d '{"project_id":"wrk","metadata":{"client":"wrk","nested":{"a":[1,2,3]}},"tags":["bench"]}' |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
+
+declare -A rps p50 p99
+for round in 1 2 3; do
+  for mode in local key; do
+    if [ "$mode" = local ]; then
+      start_server "$mode" --auth local
+      headers=(-H "X-User-ID: bench")
+    else
+      start_server "$mode" --auth required --rate-limit 0
+      headers=(-H "Authorization: Bearer $key")
+    fi
+    status=$(curl -s -o /dev/null -w '%{http_code}' "${headers[@]}" "$base/api/memory/session/$id")
+    [ "$status" = 200 ] || { echo "$mode: GET answered $status" >&2; exit 1; }
+    out=$(wrk -t2 -c32 -d"${seconds}s" --latency "${headers[@]}" "$base/api/memory/session/$id")
+    rps[$mode]+="$(echo "$out" | awk '/Requests\/sec/ {print $2}') "
+    p50[$mode]+="$(echo "$out" | awk '$1=="50%" {print $2}') "
+    p99[$mode]+="$(echo "$out" | awk '$1=="99%" {print $2}') "
+    kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
+  done
+done
+
+median() { # numbers, or latencies with a unit (us, ms, s): prints the median in the input's form
+  python3 - "$@" <<'PY'
+import sys, re
+values = sys.argv[1:]
+def seconds(v):
+    m = re.match(r"([0-9.]+)(us|ms|s)?$", v)
+    n, unit = float(m.group(1)), m.group(2)
+    return n * {"us": 1e-6, "ms": 1e-3, "s": 1.0, None: 1.0}[unit]
+print(sorted(values, key=seconds)[len(values) // 2])
+PY
+}
+
+echo "### API key check: GET /api/memory/session/{id}, PostgreSQL + Redis (wrk, 2 threads, 32 connections, ${seconds}s, median of 3 alternating rounds)"
+echo
+echo '```'
+echo "scripts/bench-auth.sh $seconds"
+echo '```'
+echo
+echo "| mode | requests/s | p50 | p99 | rounds (requests/s) |"
+echo "|---|---|---|---|---|"
+for mode in local key; do
+  label=$([ "$mode" = local ] && echo "local mode, no key" || echo "--auth required, Bearer key")
+  echo "| $label | $(median ${rps[$mode]}) | $(median ${p50[$mode]}) | $(median ${p99[$mode]}) | ${rps[$mode]}|"
+done
+python3 - "$(median ${rps[local]})" "$(median ${rps[key]})" <<'PY'
+import sys
+local, key = float(sys.argv[1]), float(sys.argv[2])
+print()
+print(f"A keyed request costs {100 * (1 - key / local):.1f}% of local mode's throughput (key / local = {key / local:.3f}).")
+PY
