@@ -22,7 +22,7 @@ public enum MemoryMCPServer {
             name: name, version: version, title: "MemoryHub", instructions: instructions,
             capabilities: .init(tools: .init(listChanged: false)))
         await server.withMethodHandler(ListTools.self) { _ in
-            ListTools.Result(tools: ToolCatalog.tools)
+            ListTools.Result(tools: MemoryTool.all.map(\.definition))
         }
         await server.withMethodHandler(CallTool.self) { parameters in
             let arguments = (parameters.arguments ?? [:]).mapValues(ValueConversion.json)

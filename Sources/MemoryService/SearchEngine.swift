@@ -139,7 +139,7 @@ public final class SearchEngine: Sendable {
         }
         guard let vector = try await store.embedding(memoryID: memoryID, userID: memory.userID) else {
             throw MemoryHubError(
-                kind: .conflict, code: "embedding_pending",
+                kind: .conflict, code: .embeddingPending,
                 detail: "Memory \(memoryID.lowercased) has no embedding yet; try again shortly.")
         }
         return try await similar(
@@ -270,7 +270,7 @@ public final class SearchEngine: Sendable {
     }
 
     private static let noEmbedder = MemoryHubError(
-        kind: .invalidField, code: "embedder_unavailable",
+        kind: .invalidField, code: .embedderUnavailable,
         detail: "Semantic search needs an embedding model and none is configured; use mode lexical or hybrid.",
         field: "mode")
 

@@ -101,7 +101,7 @@ public struct SessionManager: Sendable {
             parentSessionID: parent?.id, startedAt: now, metadata: metadata, tags: allTags)
         do {
             try await store.insertSession(session)
-        } catch let error as MemoryHubError where error.code == "duplicate_client_session_id" {
+        } catch let error as MemoryHubError where error.code == .duplicateClientSessionID {
             // Another request with the same client session id won the race: return its session.
             if let clientSessionID, let existing = try await store.session(clientSessionID: clientSessionID, userID: userID) {
                 return (existing, false)

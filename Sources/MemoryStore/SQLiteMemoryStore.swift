@@ -94,7 +94,7 @@ public final class SQLiteMemoryStore: MemoryStore {
                     ])
             } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
                 throw MemoryHubError(
-                    kind: .conflict, code: "duplicate_client_session_id",
+                    kind: .conflict, code: .duplicateClientSessionID,
                     detail: "The user already has a session with this client_session_id.")
             }
         }

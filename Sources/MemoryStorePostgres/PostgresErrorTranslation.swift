@@ -59,12 +59,12 @@ package enum PostgresErrorTranslation {
             switch serverInfo[.constraintName] {
             case clientSessionIndex:
                 return MemoryHubError(
-                    kind: .conflict, code: "duplicate_client_session_id",
+                    kind: .conflict, code: .duplicateClientSessionID,
                     detail: "The user already has a session with this client_session_id.")
             case "sessions_pkey":
-                return MemoryHubError(kind: .conflict, code: "duplicate_id", detail: "A session with this id already exists.")
+                return MemoryHubError(kind: .conflict, code: .duplicateID, detail: "A session with this id already exists.")
             case "memories_pkey":
-                return MemoryHubError(kind: .conflict, code: "duplicate_id", detail: "A memory with this id already exists.")
+                return MemoryHubError(kind: .conflict, code: .duplicateID, detail: "A memory with this id already exists.")
             default:
                 logger.error("PostgreSQL unique violation", metadata: ["memoryhub.postgres.message": "\(message)"])
                 return MemoryHubError.internal(summary)
@@ -72,11 +72,11 @@ package enum PostgresErrorTranslation {
         case "22021", "22P05":
             // character_not_in_repertoire, untranslatable_character: U+0000 that slipped past the checks.
             return MemoryHubError(
-                kind: .invalidField, code: "invalid_field",
+                kind: .invalidField, code: .invalidField,
                 detail: "A text value contains a character the store cannot keep (U+0000).", underlying: summary)
         case "22008", "22003":
             return MemoryHubError(
-                kind: .invalidField, code: "invalid_field", detail: "A value is outside the range the store can keep.", underlying: summary)
+                kind: .invalidField, code: .invalidField, detail: "A value is outside the range the store can keep.", underlying: summary)
         case _ where state.hasPrefix("08") || state.hasPrefix("53") || state.hasPrefix("57") || state.hasPrefix("28")
             || state == "40001" || state == "40P01" || state == "55P03" || state == "3D000":
             // Connection trouble, resources, shutdown or cancellation, authentication, conflicts a

@@ -30,9 +30,9 @@ import Testing
             "get_memory_stats": ["project_id"],
             "get_context": ["context_types", "max_memories", "max_tokens", "query"],
         ]
-        #expect(Set(ToolCatalog.names) == Set(expected.keys))
+        #expect(Set(MemoryTool.all.map(\.name)) == Set(expected.keys))
         for (name, arguments) in expected {
-            #expect(ToolCatalog.argumentNames(of: name) == arguments, "\(name)")
+            #expect(MemoryTool.byName[name]?.argumentNames == arguments, "\(name)")
         }
     }
 

@@ -115,7 +115,7 @@ import Testing
         second.clientSessionID = "twice"
         let error = await #expect(throws: MemoryHubError.self) { try await store.insertSession(second) }
         #expect(error?.kind == .conflict)
-        #expect(error?.code == "duplicate_client_session_id")
+        #expect(error?.code == .duplicateClientSessionID)
         #expect(try await store.session(id: second.id, userID: user) == nil)
     }
 

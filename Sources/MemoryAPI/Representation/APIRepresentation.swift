@@ -77,7 +77,7 @@ public enum APIRepresentation {
     }
 
     public static func error(_ error: MemoryHubError) -> JSONValue {
-        var object: JSONObject = ["detail": .string(error.detail), "code": .string(error.code)]
+        var object: JSONObject = ["detail": .string(error.detail), "code": .string(error.code.description)]
         if let field = error.field { object["field"] = .string(field) }
         return .object(object)
     }
