@@ -188,6 +188,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "MemoryAPITests",
+            dependencies: ["MemoryAPI", "MemoryCore", "MemoryService"],
+            exclude: ["Golden"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "MemoryCoreTests",
             dependencies: ["MemoryCore"],
             swiftSettings: swiftSettings

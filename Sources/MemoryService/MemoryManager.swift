@@ -43,6 +43,12 @@ public struct NewMemory: Sendable {
 public struct BatchResult: Sendable {
     public var memories: [Memory]
     public var errors: [(index: Int, error: MemoryHubError)]
+
+    /// A batch's outcome.
+    public init(memories: [Memory], errors: [(index: Int, error: MemoryHubError)]) {
+        self.memories = memories
+        self.errors = errors
+    }
 }
 
 /// Creating, reading, changing and listing memories. Every memory belongs to a session of the

@@ -12,6 +12,13 @@ public struct Readiness: Sendable {
     /// The embedding model's name and vector length; nil when search is lexical only.
     public var embedder: (model: String, dimension: Int)?
 
+    /// A report: `storeProblem` nil when the store answers.
+    public init(storeProblem: String?, cacheBackend: String, embedder: (model: String, dimension: Int)?) {
+        self.storeProblem = storeProblem
+        self.cacheBackend = cacheBackend
+        self.embedder = embedder
+    }
+
     /// True when the store answers (the cache and the embedder degrade, they never stop serving).
     public var isReady: Bool { storeProblem == nil }
 }

@@ -36,6 +36,12 @@ public struct SessionStartRequest: Sendable {
 public struct SessionContextSummary: Sendable {
     public var session: Session
     public var importantMemories: [Memory]
+
+    /// A session with its most important memories.
+    public init(session: Session, importantMemories: [Memory]) {
+        self.session = session
+        self.importantMemories = importantMemories
+    }
 }
 
 /// What a cleanup run did.

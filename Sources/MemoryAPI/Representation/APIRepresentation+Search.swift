@@ -5,8 +5,7 @@ extension APIRepresentation {
     /// The `POST /api/memory/memories/search` response (also MCP `search_memories`'s structured
     /// content): `results` (Memory + `score`, + `score_breakdown` when explained), `total`,
     /// `query`, `limit`, `offset`, `mode`, `search_time_ms`. Scores are rounded to 6 places.
-    public static func search(_ response: SearchResponse) -> JSONValue {
-        let now = Timestamp.now()
+    public static func search(_ response: SearchResponse, now: Timestamp = .now()) -> JSONValue {
         return .object([
             "results": .array(response.results.map { result in
                 var extra: JSONObject = ["score": .double(rounded(result.score))]
@@ -24,8 +23,9 @@ extension APIRepresentation {
 
     /// The `/api/memory/vector/*` response: `results: [{memory, similarity}]`, `total`, plus `extra`
     /// (`query` or `memory_id`).
-    public static func similarity(_ found: (results: [(memory: Memory, similarity: Double)], total: Int), extra: JSONObject) -> JSONValue {
-        let now = Timestamp.now()
+    public static func similarity(
+        _ found: (results: [(memory: Memory, similarity: Double)], total: Int), extra: JSONObject, now: Timestamp = .now()
+    ) -> JSONValue {
         var object: JSONObject = [
             "results": .array(found.results.map { result in
                 .object(["memory": memory(result.memory, now: now), "similarity": .double(rounded(result.similarity))])
