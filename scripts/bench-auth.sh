@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # What checking an API key costs: GET /api/memory/session/{id} on PostgreSQL + Redis with wrk,
 # once in local mode (no key) and once with --auth required and a Bearer key (no rate limit),
-# alternating, three rounds each; prints the medians as markdown for BENCHMARKS.md.
+# alternating, five rounds each (ROUNDS=n to change); prints the medians, and the median of the
+# rounds' key/local ratios, as markdown for BENCHMARKS.md.
 # Usage: scripts/bench-auth.sh [wrk seconds, default 10]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-10}"
+rounds="${ROUNDS:-5}"
 swift build -c release --product memoryhub >&2
 bin=.build/release
 
@@ -40,7 +42,7 @@ id=$(curl -s -X POST "$base/api/memory/session/start" -H "Authorization: Bearer 
 kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
 
 declare -A rps p50 p99
-for round in 1 2 3; do
+for round in $(seq 1 "$rounds"); do
   for mode in local key; do
     if [ "$mode" = local ]; then
       start_server "$mode" --auth local
@@ -71,7 +73,7 @@ print(sorted(values, key=seconds)[len(values) // 2])
 PY
 }
 
-echo "### API key check: GET /api/memory/session/{id}, PostgreSQL + Redis (wrk, 2 threads, 32 connections, ${seconds}s, median of 3 alternating rounds)"
+echo "### API key check: GET /api/memory/session/{id}, PostgreSQL + Redis (wrk, 2 threads, 32 connections, ${seconds}s, median of $rounds alternating rounds)"
 echo
 echo '```'
 echo "scripts/bench-auth.sh $seconds"
@@ -83,9 +85,13 @@ for mode in local key; do
   label=$([ "$mode" = local ] && echo "local mode, no key" || echo "--auth required, Bearer key")
   echo "| $label | $(median ${rps[$mode]}) | $(median ${p50[$mode]}) | $(median ${p99[$mode]}) | ${rps[$mode]}|"
 done
-python3 - "$(median ${rps[local]})" "$(median ${rps[key]})" <<'PY'
-import sys
-local, key = float(sys.argv[1]), float(sys.argv[2])
+python3 - "${rps[local]}" "${rps[key]}" <<'PY'
+import statistics, sys
+local = [float(v) for v in sys.argv[1].split()]
+key = [float(v) for v in sys.argv[2].split()]
+ratios = sorted(k / l for k, l in zip(key, local))
+median = statistics.median(ratios)
 print()
-print(f"A keyed request costs {100 * (1 - key / local):.1f}% of local mode's throughput (key / local = {key / local:.3f}).")
+print(f"Key / local throughput, median of the {len(ratios)} paired rounds: {median:.3f} "
+      f"(rounds: {', '.join(f'{r:.3f}' for r in ratios)}); a keyed request costs {100 * (1 - median):.1f}% of the throughput.")
 PY

@@ -1,5 +1,10 @@
 public import MemoryCore
 import MemoryService
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 /// Who is calling, and as whom: the one place every interface (HTTP, MCP, pages) decides which
 /// user a request acts for.
@@ -24,10 +29,10 @@ public struct Caller: Sendable, Hashable, CustomStringConvertible {
     /// What the caller may do.
     public var authority: Authority
     /// The API key's id, for the request log; nil without a key. Never the key itself.
-    public var keyID: String?
+    public var keyID: UUID?
 
     /// Makes a caller; `keyID` names the key it authenticated with.
-    public init(authority: Authority, keyID: String? = nil) {
+    public init(authority: Authority, keyID: UUID? = nil) {
         self.authority = authority
         self.keyID = keyID
     }
@@ -52,8 +57,8 @@ public struct Caller: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch authority {
         case .local: "local"
-        case .user(let user): "key \(keyID ?? "?") of \(user)"
-        case .admin: "admin key \(keyID ?? "?")"
+        case .user(let user): "key \(keyID?.lowercased ?? "?") of \(user)"
+        case .admin: "admin key \(keyID?.lowercased ?? "?")"
         }
     }
 

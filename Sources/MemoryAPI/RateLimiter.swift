@@ -1,4 +1,9 @@
 import Synchronization
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 
 /// A token bucket (the classic traffic-shaping algorithm): up to `burst` requests at once, then
 /// `rate` per second on average. Pure: the caller passes the time.
@@ -40,7 +45,7 @@ public struct TokenBucket: Sendable {
     }
 }
 
-/// One token bucket per API key, in this process: with several replicas, each allows the rate
+/// One token bucket per API key id, in this process: with several replicas, each allows the rate
 /// (the README says so). Bounded: past 10,000 keys, the buckets that have refilled are dropped
 /// (a new bucket starts full, so nothing changes for their keys).
 public final class RateLimiter: Sendable {
@@ -48,7 +53,7 @@ public final class RateLimiter: Sendable {
     public let rate: Double
     /// Requests a key may send at once.
     public let burst: Double
-    private let buckets = Mutex<[String: TokenBucket]>([:])
+    private let buckets = Mutex<[UUID: TokenBucket]>([:])
 
     /// `rate` requests per second with bursts of `burst`; both must be positive.
     public init(rate: Double, burst: Double) {
@@ -57,7 +62,7 @@ public final class RateLimiter: Sendable {
     }
 
     /// Admits one request of `key`: nil when admitted, else how long until it would be.
-    public func admit(_ key: String, at now: ContinuousClock.Instant = .now) -> Duration? {
+    public func admit(_ key: UUID, at now: ContinuousClock.Instant = .now) -> Duration? {
         buckets.withLock { buckets in
             if buckets.count > 10_000 {
                 buckets = buckets.filter { !$0.value.isFull(at: now) }

@@ -52,14 +52,28 @@ public struct APIKey: Sendable, Hashable {
 
     /// The record id a presented key names, or nil when the text is not shaped like a key.
     public static func id(ofKeyText text: String) -> UUID? {
-        guard text.hasPrefix(prefix) else { return nil }
-        let rest = text.utf8.dropFirst(prefix.utf8.count)
-        guard rest.count == 32 + 1 + 43 else { return nil }
-        let hex = String(decoding: rest.prefix(32), as: UTF8.self)
-        guard rest.dropFirst(32).first == UInt8(ascii: "_") else { return nil }
-        var chars = Array(hex)
-        for index in [20, 16, 12, 8] { chars.insert("-", at: index) }
-        return UUID(uuidString: String(chars))
+        var utf8 = text.utf8[...]
+        guard utf8.count == prefix.utf8.count + 32 + 1 + 43, utf8.starts(with: prefix.utf8) else { return nil }
+        utf8 = utf8.dropFirst(prefix.utf8.count)
+        var bytes = [UInt8](repeating: 0, count: 16)
+        var index = utf8.startIndex
+        for position in 0..<32 {
+            guard let nibble = hexValue(utf8[index]) else { return nil }
+            bytes[position / 2] |= position % 2 == 0 ? nibble << 4 : nibble
+            index = utf8.index(after: index)
+        }
+        guard utf8[index] == UInt8(ascii: "_") else { return nil }
+        return UUID(uuid: (
+            bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+            bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        default: nil
+        }
     }
 
     /// A UUID as 32 lower-case hex digits, without dashes.

@@ -26,7 +26,7 @@ struct AuthenticationMiddleware: AuthenticatorMiddleware {
     func authenticate(request: Request, context: Context) async throws -> Caller? {
         guard let presented = request.headers.bearer?.token ?? request.headers[.apiKey] else { return nil }
         guard let key = try await keys.authenticate(presented) else { throw Unauthorized.invalidKey }
-        return Caller(authority: key.isAdmin ? .admin : .user(key.userID), keyID: key.id.lowercased)
+        return Caller(authority: key.isAdmin ? .admin : .user(key.userID), keyID: key.id)
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -51,18 +51,19 @@ struct AuthenticationMiddleware: AuthenticatorMiddleware {
                 ]),
                 status: .tooManyRequests, headers: headers)
         }
+        guard context.logger.logLevel <= .debug else { return try await next(request, context) }
+        // The request log (debug level): built only when it is written.
         if let caller = context.identity {
-            context.logger[metadataKey: "memoryhub.key.id"] = .string(caller.keyID ?? "")
+            context.logger[metadataKey: "memoryhub.key.id"] = .string(caller.keyID?.lowercased ?? "")
             if let user = caller.keyUser { context.logger[metadataKey: "memoryhub.user"] = .string(user) }
         }
         let response = try await next(request, context)
-        let metadata: Logger.Metadata = [
+        context.logger.debug("request", metadata: [
             "memoryhub.method": .string(request.method.rawValue), "memoryhub.path": .string(path),
             "memoryhub.status": .stringConvertible(response.status.code),
             "memoryhub.caller": .string(context.identity.map(\.description) ?? (mode == .local ? "local" : "none")),
             "memoryhub.named_user": .string(request.headers[.userID] ?? request.uri.queryParameters.get("user_id").map { String($0) } ?? "-"),
-        ]
-        context.logger.debug("request", metadata: metadata)
+        ])
         return response
     }
 

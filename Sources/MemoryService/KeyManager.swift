@@ -95,14 +95,16 @@ public struct KeyManager: Sendable {
         guard let id = APIKey.id(ofKeyText: text) else { return nil }
         let now = ContinuousClock.now
         let record: APIKey?
-        if let cached = cache.entry(id, freshAfter: now - configuration.cacheTimeToLive) {
+        var recordUse: Bool
+        if let (cached, due) = cache.entry(id, at: now, timeToLive: configuration.cacheTimeToLive, useInterval: configuration.useRecordInterval) {
             record = cached
+            recordUse = due
         } else {
             record = try await store.apiKey(id: id)
-            cache.store(id, record, at: now)
+            recordUse = cache.store(id, record, at: now, useInterval: configuration.useRecordInterval)
         }
         guard let record, record.revokedAt == nil, Self.constantTimeEqual(digest, record.secretHash) else { return nil }
-        if cache.shouldRecordUse(id, at: now, interval: configuration.useRecordInterval) {
+        if recordUse {
             do {
                 try await store.recordAPIKeyUse(id: id, at: .now())
             } catch {
@@ -114,7 +116,8 @@ public struct KeyManager: Sendable {
 
     /// SHA-256 of the key text.
     static func digest(_ text: String) -> [UInt8] {
-        Array(SHA256.hash(data: Array(text.utf8)))
+        var text = text
+        return text.withUTF8 { Array(SHA256.hash(data: UnsafeRawBufferPointer($0))) }
     }
 
     /// Compares two digests in time that depends only on their length.
@@ -137,18 +140,25 @@ private final class KeyCache: Sendable {
 
     private let entries = Mutex<[UUID: Entry]>([:])
 
-    func entry(_ id: UUID, freshAfter cutoff: ContinuousClock.Instant) -> APIKey?? {
+    /// The cached record of `id` (nil inside when the store had none) if fetched less than
+    /// `timeToLive` ago, with whether its use is due to be recorded (then remembered as recorded).
+    func entry(_ id: UUID, at now: ContinuousClock.Instant, timeToLive: Duration, useInterval: Duration) -> (APIKey?, Bool)? {
         entries.withLock { entries in
-            guard let entry = entries[id], entry.fetchedAt >= cutoff else { return nil }
-            return .some(entry.key)
+            guard var entry = entries[id], now - entry.fetchedAt < timeToLive else { return nil }
+            let due = Self.useIsDue(&entry, at: now, interval: useInterval)
+            if due { entries[id] = entry }
+            return (entry.key, due)
         }
     }
 
-    func store(_ id: UUID, _ key: APIKey?, at now: ContinuousClock.Instant) {
+    /// Caches a fetched record; returns whether its use is due to be recorded.
+    func store(_ id: UUID, _ key: APIKey?, at now: ContinuousClock.Instant, useInterval: Duration) -> Bool {
         entries.withLock { entries in
             if entries.count >= 10_000 { entries.removeAll(keepingCapacity: true) }
-            let recorded = entries[id]?.useRecordedAt
-            entries[id] = Entry(key: key, fetchedAt: now, useRecordedAt: recorded)
+            var entry = Entry(key: key, fetchedAt: now, useRecordedAt: entries[id]?.useRecordedAt)
+            let due = key != nil && Self.useIsDue(&entry, at: now, interval: useInterval)
+            entries[id] = entry
+            return due
         }
     }
 
@@ -156,14 +166,9 @@ private final class KeyCache: Sendable {
         _ = entries.withLock { $0.removeValue(forKey: id) }
     }
 
-    /// True (and remembered) when the key's use was last recorded more than `interval` ago.
-    func shouldRecordUse(_ id: UUID, at now: ContinuousClock.Instant, interval: Duration) -> Bool {
-        entries.withLock { entries in
-            guard var entry = entries[id] else { return false }
-            if let last = entry.useRecordedAt, now - last < interval { return false }
-            entry.useRecordedAt = now
-            entries[id] = entry
-            return true
-        }
+    private static func useIsDue(_ entry: inout Entry, at now: ContinuousClock.Instant, interval: Duration) -> Bool {
+        if let last = entry.useRecordedAt, now - last < interval { return false }
+        entry.useRecordedAt = now
+        return true
     }
 }

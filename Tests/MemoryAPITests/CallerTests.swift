@@ -1,3 +1,4 @@
+import Foundation
 import MemoryAPI
 import MemoryCore
 import MemoryService
@@ -12,7 +13,7 @@ import Testing
     }
 
     @Test func aUserKeyActsOnlyAsItsUser() throws {
-        let alice = Caller(authority: .user("alice"), keyID: "k1")
+        let alice = Caller(authority: .user("alice"), keyID: UUID())
         #expect(try alice.actingUser(naming: nil) == "alice")
         #expect(try alice.actingUser(naming: "alice") == "alice")
         let error = #expect(throws: MemoryHubError.self) { try alice.actingUser(naming: "bob") }
@@ -22,7 +23,7 @@ import Testing
     }
 
     @Test func anAdminKeyActsForAnyUserItNames() throws {
-        let admin = Caller(authority: .admin, keyID: "k2")
+        let admin = Caller(authority: .admin, keyID: UUID())
         #expect(try admin.actingUser(naming: "bob") == "bob")
         #expect(try admin.actingUser(naming: nil) == nil)
         try admin.requireAdmin()
@@ -52,9 +53,10 @@ import Testing
     @Test func theLimiterKeepsOneBucketPerKey() {
         let limiter = RateLimiter(rate: 1, burst: 1)
         let now = ContinuousClock.now
-        #expect(limiter.admit("a", at: now) == nil)
-        #expect(limiter.admit("a", at: now) != nil)
-        #expect(limiter.admit("b", at: now) == nil)
+        let a = UUID(), b = UUID()
+        #expect(limiter.admit(a, at: now) == nil)
+        #expect(limiter.admit(a, at: now) != nil)
+        #expect(limiter.admit(b, at: now) == nil)
     }
 }
 
