@@ -37,6 +37,10 @@ public enum MemoryHTTPServer {
         public var auth: AuthMode = .local
         /// Requests per key; nil for no limit.
         public var rateLimit: RateLimit?
+        /// Host header values allowed in `local` mode besides loopback ones.
+        public var allowedHosts: [String] = []
+        /// Browser origins allowed in `local` mode besides loopback ones; `*` allows any.
+        public var allowedOrigins: [String] = []
 
         public init(host: String = "127.0.0.1", port: Int = 8080, bodyLimit: Int = 1 << 20, auth: AuthMode = .local, rateLimit: RateLimit? = nil) {
             self.host = host
@@ -59,6 +63,10 @@ public enum MemoryHTTPServer {
         router.add(middleware: UnreadBodyMiddleware(drainLimit: max(64 << 20, configuration.bodyLimit * 4)))
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: MetricsMiddleware())
+        if configuration.auth == .local {
+            router.add(middleware: LocalOriginMiddleware(
+                allowedHosts: Set(configuration.allowedHosts), allowedOrigins: Set(configuration.allowedOrigins)))
+        }
         router.add(middleware: AuthenticationMiddleware(
             keys: services.keys, mode: configuration.auth,
             limiter: configuration.rateLimit.map { RateLimiter(rate: $0.perSecond, burst: $0.burst) }))
@@ -101,7 +109,9 @@ struct OperationsRoutes {
         router.get("ready", use: ready)
         router.get("api/memory/admin/cache/stats", use: cacheStats)
         if let metrics {
-            router.get("metrics") { _, _ in
+            // Counters of every user's traffic: admin callers (and local mode) only.
+            router.get("metrics") { _, context in
+                try context.caller.requireAdmin()
                 var headers = HTTPFields()
                 headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
                 return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer())))

@@ -1,6 +1,7 @@
 public import Hummingbird
 public import HummingbirdAuth
 public import MemoryAPI
+import MemoryCore
 import NIOCore
 
 /// The request context of every MemoryHub route: Hummingbird's core context, the caller an API
@@ -29,6 +30,11 @@ public struct MemoryHubRequestContext: AuthRequestContext, CallerContext {
     /// its key; nil ("the ids' owner") for local and admin callers that name none.
     func actingUser(_ request: Request) throws -> String? {
         try caller.actingUser(naming: try request.namedUser())
+    }
+
+    /// As `actingUser(_:)`, with the body's `user_id` as a third source.
+    func actingUser(_ request: Request, body: JSONFields) throws -> String? {
+        try caller.actingUser(naming: try request.namedUser(body: body))
     }
 
     /// The `{user_id}` of the path, which a header naming another user contradicts (403), and

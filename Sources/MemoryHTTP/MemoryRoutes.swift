@@ -25,7 +25,7 @@ struct MemoryRoutes {
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
         let body = try await request.jsonFields(limit: bodyLimit)
         let memory = try await services.memories.create(
-            try NewMemory(fields: body, fallbackSessionID: nil), actingUser: try context.actingUser(request))
+            try NewMemory(fields: body, fallbackSessionID: nil), actingUser: try context.actingUser(request, body: body))
         return JSONResponse.make(APIRepresentation.memory(memory, now: .now()), status: .created)
     }
 
@@ -47,7 +47,7 @@ struct MemoryRoutes {
                 return .failure(.internal("\(error)"))
             }
         }
-        let result = try await services.memories.createBatch(items: parsed, actingUser: try context.actingUser(request))
+        let result = try await services.memories.createBatch(items: parsed, actingUser: try context.actingUser(request, body: body))
         return JSONResponse.make(
             APIRepresentation.batch(result), status: result.memories.isEmpty && !result.errors.isEmpty ? .unprocessableContent : .created)
     }
@@ -60,7 +60,7 @@ struct MemoryRoutes {
     @Sendable func update(_ request: Request, context: Context) async throws -> Response {
         let id = try context.uuidParameter("id")
         let body = try await request.jsonFields(limit: bodyLimit)
-        let memory = try await services.memories.update(id: id, actingUser: try context.actingUser(request), change: try MemoryChange(fields: body))
+        let memory = try await services.memories.update(id: id, actingUser: try context.actingUser(request, body: body), change: try MemoryChange(fields: body))
         return JSONResponse.make(APIRepresentation.memory(memory, now: .now()))
     }
 

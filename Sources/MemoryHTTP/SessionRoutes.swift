@@ -41,7 +41,7 @@ struct SessionRoutes {
         let id = try context.uuidParameter("id")
         let body = try await request.jsonFields(limit: bodyLimit)
         let session = try await services.sessions.update(
-            id: id, actingUser: try context.actingUser(request),
+            id: id, actingUser: try context.actingUser(request, body: body),
             metadata: try body.object("metadata") ?? [:],
             tags: try body.strings("tags") ?? [],
             endedAt: try body.timestamp("ended_at"))
@@ -57,7 +57,7 @@ struct SessionRoutes {
         let id = try context.uuidParameter("id")
         let body = try await request.jsonFields(limit: bodyLimit)
         let session = try await services.sessions.end(
-            id: id, actingUser: try context.actingUser(request),
+            id: id, actingUser: try context.actingUser(request, body: body),
             reason: try body.enumeration("reason", EndReason.self) ?? .normal,
             finalSummary: try body.string("final_summary"))
         return JSONResponse.make(APIRepresentation.session(session))
@@ -69,7 +69,7 @@ struct SessionRoutes {
         guard let state = try body.enumeration("state", SessionState.self) else {
             throw MemoryHubError.invalidField("state", "state is required.")
         }
-        let session = try await services.sessions.transition(id: id, actingUser: try context.actingUser(request), to: state)
+        let session = try await services.sessions.transition(id: id, actingUser: try context.actingUser(request, body: body), to: state)
         return JSONResponse.make(APIRepresentation.session(session))
     }
 

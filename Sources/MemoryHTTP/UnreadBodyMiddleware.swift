@@ -27,7 +27,9 @@ struct UnreadBodyMiddleware: RouterMiddleware {
         guard !tap.isFinished else { return response }
 
         let declared = request.headers[.contentLength].flatMap(Int.init)
-        if declared.map({ $0 <= drainLimit }) ?? true, (try? await tap.drain(upTo: drainLimit)) == true {
+        // A caller without a valid key, or over its rate, gets no bytes read on its behalf.
+        let refused = response.status == .unauthorized || response.status == .tooManyRequests
+        if !refused, declared.map({ $0 <= drainLimit }) ?? true, (try? await tap.drain(upTo: drainLimit)) == true {
             return response
         }
         let channel = context.channel

@@ -78,7 +78,7 @@ public struct KeyManager: Sendable {
         guard let key = try await store.revokeAPIKey(id: id, at: .now()) else {
             throw MemoryHubError.notFound("API key \(id.lowercased) was not found.")
         }
-        cache.forget(id)
+        cache.revoke(id)
         logger.notice("API key revoked", metadata: ["memoryhub.key.id": "\(id.lowercased)", "memoryhub.user": "\(key.userID)"])
         return key
     }
@@ -130,7 +130,9 @@ public struct KeyManager: Sendable {
 }
 
 /// Looked-up key records by id, with when they were fetched and last recorded as used. Bounded:
-/// past 10,000 ids it starts again empty.
+/// past 10,000 ids the misses (ids of no key, which anyone can make up) go first, then everything.
+/// Keys revoked by this process stay revoked here even if a lookup that started before the
+/// revocation stores the old record after it.
 private final class KeyCache: Sendable {
     private struct Entry {
         var key: APIKey?
@@ -138,32 +140,48 @@ private final class KeyCache: Sendable {
         var useRecordedAt: ContinuousClock.Instant?
     }
 
-    private let entries = Mutex<[UUID: Entry]>([:])
+    private struct State {
+        var entries: [UUID: Entry] = [:]
+        var revoked: Set<UUID> = []
+    }
 
-    /// The cached record of `id` (nil inside when the store had none) if fetched less than
-    /// `timeToLive` ago, with whether its use is due to be recorded (then remembered as recorded).
+    private let state = Mutex(State())
+
+    /// The cached record of `id` (nil inside when the store had none, or this process revoked
+    /// it) if fetched less than `timeToLive` ago, with whether its use is due to be recorded
+    /// (then remembered as recorded).
     func entry(_ id: UUID, at now: ContinuousClock.Instant, timeToLive: Duration, useInterval: Duration) -> (APIKey?, Bool)? {
-        entries.withLock { entries in
-            guard var entry = entries[id], now - entry.fetchedAt < timeToLive else { return nil }
+        state.withLock { state in
+            if state.revoked.contains(id) { return (nil, false) }
+            guard var entry = state.entries[id], now - entry.fetchedAt < timeToLive else { return nil }
             let due = Self.useIsDue(&entry, at: now, interval: useInterval)
-            if due { entries[id] = entry }
+            if due { state.entries[id] = entry }
             return (entry.key, due)
         }
     }
 
     /// Caches a fetched record; returns whether its use is due to be recorded.
     func store(_ id: UUID, _ key: APIKey?, at now: ContinuousClock.Instant, useInterval: Duration) -> Bool {
-        entries.withLock { entries in
-            if entries.count >= 10_000 { entries.removeAll(keepingCapacity: true) }
-            var entry = Entry(key: key, fetchedAt: now, useRecordedAt: entries[id]?.useRecordedAt)
+        state.withLock { state in
+            if state.entries.count >= 10_000 {
+                state.entries = state.entries.filter { $0.value.key != nil }
+                if state.entries.count >= 10_000 { state.entries.removeAll(keepingCapacity: true) }
+            }
+            let key = state.revoked.contains(id) ? nil : key
+            var entry = Entry(key: key, fetchedAt: now, useRecordedAt: state.entries[id]?.useRecordedAt)
             let due = key != nil && Self.useIsDue(&entry, at: now, interval: useInterval)
-            entries[id] = entry
+            state.entries[id] = entry
             return due
         }
     }
 
-    func forget(_ id: UUID) {
-        _ = entries.withLock { $0.removeValue(forKey: id) }
+    /// Forgets a key this process revoked, for good.
+    func revoke(_ id: UUID) {
+        state.withLock { state in
+            if state.revoked.count >= 100_000 { state.revoked.removeAll() }
+            state.revoked.insert(id)
+            state.entries[id] = nil
+        }
     }
 
     private static func useIsDue(_ entry: inout Entry, at now: ContinuousClock.Instant, interval: Duration) -> Bool {

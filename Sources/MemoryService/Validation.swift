@@ -1,10 +1,12 @@
 import MemoryCore
+import Foundation
 
 /// Field checks shared by every interface (HTTP, MCP, CLI). Errors name the API field.
 ///
 /// Identifiers (user, project, client session id, tags, entities) refuse every control character
 /// (Unicode category Cc: U+0000–U+001F and U+007F–U+009F): they are compared byte for byte and
-/// shown in lists, where an invisible character can only mislead. Free text (content, summary,
+/// shown in lists, where an invisible character can only mislead. User, project and client session
+/// ids must also be in NFC (see `isNFC`). Free text (content, summary,
 /// metadata) may hold any character but U+0000, which the stores refuse themselves
 /// (`StoredTextCheck`) so that no write path can store less than it acknowledged.
 package enum Validation {
@@ -16,7 +18,20 @@ package enum Validation {
             throw MemoryHubError.invalidField(
                 field, "\(field) must not contain control characters (it contains U+\(hex(scalar))).")
         }
+        guard isNFC(value) else {
+            throw MemoryHubError.invalidField(
+                field, "\(field) must be in Unicode normalization form C (NFC), e.g. é as U+00E9 rather than e + U+0301.")
+        }
         return value
+    }
+
+    /// True when `value` is its own NFC form, byte for byte. Swift compares strings by canonical
+    /// equivalence while the stores compare bytes: two ids that differ only in composition would
+    /// be one user to the in-process caches and indexes and two users to the store, so only the
+    /// NFC spelling is accepted.
+    static func isNFC(_ value: String) -> Bool {
+        if value.utf8.allSatisfy({ $0 < 0x80 }) { return true }
+        return value.utf8.elementsEqual(value.precomposedStringWithCanonicalMapping.utf8)
     }
 
     package static func optionalIdentifier(_ value: String?, field: String) throws -> String? {

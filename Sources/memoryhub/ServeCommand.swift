@@ -63,6 +63,8 @@ struct ServeCommand: AsyncParsableCommand {
             host: host ?? environment["MEMORYHUB_HOST"] ?? "127.0.0.1",
             port: try port ?? environment["MEMORYHUB_PORT"].map { try Self.integer($0, "MEMORYHUB_PORT") } ?? 8080,
             bodyLimit: try bodyLimit ?? environment["MEMORYHUB_BODY_LIMIT"].map { try Self.integer($0, "MEMORYHUB_BODY_LIMIT") } ?? 1 << 20)
+        configuration.allowedHosts = allowedHosts + Self.list(environment["MEMORYHUB_ALLOWED_HOSTS"])
+        configuration.allowedOrigins = allowedOrigins + Self.list(environment["MEMORYHUB_ALLOWED_ORIGINS"])
         configuration.auth = try Self.authMode(auth ?? environment["MEMORYHUB_AUTH"], host: configuration.host, insecure: insecureNoAuth, logger: logger)
         let rate = try rateLimit ?? environment["MEMORYHUB_RATE_LIMIT"].map { try Self.number($0, "MEMORYHUB_RATE_LIMIT") }
             ?? (configuration.auth == .required ? 50 : 0)
@@ -125,7 +127,9 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     static func isLoopback(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+        if host == "localhost" || host == "::1" || host == "[::1]" { return true }
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isNumber) }
     }
 
     static func number(_ text: String, _ name: String) throws -> Double {

@@ -28,6 +28,9 @@ import Testing
             }
             #expect(try await api.get("/health").status == .ok)
             #expect(try await api.get("/ready").status == .ok)
+            // Probes are never refused, whatever credentials they carry.
+            #expect(try await api.get("/health", key: unknown).status == .ok)
+            #expect(try await api.get("/ready", key: "mhk_stale").status == .ok)
             #expect(try await api.get("/api/memory/session/user/alice", key: alice.key).status == .ok)
             var headers = HTTPFields()
             headers[HTTPField.Name("X-API-Key")!] = alice.key
@@ -86,6 +89,11 @@ import Testing
             #expect(try await api.post("/api/memory/session/start", ["user_id": "carol"]).status == .created)
             #expect(try await api.get("/api/memory/session/user/carol").status == .ok)
             expectError(try await api.get("/api/memory/session/user/carol", key: "mhk_bogus"), .unauthorized)
+            // A client's own, non-MemoryHub credentials are ignored in local mode, as before keys.
+            var headers = HTTPFields()
+            headers[HTTPField.Name("X-API-Key")!] = "knowledgehub-client-key"
+            let foreign = try await api.client.executeRequest(uri: "/api/memory/session/user/carol", method: .get, headers: headers, body: nil)
+            #expect(foreign.status == .ok)
             let carol = try await Self.key(for: "carol", api)
             expectError(try await api.get("/api/memory/session/user/dave", key: carol.key), .forbidden)
         }
@@ -167,6 +175,10 @@ import Testing
                 (.post, "/api/memory/vector/similar/\(memory)", ["user_id": "alice"]),
                 (.post, "/api/memory/context/retrieve", ["user_id": "alice", "query": "deploy"]),
                 (.post, "/api/memory/context/comprehensive", ["user_id": "alice"]),
+                (.post, "/api/memory/memories", ["user_id": "alice", "session_id": .string(bobSession), "content": "x", "memory_type": "fact"]),
+                (.post, "/api/memory/memories/batch", ["user_id": "alice", "session_id": .string(bobSession), "memories": []]),
+                (.patch, "/api/memory/session/\(bobSession)", ["user_id": "alice", "tags": ["x"]]),
+                (.post, "/api/memory/session/\(bobSession)/end", ["user_id": "alice"]),
             ]
             for probe in named {
                 let response = try await api.send(probe.method, probe.path, json: probe.body, key: bob.key)
@@ -187,6 +199,35 @@ import Testing
             #expect(mine["state"] == "active" && mine["memory_count"] == 1 && mine["tags"]?.arrayValue?.contains("bob-was-here") == false, "\(mine.text)")
             let content = try await api.get("/api/memory/memories/\(memory)", key: alice.key)["content"]?.stringValue
             #expect(content?.hasPrefix(marker) == true)
+        }
+    }
+
+    /// In local mode, where X-User-ID is trusted, a web page must not reach the API through DNS
+    /// rebinding: a non-loopback Host is 421, a foreign browser Origin 403.
+    @Test func localModeAnswersOnlyLoopbackHostsAndOrigins() async throws {
+        try await LiveAPI.run { api, _ in
+            let port = try #require(api.client.port)
+            func get(_ extra: String) async throws -> String {
+                try await RawHTTP.exchange(
+                    port: port, head: "GET /api/memory/session/user/carol HTTP/1.1\r\n\(extra)Connection: close\r\n\r\n", bodyBytes: 0).text
+            }
+            #expect(try await get("Host: 127.0.0.1:\(port)\r\n").hasPrefix("HTTP/1.1 200"))
+            #expect(try await get("Host: localhost\r\n").hasPrefix("HTTP/1.1 200"))
+            #expect(try await get("Host: [::1]:\(port)\r\n").hasPrefix("HTTP/1.1 200"))
+            #expect(try await get("Host: evil.example:\(port)\r\n").hasPrefix("HTTP/1.1 421"))
+            #expect(try await get("Host: 127.0.0.1.evil.example\r\n").hasPrefix("HTTP/1.1 421"))
+            #expect(try await get("Host: localhost\r\nOrigin: https://evil.example\r\n").hasPrefix("HTTP/1.1 403"))
+            #expect(try await get("Host: localhost\r\nOrigin: http://localhost:3000\r\n").hasPrefix("HTTP/1.1 200"))
+        }
+    }
+
+    /// Swift compares strings by canonical equivalence, the stores by bytes: only the NFC spelling
+    /// of an id is accepted, so "josé" can never be two users to one part and one to another.
+    @Test func userIDsMustBeInNFC() async throws {
+        try await LiveAPI.run { api, _ in
+            #expect(try await api.post("/api/memory/session/start", ["user_id": "jos\u{E9}"]).status == .created)
+            expectError(try await api.post("/api/memory/session/start", ["user_id": "jose\u{301}"]), .unprocessableContent, field: "user_id")
+            expectError(try await api.get("/api/memory/memories/recent?user_id=jose%CC%81"), .unprocessableContent, field: "user_id")
         }
     }
 }
