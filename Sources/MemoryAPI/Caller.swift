@@ -1,4 +1,4 @@
-public import MemoryCore
+import MemoryCore
 import MemoryService
 #if canImport(FoundationEssentials)
 public import FoundationEssentials

@@ -2,10 +2,10 @@
 // `Tool`, `Value` and `RequestContext`, so the SDK's names are qualified with `MCP.` here.
 import HTTPTypes
 public import Hummingbird
-import Logging
+public import Logging
 import MCP
 import MemoryCore
-import MemoryAPI
+public import MemoryAPI
 public import MemoryService
 import NIOCore
 import Foundation

@@ -1,5 +1,5 @@
 public import Logging
-import MemoryCore
+public import MemoryCore
 public import MemoryCache
 public import MemoryStore
 import MemoryStorePostgres

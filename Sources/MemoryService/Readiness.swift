@@ -1,4 +1,4 @@
-public import MemoryCore
+import MemoryCore
 import MemoryStore
 import MemoryCache
 import Embeddings

@@ -1,7 +1,7 @@
 public import MemoryCore
 public import MemoryStore
 public import Embeddings
-import MemoryCache
+public import MemoryCache
 public import Logging
 import Synchronization
 #if canImport(FoundationEssentials)

@@ -1,5 +1,5 @@
-import Logging
-import MemoryCore
+public import Logging
+public import MemoryCore
 internal import PostgresNIO
 
 /// Turns what postgres-nio throws into the errors callers understand: `MemoryHubError` with the

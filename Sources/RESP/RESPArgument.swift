@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 
 /// One argument of a Redis command, sent as a bulk string.
 ///

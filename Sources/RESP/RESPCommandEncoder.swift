@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 
 /// Encodes a Redis command, an array of bulk strings, the only form of request Redis accepts from clients.
 ///

@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 
 extension RESPValue {
     /// Appends the value to `buffer` in its RESP3 form, as a server would send it.

@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 
 /// Decodes RESP3 and RESP2 values from bytes, one complete top-level value at a time.
 ///

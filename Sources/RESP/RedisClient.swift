@@ -1,8 +1,8 @@
-import Logging
+public import Logging
 import NIOConcurrencyHelpers
-import NIOCore
-import NIOPosix
-import ServiceLifecycle
+public import NIOCore
+public import NIOPosix
+public import ServiceLifecycle
 
 /// A pooled Redis client with pipelining.
 ///

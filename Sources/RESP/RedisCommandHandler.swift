@@ -1,5 +1,5 @@
-import Logging
-import NIOCore
+public import Logging
+public import NIOCore
 
 /// Writes requests and matches replies to them in FIFO order, with a timer per command.
 ///

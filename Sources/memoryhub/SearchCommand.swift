@@ -1,7 +1,7 @@
-import ArgumentParser
-import MemoryCore
+public import ArgumentParser
+public import MemoryCore
 import MemoryAPI
-import MemoryService
+public import MemoryService
 import Foundation
 
 /// `memoryhub search QUERY`: the API's search, from the terminal.

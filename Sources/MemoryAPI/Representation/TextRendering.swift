@@ -1,4 +1,4 @@
-import MemoryCore
+package import MemoryCore
 import Foundation
 
 /// Short plain-text renderings of sessions and memories for the model to read (MCP tool results,
