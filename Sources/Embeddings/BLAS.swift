@@ -37,10 +37,10 @@ enum BLAS {
 }
 
 /// Which BLAS kernels this process runs, so the program can say so when they are slow.
-public enum BLASRuntime {
+package enum BLASRuntime {
     /// "Accelerate" on Apple platforms; on Linux OpenBLAS's kernel name, e.g. "SkylakeX",
     /// "Haswell" or "Prescott".
-    public static var kernelName: String {
+    package static var kernelName: String {
         #if canImport(Accelerate)
         return "Accelerate"
         #else
@@ -53,7 +53,7 @@ public enum BLASRuntime {
     /// it knows (Debian 12's OpenBLAS 0.3.21 on Intel Emerald Rapids, say): 5–6× slower matrix
     /// products. Setting `OPENBLAS_CORETYPE` (e.g. `SkylakeX` or `Haswell`) in the environment
     /// the program starts with picks the right ones; `scripts/openblas-coretype.sh` tells which.
-    public static var isGenericKernel: Bool {
+    package static var isGenericKernel: Bool {
         ["Prescott", "Core2", "Penryn", "Dunnington", "Nehalem", "Atom", "Katmai", "Coppermine", "Northwood", "Banias",
          "Generic", "unknown"].contains(kernelName)
     }

@@ -1,5 +1,5 @@
 /// Turns texts into L2-normalized vectors. Safe to call concurrently.
-public protocol Embedder: Sendable {
+package protocol Embedder: Sendable {
     /// The length of every vector ``embed(_:)`` returns (384 for all-MiniLM-L6-v2).
     var dimension: Int { get }
     /// The model the vectors come from, e.g. "all-MiniLM-L6-v2": vectors of different models

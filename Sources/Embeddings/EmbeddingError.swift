@@ -2,9 +2,9 @@
 ///
 /// `description` says what went wrong in words safe to log or show (no texts, paths or response
 /// bodies); `debugDescription` adds the detail (file path, HTTP body excerpt, underlying error).
-public struct EmbeddingError: Error, CustomStringConvertible, CustomDebugStringConvertible, Sendable {
+package struct EmbeddingError: Error, CustomStringConvertible, CustomDebugStringConvertible, Sendable {
     /// The kind of failure.
-    public struct Code: Sendable, Hashable, CustomStringConvertible {
+    package struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Base: Sendable, Hashable {
             case modelMissing
             case modelCorrupt
@@ -18,20 +18,20 @@ public struct EmbeddingError: Error, CustomStringConvertible, CustomDebugStringC
         private init(_ base: Base) { self.base = base }
 
         /// A model file (config.json, vocab.txt or model.safetensors) is not there or unreadable.
-        public static let modelMissing = Code(.modelMissing)
+        package static let modelMissing = Code(.modelMissing)
         /// A model file is there but malformed: bad JSON, truncated tensors, wrong shapes.
-        public static let modelCorrupt = Code(.modelCorrupt)
+        package static let modelCorrupt = Code(.modelCorrupt)
         /// The model is well-formed but asks for something this encoder does not implement.
-        public static let unsupportedModel = Code(.unsupportedModel)
+        package static let unsupportedModel = Code(.unsupportedModel)
         /// The remote embedding endpoint answered with a non-2xx HTTP status.
-        public static let remoteStatus = Code(.remoteStatus)
+        package static let remoteStatus = Code(.remoteStatus)
         /// The remote embedding endpoint could not be reached or did not answer in time.
-        public static let remoteUnreachable = Code(.remoteUnreachable)
+        package static let remoteUnreachable = Code(.remoteUnreachable)
         /// The remote embedding endpoint answered 2xx with a body that is not the OpenAI shape.
-        public static let remoteResponseInvalid = Code(.remoteResponseInvalid)
+        package static let remoteResponseInvalid = Code(.remoteResponseInvalid)
 
         /// The code's name.
-        public var description: String {
+        package var description: String {
             switch base {
             case .modelMissing: "modelMissing"
             case .modelCorrupt: "modelCorrupt"
@@ -44,13 +44,13 @@ public struct EmbeddingError: Error, CustomStringConvertible, CustomDebugStringC
     }
 
     /// The kind of failure.
-    public var code: Code
+    package var code: Code
     /// A short explanation, safe to log.
-    public var message: String
+    package var message: String
     /// The HTTP status, for ``Code/remoteStatus``.
-    public var httpStatus: Int?
+    package var httpStatus: Int?
     /// Detail for debugging only (paths, response excerpts, underlying errors): may carry data.
-    public var detail: String?
+    package var detail: String?
 
     init(_ code: Code, _ message: String, httpStatus: Int? = nil, detail: String? = nil) {
         self.code = code
@@ -60,12 +60,12 @@ public struct EmbeddingError: Error, CustomStringConvertible, CustomDebugStringC
     }
 
     /// What went wrong, without data from the inputs, files or responses.
-    public var description: String {
+    package var description: String {
         "EmbeddingError.\(code): \(message)"
     }
 
     /// ``description`` plus the detail.
-    public var debugDescription: String {
+    package var debugDescription: String {
         guard let detail else { return description }
         return "\(description) (\(detail))"
     }

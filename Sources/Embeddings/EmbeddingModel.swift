@@ -1,19 +1,19 @@
 import Foundation
 
 /// Where the built-in model lives on disk.
-public enum EmbeddingModel {
+package enum EmbeddingModel {
     /// The files the encoder loads from a model directory.
-    public static let requiredFiles = ["config.json", "vocab.txt", "model.safetensors"]
+    package static let requiredFiles = ["config.json", "vocab.txt", "model.safetensors"]
 
     /// `<home>/.local/share/memoryhub/models/all-MiniLM-L6-v2` (the default model folder).
-    public static func defaultDirectory(home: String) -> String {
+    package static func defaultDirectory(home: String) -> String {
         var home = home
         while home.count > 1, home.hasSuffix("/") { home.removeLast() }
         return home + "/.local/share/memoryhub/models/all-MiniLM-L6-v2"
     }
 
     /// True when config.json, vocab.txt and model.safetensors are all there.
-    public static func isPresent(at directory: String) -> Bool {
+    package static func isPresent(at directory: String) -> Bool {
         requiredFiles.allSatisfy { name in
             var isDirectory: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: directory + "/" + name, isDirectory: &isDirectory)

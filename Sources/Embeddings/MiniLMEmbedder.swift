@@ -11,35 +11,35 @@ import NIOPosix
 /// handlers and timers while a batch is encoded. It checks for cancellation between batches.
 /// Concurrent calls are safe: the weights are read-only and each call has its own scratch memory.
 /// On Linux, loading the model sets OpenBLAS to run on the calling thread only (process-wide).
-public final class MiniLMEmbedder: Embedder {
+package final class MiniLMEmbedder: Embedder {
     /// How the embedder batches and truncates.
-    public struct Configuration: Sendable {
+    package struct Configuration: Sendable {
         /// The most texts encoded in one pass; a pass's memory and latency grow with it.
-        public var maxBatchSize: Int = 32
+        package var maxBatchSize: Int = 32
         /// Tokens per text, [CLS] and [SEP] included; longer texts are truncated (the model was
         /// trained on 256; at most the model's 512 positions are used).
-        public var maxSequenceLength: Int = 256
+        package var maxSequenceLength: Int = 256
         /// The name reported as ``MiniLMEmbedder/modelName``.
-        public var modelName: String = "all-MiniLM-L6-v2"
+        package var modelName: String = "all-MiniLM-L6-v2"
         /// How many groups of a batch's sequences are encoded at once (default: one per core).
-        public var parallelism: Int = ProcessInfo.processInfo.activeProcessorCount
+        package var parallelism: Int = ProcessInfo.processInfo.activeProcessorCount
 
         /// The defaults: batches of 32, 256 tokens.
-        public init() {}
+        package init() {}
     }
 
     /// 384 for all-MiniLM-L6-v2 (the model's hidden size).
-    public let dimension: Int
+    package let dimension: Int
     /// ``Configuration/modelName``, "all-MiniLM-L6-v2" by default.
-    public let modelName: String
+    package let modelName: String
     /// The configuration the embedder was made with (limits clamped to what the model allows).
-    public let configuration: Configuration
+    package let configuration: Configuration
     /// The tokenizer over the model's vocabulary.
-    public let tokenizer: WordPieceTokenizer
+    package let tokenizer: WordPieceTokenizer
     let encoder: BERTEncoder
 
     /// Loads config.json, vocab.txt and model.safetensors from a Hugging Face-layout directory.
-    public init(modelDirectory: String, configuration: Configuration = .init()) throws {
+    package init(modelDirectory: String, configuration: Configuration = .init()) throws {
         let configPath = modelDirectory + "/config.json"
         let missing = EmbeddingModel.requiredFiles.filter {
             !FileManager.default.fileExists(atPath: modelDirectory + "/" + $0)
@@ -78,7 +78,7 @@ public final class MiniLMEmbedder: Embedder {
     }
 
     /// One unit-length vector per text, in order. An empty text gets the vector of "[CLS] [SEP]".
-    public func embed(_ texts: [String]) async throws -> [[Float]] {
+    package func embed(_ texts: [String]) async throws -> [[Float]] {
         var vectors: [[Float]] = []
         vectors.reserveCapacity(texts.count)
         var start = 0

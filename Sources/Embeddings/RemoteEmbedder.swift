@@ -1,4 +1,4 @@
-public import AsyncHTTPClient
+package import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOFoundationCompat
@@ -9,27 +9,27 @@ import NIOHTTP1
 ///
 /// Returned vectors are normalized to unit length (not every server does it), checked for the
 /// configured dimension and put back in input order by their `index`.
-public struct RemoteEmbedder: Embedder {
+package struct RemoteEmbedder: Embedder {
     /// Where and how to reach the endpoint.
-    public struct Configuration: Sendable {
+    package struct Configuration: Sendable {
         /// The server's root, e.g. `https://api.openai.com` or `http://127.0.0.1:11434`.
         /// A trailing `/v1` is accepted too (the OpenAI client convention) and not doubled.
-        public var baseURL: String
+        package var baseURL: String
         /// The model name the server knows, e.g. `text-embedding-3-small` or `all-minilm`.
-        public var model: String
+        package var model: String
         /// Sent as `Authorization: Bearer <apiKey>` when set.
-        public var apiKey: String?
+        package var apiKey: String?
         /// The length of the vectors the model returns; a response of another length is an error.
-        public var dimension: Int
+        package var dimension: Int
         /// The longest one request may take, connection included.
-        public var timeout: Duration = .seconds(30)
+        package var timeout: Duration = .seconds(30)
         /// The most texts sent in one request; larger calls are split.
-        public var maxBatchSize: Int = 256
+        package var maxBatchSize: Int = 256
         /// The largest response body accepted.
-        public var maxResponseBytes: Int = 64 << 20
+        package var maxResponseBytes: Int = 64 << 20
 
         /// An endpoint without an API key, with a 30 s timeout.
-        public init(baseURL: String, model: String, dimension: Int) {
+        package init(baseURL: String, model: String, dimension: Int) {
             self.baseURL = baseURL
             self.model = model
             self.dimension = dimension
@@ -37,21 +37,21 @@ public struct RemoteEmbedder: Embedder {
     }
 
     /// The configuration the embedder was made with.
-    public let configuration: Configuration
+    package let configuration: Configuration
     private let client: HTTPClient
 
     /// ``Configuration/dimension``.
-    public var dimension: Int { configuration.dimension }
+    package var dimension: Int { configuration.dimension }
     /// ``Configuration/model``.
-    public var modelName: String { configuration.model }
+    package var modelName: String { configuration.model }
 
     /// Sends requests through `HTTPClient.shared`; normalizes returned vectors.
-    public init(configuration: Configuration) {
+    package init(configuration: Configuration) {
         self.init(configuration: configuration, httpClient: .shared)
     }
 
     /// Sends requests through the given client, which the caller keeps and shuts down.
-    public init(configuration: Configuration, httpClient: HTTPClient) {
+    package init(configuration: Configuration, httpClient: HTTPClient) {
         self.configuration = configuration
         self.client = httpClient
     }
@@ -65,7 +65,7 @@ public struct RemoteEmbedder: Embedder {
     }
 
     /// One unit-length vector per text, in order; no request for an empty list.
-    public func embed(_ texts: [String]) async throws -> [[Float]] {
+    package func embed(_ texts: [String]) async throws -> [[Float]] {
         var vectors: [[Float]] = []
         vectors.reserveCapacity(texts.count)
         let batch = max(1, configuration.maxBatchSize)

@@ -7,7 +7,7 @@ import Foundation
 /// with the all-MiniLM-L6-v2 settings, including their treatment of the special tokens:
 /// `[CLS]`, `[SEP]`, `[PAD]`, `[UNK]` and `[MASK]` written literally in the text (case-sensitive)
 /// become those tokens.
-public struct WordPieceTokenizer: Sendable {
+package struct WordPieceTokenizer: Sendable {
     /// Words longer than this many Unicode scalars become a single `[UNK]`.
     static let maximumWordLength = 100
 
@@ -20,10 +20,10 @@ public struct WordPieceTokenizer: Sendable {
     let separatorID: Int32
     let unknownID: Int32
     /// The number of entries in the vocabulary file.
-    public let vocabularySize: Int
+    package let vocabularySize: Int
 
     /// Loads a BERT `vocab.txt`: one token per line, the line number (from 0) is its id.
-    public init(vocabularyPath: String) throws {
+    package init(vocabularyPath: String) throws {
         guard let data = FileManager.default.contents(atPath: vocabularyPath) else {
             throw EmbeddingError.modelMissing("the tokenizer vocabulary (vocab.txt) cannot be read", path: vocabularyPath)
         }
@@ -57,7 +57,7 @@ public struct WordPieceTokenizer: Sendable {
     }
 
     /// BERT uncased: [CLS] ids [SEP], truncated to maxLength tokens in all (256 default).
-    public func encode(_ text: String, maxLength: Int = 256) -> [Int32] {
+    package func encode(_ text: String, maxLength: Int = 256) -> [Int32] {
         let budget = max(maxLength, 2) - 2
         var ids: [Int32] = [classifierID]
         ids.reserveCapacity(min(budget, text.utf8.count) + 2)

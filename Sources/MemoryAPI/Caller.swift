@@ -1,9 +1,9 @@
 import MemoryCore
 import MemoryService
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+package import FoundationEssentials
 #else
-public import Foundation
+package import Foundation
 #endif
 
 /// Who is calling, and as whom: the one place every interface (HTTP, MCP, pages) decides which
@@ -15,9 +15,9 @@ public import Foundation
 /// - A user's API key acts only as its user: naming another user is 403, naming none means the
 ///   key's user.
 /// - An admin key acts for any user it names, and may use the admin routes.
-public struct Caller: Sendable, Hashable, CustomStringConvertible {
+package struct Caller: Sendable, Hashable, CustomStringConvertible {
     /// What the caller may do.
-    public enum Authority: Sendable, Hashable {
+    package enum Authority: Sendable, Hashable {
         /// Trusted as it names itself: `local` mode, stdio MCP, the hooks, the CLI.
         case local
         /// An API key of this user.
@@ -27,21 +27,21 @@ public struct Caller: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// What the caller may do.
-    public var authority: Authority
+    package var authority: Authority
     /// The API key's id, for the request log; nil without a key. Never the key itself.
-    public var keyID: UUID?
+    package var keyID: UUID?
 
     /// Makes a caller; `keyID` names the key it authenticated with.
-    public init(authority: Authority, keyID: UUID? = nil) {
+    package init(authority: Authority, keyID: UUID? = nil) {
         self.authority = authority
         self.keyID = keyID
     }
 
     /// A trusted local caller without a key.
-    public static let local = Caller(authority: .local)
+    package static let local = Caller(authority: .local)
 
     /// True for admin keys and for local callers (one person owns everything there).
-    public var isAdmin: Bool {
+    package var isAdmin: Bool {
         switch authority {
         case .local, .admin: true
         case .user: false
@@ -49,12 +49,12 @@ public struct Caller: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The user of a user key; nil for local and admin callers.
-    public var keyUser: String? {
+    package var keyUser: String? {
         if case .user(let user) = authority { return user }
         return nil
     }
 
-    public var description: String {
+    package var description: String {
         switch authority {
         case .local: "local"
         case .user(let user): "key \(keyID?.lowercased ?? "?") of \(user)"
@@ -65,7 +65,7 @@ public struct Caller: Sendable, Hashable, CustomStringConvertible {
     /// The user a request acts for, given the user it names (nil when it names none). Nil means
     /// "the owner of the ids the request names", which only local and admin callers get.
     /// Throws 403 when a user key names another user, 422 when the name is not a valid user id.
-    public func actingUser(naming named: String?) throws -> String? {
+    package func actingUser(naming named: String?) throws -> String? {
         let named = try named.map { try Validation.identifier($0, field: "user_id") }
         switch authority {
         case .local, .admin:
@@ -80,7 +80,7 @@ public struct Caller: Sendable, Hashable, CustomStringConvertible {
 
     /// As `actingUser(naming:)`, for requests that must act for a user (422 `user_id is required`
     /// when none is named and the key has none).
-    public func requiredUser(naming named: String?) throws -> String {
+    package func requiredUser(naming named: String?) throws -> String {
         guard let user = try actingUser(naming: named) else {
             throw MemoryHubError.invalidField("user_id", "user_id is required.")
         }
@@ -88,13 +88,13 @@ public struct Caller: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Throws 403 unless the caller may use the admin routes.
-    public func requireAdmin() throws {
+    package func requireAdmin() throws {
         guard isAdmin else { throw MemoryHubError.forbidden("This route needs an admin API key.") }
     }
 
     /// The one user several sources of a request name (header, query, body, path): nil when none
     /// names one; 403 when two name different users.
-    public static func namedUser(_ sources: [(source: String, user: String?)]) throws -> String? {
+    package static func namedUser(_ sources: [(source: String, user: String?)]) throws -> String? {
         var found: (source: String, user: String)?
         for (source, user) in sources {
             guard let user else { continue }
@@ -109,7 +109,7 @@ public struct Caller: Sendable, Hashable, CustomStringConvertible {
 
 /// A transport's per-request context that knows its caller (Hummingbird's request context for
 /// HTTP routes and MCP over HTTP).
-public protocol CallerContext {
+package protocol CallerContext {
     /// Who sent the request.
     var caller: Caller { get }
 }

@@ -1,12 +1,12 @@
-public import MemoryCore
+package import MemoryCore
 import Metrics
 import Synchronization
 
 /// Counts what a cache does, both in swift-metrics (for `/metrics`) and locally (for the JSON
 /// stats, which must not depend on which metrics backend is bootstrapped).
-public final class CacheMetrics: Sendable {
-    public let name: String
-    public let backend: String
+package final class CacheMetrics: Sendable {
+    package let name: String
+    package let backend: String
     private let hitCount = Atomic<Int>(0)
     private let missCount = Atomic<Int>(0)
     private let errorCount = Atomic<Int>(0)
@@ -21,7 +21,7 @@ public final class CacheMetrics: Sendable {
     private let evictionCounter: Counter
     private let latency: Metrics.Timer
 
-    public init(name: String, backend: String) {
+    package init(name: String, backend: String) {
         self.name = name
         self.backend = backend
         let dimensions = [("cache", name), ("backend", backend)]
@@ -34,15 +34,15 @@ public final class CacheMetrics: Sendable {
         latency = Metrics.Timer(label: "memoryhub.cache.latency.seconds", dimensions: dimensions, preferredDisplayUnit: .seconds)
     }
 
-    public func hit() { hitCount.add(1, ordering: .relaxed); hitCounter.increment() }
-    public func miss() { missCount.add(1, ordering: .relaxed); missCounter.increment() }
-    public func error() { errorCount.add(1, ordering: .relaxed); errorCounter.increment() }
-    public func fill() { fillCount.add(1, ordering: .relaxed); fillCounter.increment() }
-    public func invalidation() { invalidationCount.add(1, ordering: .relaxed); invalidationCounter.increment() }
-    public func eviction() { evictionCount.add(1, ordering: .relaxed); evictionCounter.increment() }
-    public func recordLatency(nanoseconds: Int64) { latency.recordNanoseconds(nanoseconds) }
+    package func hit() { hitCount.add(1, ordering: .relaxed); hitCounter.increment() }
+    package func miss() { missCount.add(1, ordering: .relaxed); missCounter.increment() }
+    package func error() { errorCount.add(1, ordering: .relaxed); errorCounter.increment() }
+    package func fill() { fillCount.add(1, ordering: .relaxed); fillCounter.increment() }
+    package func invalidation() { invalidationCount.add(1, ordering: .relaxed); invalidationCounter.increment() }
+    package func eviction() { evictionCount.add(1, ordering: .relaxed); evictionCounter.increment() }
+    package func recordLatency(nanoseconds: Int64) { latency.recordNanoseconds(nanoseconds) }
 
-    public func snapshot(entries: Int?) -> CacheStatistics {
+    package func snapshot(entries: Int?) -> CacheStatistics {
         CacheStatistics(
             name: name, backend: backend,
             hits: hitCount.load(ordering: .relaxed), misses: missCount.load(ordering: .relaxed),

@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+package import FoundationEssentials
 #else
-public import Foundation
+package import Foundation
 #endif
 
 /// When a shared cache may be used, as a pure state machine (no I/O, no clock of its own).
@@ -12,14 +12,14 @@ public import Foundation
 /// invalidations. When the back-off has passed, exactly one caller is told to recover: delete the
 /// pending keys (or the whole namespace, when too many piled up) before anything is read from the
 /// cache again, so no entry that went stale during the outage is ever served.
-public struct CircuitBreaker: Sendable {
-    public struct Configuration: Sendable {
-        public var initialBackoff: Duration = .milliseconds(500)
-        public var maximumBackoff: Duration = .seconds(30)
+package struct CircuitBreaker: Sendable {
+    package struct Configuration: Sendable {
+        package var initialBackoff: Duration = .milliseconds(500)
+        package var maximumBackoff: Duration = .seconds(30)
         /// Beyond this many pending invalidations, recovery clears the whole namespace instead.
-        public var maximumPending: Int = 10_000
+        package var maximumPending: Int = 10_000
 
-        public init(initialBackoff: Duration = .milliseconds(500), maximumBackoff: Duration = .seconds(30), maximumPending: Int = 10_000) {
+        package init(initialBackoff: Duration = .milliseconds(500), maximumBackoff: Duration = .seconds(30), maximumPending: Int = 10_000) {
             self.initialBackoff = initialBackoff
             self.maximumBackoff = maximumBackoff
             self.maximumPending = maximumPending
@@ -27,7 +27,7 @@ public struct CircuitBreaker: Sendable {
     }
 
     /// What a caller may do now.
-    public enum Permit: Equatable, Sendable {
+    package enum Permit: Equatable, Sendable {
         /// Use the cache.
         case allowed
         /// Skip the cache.
@@ -49,14 +49,14 @@ public struct CircuitBreaker: Sendable {
     private(set) var pending: Set<UUID> = []
     private(set) var overflowed = false
 
-    public init(configuration: Configuration = .init()) {
+    package init(configuration: Configuration = .init()) {
         self.configuration = configuration
         self.backoff = configuration.initialBackoff
     }
 
-    public var isClosed: Bool { state == .closed }
+    package var isClosed: Bool { state == .closed }
 
-    public mutating func permit(at now: ContinuousClock.Instant) -> Permit {
+    package mutating func permit(at now: ContinuousClock.Instant) -> Permit {
         switch state {
         case .closed:
             return pending.isEmpty && !overflowed ? .allowed : startRecovery()
@@ -73,13 +73,13 @@ public struct CircuitBreaker: Sendable {
     }
 
     /// The cache failed: open (or re-open) with a longer back-off.
-    public mutating func recordFailure(at now: ContinuousClock.Instant) {
+    package mutating func recordFailure(at now: ContinuousClock.Instant) {
         state = .open(until: now + backoff)
         backoff = min(backoff * 2, configuration.maximumBackoff)
     }
 
     /// The keys handed out by `.recover` were deleted: close.
-    public mutating func recoverySucceeded(deleted: Set<UUID>, clearedAll: Bool) {
+    package mutating func recoverySucceeded(deleted: Set<UUID>, clearedAll: Bool) {
         if clearedAll {
             pending.removeAll()
             overflowed = false
@@ -91,12 +91,12 @@ public struct CircuitBreaker: Sendable {
     }
 
     /// A call that was allowed succeeded.
-    public mutating func recordSuccess() {
+    package mutating func recordSuccess() {
         if state == .closed { backoff = configuration.initialBackoff }
     }
 
     /// Remembers a key whose cache entry may now be stale.
-    public mutating func addPending(_ id: UUID) {
+    package mutating func addPending(_ id: UUID) {
         guard !overflowed else { return }
         pending.insert(id)
         if pending.count > configuration.maximumPending {

@@ -1,9 +1,9 @@
-public import MemoryCore
+package import MemoryCore
 import Synchronization
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+package import FoundationEssentials
 #else
-public import Foundation
+package import Foundation
 #endif
 
 /// The embedded mode's session cache: a bounded LRU with a TTL, holding Session values.
@@ -13,14 +13,14 @@ public import Foundation
 /// checked; if so, the entry's version is compared with the store's before it is served. Entries
 /// written by this process are checked once on their first read, because another process may
 /// have committed between our commit and our write to the cache.
-public final class InProcessSessionCache: SessionCache {
-    public struct Configuration: Sendable {
+package final class InProcessSessionCache: SessionCache {
+    package struct Configuration: Sendable {
         /// Entries held at most; the least recently used go first.
-        public var capacity: Int = 10_000
+        package var capacity: Int = 10_000
         /// How long an entry may be served without being refreshed.
-        public var timeToLive: Duration = .seconds(3600)
+        package var timeToLive: Duration = .seconds(3600)
 
-        public init(capacity: Int = 10_000, timeToLive: Duration = .seconds(3600)) {
+        package init(capacity: Int = 10_000, timeToLive: Duration = .seconds(3600)) {
             self.capacity = capacity
             self.timeToLive = timeToLive
         }
@@ -38,20 +38,20 @@ public final class InProcessSessionCache: SessionCache {
     private let configuration: Configuration
     private let coherence: (any CacheCoherenceSource)?
     private let state: Mutex<LRUMap<UUID, Entry>>
-    public let metrics: CacheMetrics
+    package let metrics: CacheMetrics
 
-    public init(configuration: Configuration = .init(), coherence: (any CacheCoherenceSource)? = nil) {
+    package init(configuration: Configuration = .init(), coherence: (any CacheCoherenceSource)? = nil) {
         self.configuration = configuration
         self.coherence = coherence
         self.state = Mutex(LRUMap(capacity: max(1, configuration.capacity)))
         self.metrics = CacheMetrics(name: "session", backend: "memory")
     }
 
-    public var statistics: CacheStatistics {
+    package var statistics: CacheStatistics {
         metrics.snapshot(entries: state.withLock { $0.count })
     }
 
-    public func session(id: UUID) async -> Session? {
+    package func session(id: UUID) async -> Session? {
         let start = ContinuousClock.now
         defer { metrics.recordLatency(nanoseconds: (ContinuousClock.now - start).nanoseconds) }
         let now = ContinuousClock.now
@@ -100,7 +100,7 @@ public final class InProcessSessionCache: SessionCache {
         }
     }
 
-    public func store(_ session: Session) async {
+    package func store(_ session: Session) async {
         let expires = ContinuousClock.now + configuration.timeToLive
         let evicted = state.withLock { map -> Bool in
             if let existing = map.peek(session.id), existing.version >= session.version,
@@ -114,7 +114,7 @@ public final class InProcessSessionCache: SessionCache {
         if evicted { metrics.eviction() }
     }
 
-    public func remove(id: UUID) async {
+    package func remove(id: UUID) async {
         let expires = ContinuousClock.now + configuration.timeToLive
         state.withLock { map in
             _ = map.set(Entry(session: nil, version: .max, expires: expires, checkedAt: nil), forKey: id)

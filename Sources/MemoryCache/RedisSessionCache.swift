@@ -1,11 +1,11 @@
-public import Logging
-public import MemoryCore
-public import RESP
+package import Logging
+package import MemoryCore
+package import RESP
 import Synchronization
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+package import FoundationEssentials
 #else
-public import Foundation
+package import Foundation
 #endif
 
 /// The production session cache: one versioned JSON document per session in Redis
@@ -18,14 +18,14 @@ public import Foundation
 ///   `CircuitBreaker`; entries that could not be written or deleted meanwhile are deleted on
 ///   recovery before anything is read again.
 /// - A document that cannot be read (garbage, another format, a tombstone) is a miss.
-public final class RedisSessionCache: SessionCache {
-    public struct Configuration: Sendable {
-        public var timeToLive: Duration = .seconds(3600)
-        public var breaker: CircuitBreaker.Configuration = .init()
+package final class RedisSessionCache: SessionCache {
+    package struct Configuration: Sendable {
+        package var timeToLive: Duration = .seconds(3600)
+        package var breaker: CircuitBreaker.Configuration = .init()
         /// At most one fault is logged per interval; the rest are only counted.
-        public var logInterval: Duration = .seconds(30)
+        package var logInterval: Duration = .seconds(30)
 
-        public init(timeToLive: Duration = .seconds(3600), breaker: CircuitBreaker.Configuration = .init(), logInterval: Duration = .seconds(30)) {
+        package init(timeToLive: Duration = .seconds(3600), breaker: CircuitBreaker.Configuration = .init(), logInterval: Duration = .seconds(30)) {
             self.timeToLive = timeToLive
             self.breaker = breaker
             self.logInterval = logInterval
@@ -54,9 +54,9 @@ public final class RedisSessionCache: SessionCache {
     private let logger: Logger
     private let breaker: Mutex<CircuitBreaker>
     private let lastLogged = Mutex<ContinuousClock.Instant?>(nil)
-    public let metrics: CacheMetrics
+    package let metrics: CacheMetrics
 
-    public init(client: RedisClient, configuration: Configuration = .init(), logger: Logger) {
+    package init(client: RedisClient, configuration: Configuration = .init(), logger: Logger) {
         self.client = client
         self.configuration = configuration
         self.logger = logger
@@ -64,12 +64,12 @@ public final class RedisSessionCache: SessionCache {
         self.metrics = CacheMetrics(name: "session", backend: "redis")
     }
 
-    public var statistics: CacheStatistics { metrics.snapshot(entries: nil) }
+    package var statistics: CacheStatistics { metrics.snapshot(entries: nil) }
 
     /// Whether the cache is in use right now (false while the breaker is open or recovering).
-    public var isAvailable: Bool { breaker.withLock { $0.isClosed } }
+    package var isAvailable: Bool { breaker.withLock { $0.isClosed } }
 
-    public func session(id: UUID) async -> Session? {
+    package func session(id: UUID) async -> Session? {
         let start = ContinuousClock.now
         defer { metrics.recordLatency(nanoseconds: (ContinuousClock.now - start).nanoseconds) }
         guard await mayUseCache() else {
@@ -92,12 +92,12 @@ public final class RedisSessionCache: SessionCache {
         }
     }
 
-    public func store(_ session: Session) async {
+    package func store(_ session: Session) async {
         await write(id: session.id, document: SessionDocument.encode(session), version: session.version)
         metrics.fill()
     }
 
-    public func remove(id: UUID) async {
+    package func remove(id: UUID) async {
         await write(id: id, document: Self.tombstone, version: .max)
         metrics.invalidation()
     }

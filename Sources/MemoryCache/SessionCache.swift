@@ -1,14 +1,14 @@
-public import MemoryCore
+package import MemoryCore
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+package import FoundationEssentials
 #else
-public import Foundation
+package import Foundation
 #endif
 
 /// The seam through which the service reads sessions. A cache makes reads fast and never makes
 /// them wrong: every entry carries the session's version, and a write only replaces an older one.
 /// Faults inside a cache are counted and turned into misses; they never fail a request.
-public protocol SessionCache: Sendable {
+package protocol SessionCache: Sendable {
     /// The cached session, or nil on a miss (including any fault of the cache itself).
     func session(id: UUID) async -> Session?
     /// Stores the session unless the entry already holds the same or a newer version.
@@ -21,7 +21,7 @@ public protocol SessionCache: Sendable {
 
 /// Tells an in-process cache when another connection or process may have changed the data
 /// behind it (SQLite's `PRAGMA data_version`), and what a session's version is now.
-public protocol CacheCoherenceSource: Sendable {
+package protocol CacheCoherenceSource: Sendable {
     /// Changes whenever another connection committed since the previous call.
     func changeGeneration() async throws -> Int64
     /// The session's current version in the store, nil when it is gone.

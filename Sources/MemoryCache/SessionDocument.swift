@@ -1,22 +1,22 @@
-public import MemoryCore
+package import MemoryCore
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+package import FoundationEssentials
 #else
-public import Foundation
+package import Foundation
 #endif
 
 /// The cached form of a session: one versioned JSON document holding every field, which shared
 /// caches (Redis) store under `memoryhub:v1:session:{id}`. Decoding rebuilds a Session equal field
 /// for field to the stored one (timestamps as integer microseconds, metadata through the exact
 /// JSON parser); a document of another format, or garbage, decodes to nil: a miss, not an error.
-public enum SessionDocument {
+package enum SessionDocument {
     /// Bumped whenever the shape changes; older documents are then misses.
-    public static let formatVersion: Int64 = 1
-    public static let keyPrefix = "memoryhub:v1:session:"
+    package static let formatVersion: Int64 = 1
+    package static let keyPrefix = "memoryhub:v1:session:"
 
-    public static func key(for id: UUID) -> String { keyPrefix + id.lowercased }
+    package static func key(for id: UUID) -> String { keyPrefix + id.lowercased }
 
-    public static func encode(_ session: Session) -> [UInt8] {
+    package static func encode(_ session: Session) -> [UInt8] {
         JSONWriter.bytes(.object([
             "format": .int(formatVersion),
             "id": .string(session.id.lowercased),
@@ -38,12 +38,12 @@ public enum SessionDocument {
         ]))
     }
 
-    public static func decode<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Session? {
+    package static func decode<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Session? {
         guard case .object(let fields)? = try? JSONParser.parse(bytes), fields["format"] == .int(formatVersion) else { return nil }
         return Fields(fields).session
     }
 
-    public static func decode(_ text: String) -> Session? { decode(Array(text.utf8)) }
+    package static func decode(_ text: String) -> Session? { decode(Array(text.utf8)) }
 
     /// Typed access to the document's fields; any missing or mistyped field makes the whole
     /// document unreadable (nil).

@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+package import FoundationEssentials
 #else
-public import Foundation
+package import Foundation
 #endif
 
 /// An API key as the store keeps it: who it acts for and whether it may administer, never the
@@ -10,23 +10,23 @@ public import Foundation
 /// A key reads `mhk_<id>_<secret>`: `id` is the record's UUID as 32 lower-case hex digits (so the
 /// record is found without searching by secret) and `secret` is 32 random bytes in unpadded
 /// base64url (256 bits). The whole key is hashed; the digest is compared in constant time.
-public struct APIKey: Sendable, Hashable {
-    public var id: UUID
+package struct APIKey: Sendable, Hashable {
+    package var id: UUID
     /// The user the key acts as (an admin key may act for any user it names).
-    public var userID: String
+    package var userID: String
     /// A label for people ("laptop", "ci"); nil when none was given.
-    public var name: String?
-    public var isAdmin: Bool
+    package var name: String?
+    package var isAdmin: Bool
     /// SHA-256 of the whole key, 32 bytes.
-    public var secretHash: [UInt8]
-    public var createdAt: Timestamp
+    package var secretHash: [UInt8]
+    package var createdAt: Timestamp
     /// When a request last authenticated with the key (recorded at most once a minute).
-    public var lastUsedAt: Timestamp?
+    package var lastUsedAt: Timestamp?
     /// When it was revoked; a revoked key authenticates nothing.
-    public var revokedAt: Timestamp?
+    package var revokedAt: Timestamp?
 
     /// Makes a key record.
-    public init(
+    package init(
         id: UUID, userID: String, name: String?, isAdmin: Bool, secretHash: [UInt8], createdAt: Timestamp,
         lastUsedAt: Timestamp? = nil, revokedAt: Timestamp? = nil
     ) {
@@ -41,17 +41,17 @@ public struct APIKey: Sendable, Hashable {
     }
 
     /// The prefix every MemoryHub key starts with.
-    public static let prefix = "mhk_"
+    package static let prefix = "mhk_"
 
     /// The text of a new key for `id` with 32 random bytes from the system's secure generator.
-    public static func newKeyText(id: UUID) -> String {
+    package static func newKeyText(id: UUID) -> String {
         var generator = SystemRandomNumberGenerator()
         let secret = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
         return prefix + hexID(id) + "_" + base64URL(secret)
     }
 
     /// The record id a presented key names, or nil when the text is not shaped like a key.
-    public static func id(ofKeyText text: String) -> UUID? {
+    package static func id(ofKeyText text: String) -> UUID? {
         var utf8 = text.utf8[...]
         guard utf8.count == prefix.utf8.count + 32 + 1 + 43, utf8.starts(with: prefix.utf8) else { return nil }
         utf8 = utf8.dropFirst(prefix.utf8.count)

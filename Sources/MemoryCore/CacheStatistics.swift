@@ -1,20 +1,20 @@
 /// A snapshot of one cache's counters, as `GET /api/memory/admin/cache/stats` shows them.
-public struct CacheStatistics: Sendable, Hashable {
+package struct CacheStatistics: Sendable, Hashable {
     /// `session` or `search`.
-    public var name: String
+    package var name: String
     /// `memory` (in-process), `redis`, `none` or `in-process`.
-    public var backend: String
-    public var hits: Int
-    public var misses: Int
-    public var errors: Int
-    public var fills: Int
-    public var invalidations: Int
-    public var evictions: Int
+    package var backend: String
+    package var hits: Int
+    package var misses: Int
+    package var errors: Int
+    package var fills: Int
+    package var invalidations: Int
+    package var evictions: Int
     /// Entries held, where the backend knows.
-    public var entries: Int?
+    package var entries: Int?
 
     /// A snapshot of these counters.
-    public init(
+    package init(
         name: String, backend: String, hits: Int, misses: Int, errors: Int, fills: Int, invalidations: Int, evictions: Int,
         entries: Int?
     ) {
@@ -30,7 +30,7 @@ public struct CacheStatistics: Sendable, Hashable {
     }
 
     /// Hits over lookups; 0 before any lookup.
-    public var hitRatio: Double {
+    package var hitRatio: Double {
         hits + misses == 0 ? 0 : Double(hits) / Double(hits + misses)
     }
 }

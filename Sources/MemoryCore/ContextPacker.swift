@@ -10,28 +10,28 @@ import Foundation
 /// Sections are filled in the order given (the most telling first), and rendered in `renderOrder`.
 /// Within a section, candidates go by relevance; one below `minRelevance`, already chosen, or too
 /// long for what is left is skipped (a long one is shortened when a useful part still fits).
-public struct ContextPacker: Sendable {
+package struct ContextPacker: Sendable {
     /// A section's candidates.
-    public struct Candidates: Sendable {
-        public var key: String
-        public var title: String
-        public var items: [Item]
+    package struct Candidates: Sendable {
+        package var key: String
+        package var title: String
+        package var items: [Item]
 
-        public init(key: String, title: String, items: [Item]) {
+        package init(key: String, title: String, items: [Item]) {
             self.key = key
             self.title = title
             self.items = items
         }
     }
 
-    public struct Item: Sendable {
-        public var memory: Memory
-        public var relevance: Double
-        public var reason: String
+    package struct Item: Sendable {
+        package var memory: Memory
+        package var relevance: Double
+        package var reason: String
         /// The line it takes in the markdown, once packed.
-        public var line = ""
+        package var line = ""
 
-        public init(memory: Memory, relevance: Double, reason: String) {
+        package init(memory: Memory, relevance: Double, reason: String) {
             self.memory = memory
             self.relevance = relevance
             self.reason = reason
@@ -39,31 +39,31 @@ public struct ContextPacker: Sendable {
     }
 
     /// A packed section: its items and the tokens its lines (and heading) take.
-    public struct Section: Sendable {
-        public var key: String
-        public var title: String
-        public var items: [Item]
-        public var tokens: Int
+    package struct Section: Sendable {
+        package var key: String
+        package var title: String
+        package var items: [Item]
+        package var tokens: Int
     }
 
-    public var maxMemories: Int
-    public var maxTokens: Int
-    public var minRelevance: Double
+    package var maxMemories: Int
+    package var maxTokens: Int
+    package var minRelevance: Double
     /// The heading of the whole block.
-    public var heading = "# Context from MemoryHub"
+    package var heading = "# Context from MemoryHub"
     /// No single memory takes more than this many tokens; longer ones are shortened.
-    public var maxItemTokens = 400
+    package var maxItemTokens = 400
     /// A shortened memory keeps at least this many tokens, or it is skipped.
-    public var minShortenedTokens = 24
+    package var minShortenedTokens = 24
 
-    public init(maxMemories: Int, maxTokens: Int, minRelevance: Double) {
+    package init(maxMemories: Int, maxTokens: Int, minRelevance: Double) {
         self.maxMemories = maxMemories
         self.maxTokens = maxTokens
         self.minRelevance = minRelevance
     }
 
     /// The packed sections (non-empty ones, in `renderOrder`), the markdown, and the tokens used.
-    public func pack(_ candidates: [Candidates], renderOrder: [String]) -> (sections: [Section], markdown: String, tokens: Int) {
+    package func pack(_ candidates: [Candidates], renderOrder: [String]) -> (sections: [Section], markdown: String, tokens: Int) {
         var used = TokenEstimate.lineTokens(heading)
         guard used <= maxTokens else { return ([], "", 0) }
         var chosen = Set<UUID>()

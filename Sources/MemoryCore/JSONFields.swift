@@ -1,34 +1,34 @@
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+package import FoundationEssentials
 #else
-public import Foundation
+package import Foundation
 #endif
 
 /// The members of a JSON object (a request body, an MCP tool's arguments), read with the API's
 /// checks. A wrong type, a value out of range or a missing required member is a
 /// `MemoryHubError.invalidField` naming the member (a 422 over HTTP, a tool error over MCP). A
 /// null member counts as absent; members nobody reads are ignored unless `requireOnly` refuses them.
-public struct JSONFields: Sendable {
+package struct JSONFields: Sendable {
     /// The object as it was sent.
-    public let object: JSONObject
+    package let object: JSONObject
 
     /// Reads `object`.
-    public init(_ object: JSONObject) {
+    package init(_ object: JSONObject) {
         self.object = object
     }
 
     /// The member's value; nil when absent or null.
-    public func value(_ name: String) -> JSONValue? {
+    package func value(_ name: String) -> JSONValue? {
         guard let value = object[name], !value.isNull else { return nil }
         return value
     }
 
     /// True when the member is present, even as null (PATCH uses null to clear a field).
-    public func has(_ name: String) -> Bool { object[name] != nil }
+    package func has(_ name: String) -> Bool { object[name] != nil }
 
     /// Refuses members outside `allowed`, so a misspelt name (`type` for `memory_type`) is
     /// reported instead of ignored; `owner` names what takes them in the sentence ("create_memory").
-    public func requireOnly(_ allowed: [String], owner: String) throws {
+    package func requireOnly(_ allowed: [String], owner: String) throws {
         let unknown = object.keys.filter { !allowed.contains($0) }.sorted()
         guard let first = unknown.first else { return }
         let names = unknown.map { "'\($0)'" }.joined(separator: ", ")
@@ -36,27 +36,27 @@ public struct JSONFields: Sendable {
     }
 
     /// A string member.
-    public func string(_ name: String) throws -> String? {
+    package func string(_ name: String) throws -> String? {
         guard let value = value(name) else { return nil }
         guard case .string(let text) = value else { throw wrongType(name, "a string", value) }
         return text
     }
 
     /// A string member that must be present.
-    public func requiredString(_ name: String) throws -> String {
+    package func requiredString(_ name: String) throws -> String {
         guard let text = try string(name) else { throw missing(name) }
         return text
     }
 
     /// A finite number (an integer reads as its double).
-    public func double(_ name: String) throws -> Double? {
+    package func double(_ name: String) throws -> Double? {
         guard let value = value(name) else { return nil }
         guard let number = value.numberValue, number.isFinite else { throw wrongType(name, "a number", value) }
         return number
     }
 
     /// An integer in the 32-bit range (a whole double such as `10.0` counts).
-    public func int(_ name: String) throws -> Int? {
+    package func int(_ name: String) throws -> Int? {
         guard let value = value(name) else { return nil }
         switch value {
         case .int(let number) where number >= Int64(Int32.min) && number <= Int64(Int32.max): return Int(number)
@@ -66,7 +66,7 @@ public struct JSONFields: Sendable {
     }
 
     /// An integer that must lie in `range`.
-    public func int(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
+    package func int(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
         guard let number = try int(name) else { return nil }
         guard range.contains(number) else {
             throw MemoryHubError.invalidField(name, "\(name) must be between \(range.lowerBound) and \(range.upperBound).")
@@ -75,14 +75,14 @@ public struct JSONFields: Sendable {
     }
 
     /// A boolean member.
-    public func bool(_ name: String) throws -> Bool? {
+    package func bool(_ name: String) throws -> Bool? {
         guard let value = value(name) else { return nil }
         guard case .bool(let flag) = value else { throw wrongType(name, "a boolean", value) }
         return flag
     }
 
     /// A UUID written as a string (outer spaces are ignored).
-    public func uuid(_ name: String) throws -> UUID? {
+    package func uuid(_ name: String) throws -> UUID? {
         guard let text = try string(name) else { return nil }
         guard let id = UUID(uuidString: text.trimmedWhitespace) else {
             throw MemoryHubError.invalidField(
@@ -92,13 +92,13 @@ public struct JSONFields: Sendable {
     }
 
     /// A UUID member that must be present.
-    public func requiredUUID(_ name: String) throws -> UUID {
+    package func requiredUUID(_ name: String) throws -> UUID {
         guard let id = try uuid(name) else { throw missing(name) }
         return id
     }
 
     /// An array of strings.
-    public func strings(_ name: String) throws -> [String]? {
+    package func strings(_ name: String) throws -> [String]? {
         guard let value = value(name) else { return nil }
         guard case .array(let items) = value else { throw wrongType(name, "an array of strings", value) }
         return try items.map { item in
@@ -108,7 +108,7 @@ public struct JSONFields: Sendable {
     }
 
     /// An array of UUID strings.
-    public func uuids(_ name: String) throws -> [UUID]? {
+    package func uuids(_ name: String) throws -> [UUID]? {
         try strings(name).map { texts in
             try texts.map { text in
                 guard let id = UUID(uuidString: text) else {
@@ -120,32 +120,32 @@ public struct JSONFields: Sendable {
     }
 
     /// A JSON object member.
-    public func object(_ name: String) throws -> JSONObject? {
+    package func object(_ name: String) throws -> JSONObject? {
         guard let value = value(name) else { return nil }
         guard case .object(let members) = value else { throw wrongType(name, "a JSON object", value) }
         return members
     }
 
     /// A JSON array member.
-    public func array(_ name: String) throws -> [JSONValue]? {
+    package func array(_ name: String) throws -> [JSONValue]? {
         guard let value = value(name) else { return nil }
         guard case .array(let items) = value else { throw wrongType(name, "an array", value) }
         return items
     }
 
     /// One of an enumeration's raw values.
-    public func enumeration<E: RawRepresentable & CaseIterable>(_ name: String, _ type: E.Type) throws -> E? where E.RawValue == String {
+    package func enumeration<E: RawRepresentable & CaseIterable>(_ name: String, _ type: E.Type) throws -> E? where E.RawValue == String {
         guard let text = try string(name) else { return nil }
         return try Self.parse(text, name, type)
     }
 
     /// An array of an enumeration's raw values, each checked.
-    public func enumerations<E: RawRepresentable & CaseIterable>(_ name: String, _ type: E.Type) throws -> [E]? where E.RawValue == String {
+    package func enumerations<E: RawRepresentable & CaseIterable>(_ name: String, _ type: E.Type) throws -> [E]? where E.RawValue == String {
         try strings(name).map { try $0.map { try Self.parse($0, name, type) } }
     }
 
     /// An ISO 8601 date-time.
-    public func timestamp(_ name: String) throws -> Timestamp? {
+    package func timestamp(_ name: String) throws -> Timestamp? {
         guard let text = try string(name) else { return nil }
         guard let value = Timestamp(iso8601: text) else {
             throw MemoryHubError.invalidField(name, "\(name) must be an ISO 8601 date-time.")

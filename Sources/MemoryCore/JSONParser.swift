@@ -2,21 +2,21 @@
 /// written with a fraction or exponent stays a double (`2.0` reads back as `2.0`), one without
 /// stays an integer when it fits in 64 bits. Nesting is capped so that no input can exhaust the
 /// stack; any malformed input throws `JSONParser.Error`.
-public struct JSONParser {
+package struct JSONParser {
     /// Why a text is not JSON, with the byte offset where parsing stopped.
-    public struct Error: Swift.Error, Hashable, CustomStringConvertible {
-        public let message: String
-        public let offset: Int
-        public var description: String { "\(message) at byte \(offset)" }
+    package struct Error: Swift.Error, Hashable, CustomStringConvertible {
+        package let message: String
+        package let offset: Int
+        package var description: String { "\(message) at byte \(offset)" }
     }
 
-    public static let defaultMaximumDepth = 256
+    package static let defaultMaximumDepth = 256
 
-    public static func parse(_ text: String, maximumDepth: Int = defaultMaximumDepth) throws -> JSONValue {
+    package static func parse(_ text: String, maximumDepth: Int = defaultMaximumDepth) throws -> JSONValue {
         try parse(Array(text.utf8), maximumDepth: maximumDepth)
     }
 
-    public static func parse<Bytes: Collection<UInt8>>(_ bytes: Bytes, maximumDepth: Int = defaultMaximumDepth) throws -> JSONValue {
+    package static func parse<Bytes: Collection<UInt8>>(_ bytes: Bytes, maximumDepth: Int = defaultMaximumDepth) throws -> JSONValue {
         var parser = JSONParser(bytes: Array(bytes), maximumDepth: maximumDepth)
         parser.skipWhitespace()
         let value = try parser.parseValue(depth: 0)

@@ -6,7 +6,7 @@ import Foundation
 
 /// Any JSON value. Session and memory metadata are JSON objects of these; integers and doubles are
 /// kept apart so that `5` reads back as `5`, not `5.0`.
-public enum JSONValue: Sendable, Hashable {
+package enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
     case int(Int64)
@@ -15,23 +15,23 @@ public enum JSONValue: Sendable, Hashable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    public var stringValue: String? {
+    package var stringValue: String? {
         if case .string(let value) = self { return value }
         return nil
     }
 
-    public var objectValue: [String: JSONValue]? {
+    package var objectValue: [String: JSONValue]? {
         if case .object(let value) = self { return value }
         return nil
     }
 
-    public var arrayValue: [JSONValue]? {
+    package var arrayValue: [JSONValue]? {
         if case .array(let value) = self { return value }
         return nil
     }
 
     /// The value as a Double when it is any JSON number.
-    public var numberValue: Double? {
+    package var numberValue: Double? {
         switch self {
         case .int(let value): return Double(value)
         case .double(let value): return value
@@ -39,13 +39,13 @@ public enum JSONValue: Sendable, Hashable {
         }
     }
 
-    public var isNull: Bool {
+    package var isNull: Bool {
         if case .null = self { return true }
         return false
     }
 
     /// The JSON type's name, for error messages.
-    public var typeName: String {
+    package var typeName: String {
         switch self {
         case .null: return "null"
         case .bool: return "boolean"
@@ -58,7 +58,7 @@ public enum JSONValue: Sendable, Hashable {
 }
 
 extension JSONValue: Codable {
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
@@ -77,7 +77,7 @@ extension JSONValue: Codable {
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
         case .null: try container.encodeNil()
@@ -94,23 +94,23 @@ extension JSONValue: Codable {
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
     ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral
 {
-    public init(stringLiteral value: String) { self = .string(value) }
-    public init(integerLiteral value: Int64) { self = .int(value) }
-    public init(floatLiteral value: Double) { self = .double(value) }
-    public init(booleanLiteral value: Bool) { self = .bool(value) }
-    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
-    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+    package init(stringLiteral value: String) { self = .string(value) }
+    package init(integerLiteral value: Int64) { self = .int(value) }
+    package init(floatLiteral value: Double) { self = .double(value) }
+    package init(booleanLiteral value: Bool) { self = .bool(value) }
+    package init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    package init(dictionaryLiteral elements: (String, JSONValue)...) {
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }
-    public init(nilLiteral: ()) { self = .null }
+    package init(nilLiteral: ()) { self = .null }
 }
 
 /// A JSON object, as session and memory metadata are.
-public typealias JSONObject = [String: JSONValue]
+package typealias JSONObject = [String: JSONValue]
 
 extension Dictionary where Key == String, Value == JSONValue {
     /// Merges `patch` key by key: a `null` value removes the key, any other value replaces it.
-    public func merging(patch: JSONObject) -> JSONObject {
+    package func merging(patch: JSONObject) -> JSONObject {
         var result = self
         for (key, value) in patch {
             if value.isNull { result.removeValue(forKey: key) } else { result[key] = value }
@@ -121,19 +121,19 @@ extension Dictionary where Key == String, Value == JSONValue {
 
 /// Encodes and decodes the JSON text that stores and caches keep, through `JSONWriter` and
 /// `JSONParser`, which keep integers and doubles apart exactly.
-public enum JSONText {
-    public static func encode(_ object: JSONObject) -> String { JSONWriter.string(.object(object)) }
+package enum JSONText {
+    package static func encode(_ object: JSONObject) -> String { JSONWriter.string(.object(object)) }
 
-    public static func encode(_ strings: [String]) -> String { JSONWriter.string(.array(strings.map(JSONValue.string))) }
+    package static func encode(_ strings: [String]) -> String { JSONWriter.string(.array(strings.map(JSONValue.string))) }
 
-    public static func decodeObject(_ text: String) throws -> JSONObject {
+    package static func decodeObject(_ text: String) throws -> JSONObject {
         guard case .object(let object) = try JSONParser.parse(text) else {
             throw JSONParser.Error(message: "Expected a JSON object", offset: 0)
         }
         return object
     }
 
-    public static func decodeStrings(_ text: String) throws -> [String] {
+    package static func decodeStrings(_ text: String) throws -> [String] {
         guard case .array(let items) = try JSONParser.parse(text) else {
             throw JSONParser.Error(message: "Expected a JSON array", offset: 0)
         }

@@ -1,21 +1,21 @@
 /// Writes JSON text straight to bytes: object keys sorted (stable output), strings escaped per
 /// RFC 8259, doubles in Swift's shortest round-tripping form. Used on the response path, where
 /// Foundation's encoder is several times slower.
-public enum JSONWriter {
-    public static func bytes(_ value: JSONValue) -> [UInt8] {
+package enum JSONWriter {
+    package static func bytes(_ value: JSONValue) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(256)
         write(value, into: &output)
         return output
     }
 
-    public static func string(_ value: JSONValue) -> String {
+    package static func string(_ value: JSONValue) -> String {
         String(decoding: bytes(value), as: UTF8.self)
     }
 
     /// Writes `value`; `doubleText` spells finite doubles (a store whose JSON type reads numbers
     /// differently can keep them doubles by spelling them its way).
-    public static func write(_ value: JSONValue, into output: inout [UInt8], doubleText: (Double) -> String = { String($0) }) {
+    package static func write(_ value: JSONValue, into output: inout [UInt8], doubleText: (Double) -> String = { String($0) }) {
         switch value {
         case .null: output.append(contentsOf: "null".utf8)
         case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)

@@ -1,11 +1,11 @@
 extension Memory {
     /// The text the lexical index and the embedder see: content, summary, entities and tags.
-    public var indexedText: String {
+    package var indexedText: String {
         Memory.indexedText(content: content, summary: summary, entities: entities, tags: tags)
     }
 
     /// The indexed text of a memory's fields.
-    public static func indexedText(content: String, summary: String?, entities: [String], tags: [String]) -> String {
+    package static func indexedText(content: String, summary: String?, entities: [String], tags: [String]) -> String {
         var parts = [content]
         if let summary, !summary.isEmpty { parts.append(summary) }
         if !entities.isEmpty { parts.append(entities.joined(separator: " ")) }

@@ -1,41 +1,41 @@
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+package import FoundationEssentials
 #else
-public import Foundation
+package import Foundation
 #endif
 
 /// What kind of thing a memory records.
-public enum MemoryType: String, Sendable, Hashable, CaseIterable, Codable {
+package enum MemoryType: String, Sendable, Hashable, CaseIterable, Codable {
     case fact, preference, code, decision, error, pattern, entity
 }
 
 /// One thing an assistant remembered, within a session.
-public struct Memory: Sendable, Hashable {
-    public var id: UUID
-    public var sessionID: UUID
+package struct Memory: Sendable, Hashable {
+    package var id: UUID
+    package var sessionID: UUID
     /// Copied from the session so that every query is scoped without a join.
-    public var userID: String
-    public var projectID: String?
-    public var content: String
-    public var summary: String?
-    public var memoryType: MemoryType
-    public var importance: Double
-    public var confidence: Double
-    public var entities: [String]
-    public var tags: [String]
-    public var relatedMemories: [UUID]
-    public var metadata: JSONObject
-    public var hasEmbedding: Bool
-    public var accessCount: Int64
-    public var lastAccessed: Timestamp?
-    public var createdAt: Timestamp
-    public var updatedAt: Timestamp
-    public var version: Int64
+    package var userID: String
+    package var projectID: String?
+    package var content: String
+    package var summary: String?
+    package var memoryType: MemoryType
+    package var importance: Double
+    package var confidence: Double
+    package var entities: [String]
+    package var tags: [String]
+    package var relatedMemories: [UUID]
+    package var metadata: JSONObject
+    package var hasEmbedding: Bool
+    package var accessCount: Int64
+    package var lastAccessed: Timestamp?
+    package var createdAt: Timestamp
+    package var updatedAt: Timestamp
+    package var version: Int64
 
-    public static let defaultImportance = 0.5
-    public static let defaultConfidence = 0.8
+    package static let defaultImportance = 0.5
+    package static let defaultConfidence = 0.8
 
-    public init(
+    package init(
         id: UUID = .v7(),
         sessionID: UUID,
         userID: String,
@@ -78,19 +78,19 @@ public struct Memory: Sendable, Hashable {
     }
 
     /// Days since creation, as a fraction, never negative.
-    public func ageDays(at now: Timestamp) -> Double {
+    package func ageDays(at now: Timestamp) -> Double {
         max(0, createdAt.seconds(until: now) / 86_400)
     }
 
     /// importance × 1/(1 + age_days/30) × (0.7 + 0.3 × min(1, access_count/10)).
-    public func relevanceScore(at now: Timestamp) -> Double {
+    package func relevanceScore(at now: Timestamp) -> Double {
         let decay = 1 / (1 + ageDays(at: now) / 30)
         let usage = 0.7 + 0.3 * min(1, Double(accessCount) / 10)
         return importance * decay * usage
     }
 
     /// Younger than seven days.
-    public func isRecent(at now: Timestamp) -> Bool { ageDays(at: now) < 7 }
+    package func isRecent(at now: Timestamp) -> Bool { ageDays(at: now) < 7 }
 
-    public var isHighImportance: Bool { importance >= 0.7 }
+    package var isHighImportance: Bool { importance >= 0.7 }
 }

@@ -1,8 +1,8 @@
 /// An error a caller can cause or meet. `detail` is a sentence safe to show the caller (it never
 /// carries stored data beyond the ids the caller sent); `debugDescription` may carry more.
-public struct MemoryHubError: Error, Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
+package struct MemoryHubError: Error, Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
     /// The class of failure; interfaces map it to a status (HTTP) or a tool error (MCP).
-    public enum Kind: String, Sendable, Hashable {
+    package enum Kind: String, Sendable, Hashable {
         /// The request could not be parsed (400).
         case malformedRequest
         /// The caller may not do this (403).
@@ -23,7 +23,7 @@ public struct MemoryHubError: Error, Sendable, Hashable, CustomStringConvertible
 
     /// A stable machine code: the API's `code` field. The list is closed, so a misspelt code is a
     /// compile error, and it is part of the API (API.md "Errors").
-    public struct Code: Sendable, Hashable, CustomStringConvertible {
+    package struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Base: String {
             case malformedRequest = "malformed_request"
             case invalidField = "invalid_field"
@@ -46,42 +46,42 @@ public struct MemoryHubError: Error, Sendable, Hashable, CustomStringConvertible
         private init(_ base: Base) { self.base = base }
 
         /// The request could not be parsed.
-        public static let malformedRequest = Code(.malformedRequest)
+        package static let malformedRequest = Code(.malformedRequest)
         /// A field is missing, out of range or of the wrong type.
-        public static let invalidField = Code(.invalidField)
-        public static let sessionNotFound = Code(.sessionNotFound)
-        public static let memoryNotFound = Code(.memoryNotFound)
+        package static let invalidField = Code(.invalidField)
+        package static let sessionNotFound = Code(.sessionNotFound)
+        package static let memoryNotFound = Code(.memoryNotFound)
         /// Another object (a parent session, an API key) was not found.
-        public static let notFound = Code(.notFound)
+        package static let notFound = Code(.notFound)
         /// A session state change that the lifecycle does not allow.
-        public static let invalidTransition = Code(.invalidTransition)
-        public static let conflict = Code(.conflict)
+        package static let invalidTransition = Code(.invalidTransition)
+        package static let conflict = Code(.conflict)
         /// The user already has a session with this client session id.
-        public static let duplicateClientSessionID = Code(.duplicateClientSessionID)
+        package static let duplicateClientSessionID = Code(.duplicateClientSessionID)
         /// An object with this id already exists.
-        public static let duplicateID = Code(.duplicateID)
+        package static let duplicateID = Code(.duplicateID)
         /// The memory has no vector yet.
-        public static let embeddingPending = Code(.embeddingPending)
+        package static let embeddingPending = Code(.embeddingPending)
         /// Semantic search was asked for without an embedding model.
-        public static let embedderUnavailable = Code(.embedderUnavailable)
-        public static let forbidden = Code(.forbidden)
-        public static let payloadTooLarge = Code(.payloadTooLarge)
-        public static let storeUnavailable = Code(.storeUnavailable)
-        public static let internalError = Code(.internalError)
+        package static let embedderUnavailable = Code(.embedderUnavailable)
+        package static let forbidden = Code(.forbidden)
+        package static let payloadTooLarge = Code(.payloadTooLarge)
+        package static let storeUnavailable = Code(.storeUnavailable)
+        package static let internalError = Code(.internalError)
 
         /// The code as the API spells it, e.g. `session_not_found`.
-        public var description: String { base.rawValue }
+        package var description: String { base.rawValue }
     }
 
-    public let kind: Kind
+    package let kind: Kind
     /// A stable machine code, e.g. `.sessionNotFound` (`session_not_found`).
-    public let code: Code
-    public let detail: String
+    package let code: Code
+    package let detail: String
     /// The request field at fault, for `invalidField`.
-    public let field: String?
+    package let field: String?
     private let underlying: String?
 
-    public init(kind: Kind, code: Code, detail: String, field: String? = nil, underlying: String? = nil) {
+    package init(kind: Kind, code: Code, detail: String, field: String? = nil, underlying: String? = nil) {
         self.kind = kind
         self.code = code
         self.detail = detail
@@ -89,58 +89,58 @@ public struct MemoryHubError: Error, Sendable, Hashable, CustomStringConvertible
         self.underlying = underlying
     }
 
-    public var description: String { detail }
-    public var debugDescription: String {
+    package var description: String { detail }
+    package var debugDescription: String {
         "MemoryHubError(\(kind), \(code)): \(detail)" + (underlying.map { " [\($0)]" } ?? "")
     }
 
-    public static func malformed(_ detail: String) -> MemoryHubError {
+    package static func malformed(_ detail: String) -> MemoryHubError {
         MemoryHubError(kind: .malformedRequest, code: .malformedRequest, detail: detail)
     }
 
-    public static func invalidField(_ field: String, _ detail: String) -> MemoryHubError {
+    package static func invalidField(_ field: String, _ detail: String) -> MemoryHubError {
         MemoryHubError(kind: .invalidField, code: .invalidField, detail: detail, field: field)
     }
 
-    public static func sessionNotFound(_ id: String) -> MemoryHubError {
+    package static func sessionNotFound(_ id: String) -> MemoryHubError {
         MemoryHubError(kind: .notFound, code: .sessionNotFound, detail: "Session \(id) was not found.")
     }
 
-    public static func memoryNotFound(_ id: String) -> MemoryHubError {
+    package static func memoryNotFound(_ id: String) -> MemoryHubError {
         MemoryHubError(kind: .notFound, code: .memoryNotFound, detail: "Memory \(id) was not found.")
     }
 
-    public static func notFound(_ detail: String) -> MemoryHubError {
+    package static func notFound(_ detail: String) -> MemoryHubError {
         MemoryHubError(kind: .notFound, code: .notFound, detail: detail)
     }
 
-    public static func invalidTransition(from: SessionState, to: SessionState) -> MemoryHubError {
+    package static func invalidTransition(from: SessionState, to: SessionState) -> MemoryHubError {
         MemoryHubError(
             kind: .conflict, code: .invalidTransition,
             detail: "A session cannot go from \(from.rawValue) to \(to.rawValue).")
     }
 
-    public static func conflict(_ detail: String) -> MemoryHubError {
+    package static func conflict(_ detail: String) -> MemoryHubError {
         MemoryHubError(kind: .conflict, code: .conflict, detail: detail)
     }
 
-    public static func forbidden(_ detail: String) -> MemoryHubError {
+    package static func forbidden(_ detail: String) -> MemoryHubError {
         MemoryHubError(kind: .forbidden, code: .forbidden, detail: detail)
     }
 
-    public static func payloadTooLarge(limit: Int) -> MemoryHubError {
+    package static func payloadTooLarge(limit: Int) -> MemoryHubError {
         MemoryHubError(
             kind: .payloadTooLarge, code: .payloadTooLarge,
             detail: "The request body is larger than the limit of \(limit) bytes.")
     }
 
-    public static func unavailable(_ underlying: String) -> MemoryHubError {
+    package static func unavailable(_ underlying: String) -> MemoryHubError {
         MemoryHubError(
             kind: .unavailable, code: .storeUnavailable,
             detail: "The store is unavailable; try again shortly.", underlying: underlying)
     }
 
-    public static func `internal`(_ underlying: String) -> MemoryHubError {
+    package static func `internal`(_ underlying: String) -> MemoryHubError {
         MemoryHubError(kind: .internal, code: .internalError, detail: "An internal error occurred.", underlying: underlying)
     }
 }

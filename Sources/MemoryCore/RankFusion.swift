@@ -1,22 +1,22 @@
 /// Reciprocal rank fusion: each ranked list adds `weight / (k + rank)` to the items it ranks
 /// (rank 1 is the best). Robust to scores on unrelated scales, which lexical and cosine scores are.
-public struct RankFusion: Sendable, Hashable {
+package struct RankFusion: Sendable, Hashable {
     /// Damping: larger values flatten the difference between the first ranks.
-    public var k: Double
-    public var lexicalWeight: Double
-    public var semanticWeight: Double
+    package var k: Double
+    package var lexicalWeight: Double
+    package var semanticWeight: Double
 
-    public init(k: Double = 60, lexicalWeight: Double = 1, semanticWeight: Double = 1) {
+    package init(k: Double = 60, lexicalWeight: Double = 1, semanticWeight: Double = 1) {
         self.k = k
         self.lexicalWeight = lexicalWeight
         self.semanticWeight = semanticWeight
     }
 
     /// The best fused score an item can reach: first in every list.
-    public var maximum: Double { (lexicalWeight + semanticWeight) / (k + 1) }
+    package var maximum: Double { (lexicalWeight + semanticWeight) / (k + 1) }
 
     /// Fused scores of every item in either list, best first (ties by first appearance).
-    public func fuse<ID: Hashable>(lexical: [ID], semantic: [ID]) -> [(id: ID, score: Double)] {
+    package func fuse<ID: Hashable>(lexical: [ID], semantic: [ID]) -> [(id: ID, score: Double)] {
         var scores: [ID: Double] = [:]
         var order: [ID] = []
         for (list, weight) in [(lexical, lexicalWeight), (semantic, semanticWeight)] {

@@ -1,41 +1,41 @@
 /// The retrieval evaluation of DESIGN.md: eval cases (JSON lines) and the metrics computed from
 /// each question's ranked turn ids. Pure: loading the store and asking the questions is the
 /// caller's.
-public enum RetrievalEvaluation {
+package enum RetrievalEvaluation {
     /// One user's history and the questions about it.
-    public struct Case: Sendable {
-        public var id: String
-        public var sessions: [EvalSession]
-        public var questions: [Question]
+    package struct Case: Sendable {
+        package var id: String
+        package var sessions: [EvalSession]
+        package var questions: [Question]
     }
 
-    public struct EvalSession: Sendable {
-        public var id: String
-        public var startedAt: String?
-        public var turns: [Turn]
+    package struct EvalSession: Sendable {
+        package var id: String
+        package var startedAt: String?
+        package var turns: [Turn]
     }
 
-    public struct Turn: Sendable {
-        public var id: String
-        public var role: String?
-        public var speaker: String?
-        public var content: String
+    package struct Turn: Sendable {
+        package var id: String
+        package var role: String?
+        package var speaker: String?
+        package var content: String
     }
 
-    public struct Question: Sendable {
-        public var id: String
-        public var question: String
-        public var askedAt: String?
-        public var category: String?
-        public var goldTurnIDs: [String]
-        public var goldSessionIDs: [String]
+    package struct Question: Sendable {
+        package var id: String
+        package var question: String
+        package var askedAt: String?
+        package var category: String?
+        package var goldTurnIDs: [String]
+        package var goldSessionIDs: [String]
     }
 
     /// The cut-offs reported.
-    public static let cutoffs = [1, 5, 10, 20]
+    package static let cutoffs = [1, 5, 10, 20]
 
     /// Parses one JSON line; throws with the field that is wrong.
-    public static func parseCase(_ line: String) throws -> Case {
+    package static func parseCase(_ line: String) throws -> Case {
         let value = try JSONParser.parse(line)
         guard let object = value.objectValue else { throw invalid("an eval case must be a JSON object") }
         let id = try string(object, "id")
@@ -61,13 +61,13 @@ public enum RetrievalEvaluation {
     }
 
     /// A question's scores at one cut-off.
-    public struct Scores: Sendable, Hashable {
-        public var turnRecall = 0.0
-        public var turnHit = 0.0
-        public var sessionRecallAny = 0.0
-        public var sessionRecallAll = 0.0
+    package struct Scores: Sendable, Hashable {
+        package var turnRecall = 0.0
+        package var turnHit = 0.0
+        package var sessionRecallAny = 0.0
+        package var sessionRecallAll = 0.0
 
-        public init() {}
+        package init() {}
 
         static func + (lhs: Scores, rhs: Scores) -> Scores {
             var sum = lhs
@@ -91,7 +91,7 @@ public enum RetrievalEvaluation {
     }
 
     /// The scores of one question at each cut-off. `sessionOfTurn` maps turn ids to their session.
-    public static func score(
+    package static func score(
         ranked: [String], question: Question, sessionOfTurn: [String: String], cutoffs: [Int] = cutoffs
     ) -> [Int: Scores] {
         let gold = Set(question.goldTurnIDs)
@@ -118,14 +118,14 @@ public enum RetrievalEvaluation {
     }
 
     /// Mean scores per cut-off, of all questions and per category.
-    public struct Report: Sendable {
-        public var questions = 0
-        public var overall: [Int: Scores] = [:]
-        public var byCategory: [String: (count: Int, scores: [Int: Scores])] = [:]
+    package struct Report: Sendable {
+        package var questions = 0
+        package var overall: [Int: Scores] = [:]
+        package var byCategory: [String: (count: Int, scores: [Int: Scores])] = [:]
 
-        public init() {}
+        package init() {}
 
-        public mutating func add(_ scores: [Int: Scores], category: String?) {
+        package mutating func add(_ scores: [Int: Scores], category: String?) {
             questions += 1
             for (k, value) in scores { overall[k] = (overall[k] ?? Scores()) + value }
             let key = category ?? "uncategorized"
@@ -136,7 +136,7 @@ public enum RetrievalEvaluation {
         }
 
         /// Sums turned into means.
-        public func means() -> (overall: [Int: Scores], byCategory: [String: (count: Int, scores: [Int: Scores])]) {
+        package func means() -> (overall: [Int: Scores], byCategory: [String: (count: Int, scores: [Int: Scores])]) {
             let overall = self.overall.mapValues { $0.divided(by: questions) }
             let categories = byCategory.mapValues { entry in (entry.count, entry.scores.mapValues { $0.divided(by: entry.count) }) }
             return (overall, categories)

@@ -1,8 +1,8 @@
 /// How query text becomes search terms: lower-cased runs of letters and digits, without common
 /// English function words, each once. The stores stem them as they stem the indexed text.
-public enum SearchText {
+package enum SearchText {
     /// Words too common to say anything about which memory is meant.
-    public static let stopWords: Set<String> = [
+    package static let stopWords: Set<String> = [
         "a", "about", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "been",
         "before", "being", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "done", "for", "from",
         "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his", "how", "i", "if", "in", "into",
@@ -14,7 +14,7 @@ public enum SearchText {
     ]
 
     /// The distinct search terms of `text`, in order of first appearance, at most `limit`.
-    public static func terms(_ text: String, limit: Int = 64) -> [String] {
+    package static func terms(_ text: String, limit: Int = 64) -> [String] {
         var terms: [String] = []
         var seen = Set<String>()
         for word in words(text) where !stopWords.contains(word) && seen.insert(word).inserted {
@@ -25,7 +25,7 @@ public enum SearchText {
     }
 
     /// Lower-cased runs of letters and digits.
-    public static func words(_ text: String) -> [String] {
+    package static func words(_ text: String) -> [String] {
         var words: [String] = []
         var current = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
@@ -43,7 +43,7 @@ public enum SearchText {
 
 extension String {
     /// The string without leading and trailing white space and line breaks.
-    public var trimmedWhitespace: String {
+    package var trimmedWhitespace: String {
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
         let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!

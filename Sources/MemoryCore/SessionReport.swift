@@ -1,13 +1,13 @@
 /// The pure computations behind ending a session and continuing one: statistics, insights, a
 /// plain-text summary, and the context a linked child inherits.
-public enum SessionReport {
+package enum SessionReport {
     /// Importance at or above which a memory counts as important.
-    public static let importantThreshold = 0.7
+    package static let importantThreshold = 0.7
     /// Importance at or above which facts and patterns are learning points.
-    public static let learningThreshold = 0.8
+    package static let learningThreshold = 0.8
 
     /// `memory_count`, `important_count`, `mean_importance`, `distinct_entities`.
-    public static func finalStats(of memories: [Memory]) -> JSONObject {
+    package static func finalStats(of memories: [Memory]) -> JSONObject {
         let mean = memories.isEmpty ? 0 : memories.reduce(0) { $0 + $1.importance } / Double(memories.count)
         return [
             "memory_count": .int(Int64(memories.count)),
@@ -18,7 +18,7 @@ public enum SessionReport {
     }
 
     /// `topics`, `key_decisions`, `errors_encountered`, `learning_points`, `action_items`.
-    public static func insights(of memories: [Memory], limit: Int = 5) -> JSONObject {
+    package static func insights(of memories: [Memory], limit: Int = 5) -> JSONObject {
         let ranked = byImportance(memories)
         func contents(_ filter: (Memory) -> Bool) -> JSONValue {
             .array(ranked.filter(filter).prefix(limit).map { .string(clip($0.content, 200)) })
@@ -35,7 +35,7 @@ public enum SessionReport {
     }
 
     /// A plain-text summary of the most important memories.
-    public static func summary(of memories: [Memory], limit: Int = 5) -> String {
+    package static func summary(of memories: [Memory], limit: Int = 5) -> String {
         guard !memories.isEmpty else { return "No memories were recorded in this session." }
         let points = byImportance(memories).prefix(limit).map { "- [\($0.memoryType.rawValue)] \(clip($0.summary ?? $0.content, 160))" }
         let noun = memories.count == 1 ? "memory" : "memories"
@@ -43,7 +43,7 @@ public enum SessionReport {
     }
 
     /// What a session linked to `parent` inherits in `metadata.parent_context`.
-    public static func parentContext(of parent: Session, memories: [Memory], limit: Int = 5) -> JSONObject {
+    package static func parentContext(of parent: Session, memories: [Memory], limit: Int = 5) -> JSONObject {
         let facts = byImportance(memories)
             .filter { $0.memoryType == .fact && $0.importance >= importantThreshold }
             .prefix(limit)
@@ -57,7 +57,7 @@ public enum SessionReport {
     }
 
     /// Entities by how many memories name them, ties by first appearance.
-    public static func topEntities(of memories: [Memory], limit: Int) -> [String] {
+    package static func topEntities(of memories: [Memory], limit: Int) -> [String] {
         var counts: [String: Int] = [:]
         var order: [String] = []
         for memory in memories {

@@ -1,47 +1,47 @@
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+package import FoundationEssentials
 #else
-public import Foundation
+package import Foundation
 #endif
 
 /// A UTC instant with microsecond precision, stored as an integer so that it survives every round
 /// trip (SQLite, PostgreSQL, cache documents, JSON) exactly. `Date` is a `Double` relative to 2001
 /// and drifts by an ulp when converted back and forth; this type never does.
-public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
+package struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Microseconds since 1970-01-01T00:00:00Z.
-    public var microsecondsSinceEpoch: Int64
+    package var microsecondsSinceEpoch: Int64
 
-    public init(microsecondsSinceEpoch: Int64) {
+    package init(microsecondsSinceEpoch: Int64) {
         self.microsecondsSinceEpoch = microsecondsSinceEpoch
     }
 
     /// The instant `date`, truncated to the microsecond.
-    public init(_ date: Date) {
+    package init(_ date: Date) {
         self.microsecondsSinceEpoch = Int64((date.timeIntervalSince1970 * 1_000_000).rounded(.down))
     }
 
     /// The current instant.
-    public static func now() -> Timestamp { Timestamp(Date()) }
+    package static func now() -> Timestamp { Timestamp(Date()) }
 
-    public var date: Date { Date(timeIntervalSince1970: Double(microsecondsSinceEpoch) / 1_000_000) }
+    package var date: Date { Date(timeIntervalSince1970: Double(microsecondsSinceEpoch) / 1_000_000) }
 
     /// Seconds from `self` to `other` (positive when `other` is later).
-    public func seconds(until other: Timestamp) -> Double {
+    package func seconds(until other: Timestamp) -> Double {
         Double(other.microsecondsSinceEpoch - microsecondsSinceEpoch) / 1_000_000
     }
 
-    public func adding(seconds: Double) -> Timestamp {
+    package func adding(seconds: Double) -> Timestamp {
         Timestamp(microsecondsSinceEpoch: microsecondsSinceEpoch + Int64((seconds * 1_000_000).rounded()))
     }
 
-    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
+    package static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
         lhs.microsecondsSinceEpoch < rhs.microsecondsSinceEpoch
     }
 
-    public var description: String { iso8601 }
+    package var description: String { iso8601 }
 
     /// `YYYY-MM-DDTHH:MM:SS.ffffffZ`, always with six fractional digits.
-    public var iso8601: String {
+    package var iso8601: String {
         var seconds = microsecondsSinceEpoch / 1_000_000
         var micros = microsecondsSinceEpoch % 1_000_000
         if micros < 0 {
@@ -62,7 +62,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// Parses ISO 8601 / RFC 3339 date-times: `YYYY-MM-DD[T ]HH:MM[:SS[.fraction]][Z|±HH[:]MM]`, or a bare
     /// date. A time without an offset is taken as UTC. Fractions beyond microseconds are truncated.
-    public init?(iso8601 text: String) {
+    package init?(iso8601 text: String) {
         var scanner = DigitScanner(Array(text.utf8))
         guard let year = scanner.number(digits: 4), scanner.skip("-"),
               let month = scanner.number(digits: 2), scanner.skip("-"),

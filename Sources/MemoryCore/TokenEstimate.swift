@@ -1,14 +1,14 @@
 /// The token estimate of DESIGN.md: a quarter of the characters, rounded up. Characters are
 /// counted as Unicode scalars, so a long cluster (a family emoji, combining marks) costs what its
 /// parts cost.
-public enum TokenEstimate {
+package enum TokenEstimate {
     /// Tokens of a piece of text.
-    public static func tokens(_ text: String) -> Int {
+    package static func tokens(_ text: String) -> Int {
         (text.unicodeScalars.count + 3) / 4
     }
 
     /// Tokens of one line of a rendered context, counting its line break.
-    public static func lineTokens(_ line: String) -> Int {
+    package static func lineTokens(_ line: String) -> Int {
         tokens(line) + 1
     }
 }

@@ -1,13 +1,13 @@
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+package import FoundationEssentials
 #else
-public import Foundation
+package import Foundation
 #endif
 
 extension UUID {
     /// A version 7 UUID (RFC 9562): 48 bits of Unix milliseconds, then random bits, so ids made
     /// later sort later and index inserts stay local.
-    public static func v7(at timestamp: Timestamp = .now()) -> UUID {
+    package static func v7(at timestamp: Timestamp = .now()) -> UUID {
         var generator = SystemRandomNumberGenerator()
         let millis = UInt64(max(0, timestamp.microsecondsSinceEpoch / 1000))
         let randomA = generator.next() as UInt64
@@ -25,5 +25,5 @@ extension UUID {
     }
 
     /// The lower-case text form used in the API, the stores and the caches.
-    public var lowercased: String { uuidString.lowercased() }
+    package var lowercased: String { uuidString.lowercased() }
 }

@@ -1,15 +1,15 @@
-public import Hummingbird
-public import Logging
-public import MemoryService
-public import Prometheus
+package import Hummingbird
+package import Logging
+package import MemoryService
+package import Prometheus
 import MemoryAPI
 import MemoryCore
 
 /// The HTTP interface: every route of API.md on Hummingbird, the JSON error format, request
 /// metrics, `/health`, `/ready`, `/metrics`.
-public enum MemoryHTTPServer {
+package enum MemoryHTTPServer {
     /// Whether requests need an API key (API.md "Access").
-    public enum AuthMode: String, Sendable, CaseIterable {
+    package enum AuthMode: String, Sendable, CaseIterable {
         /// One person on loopback: `X-User-ID` is trusted; a presented key is still checked.
         case local
         /// Every route but `/health` and `/ready` needs a key.
@@ -17,32 +17,32 @@ public enum MemoryHTTPServer {
     }
 
     /// A per-key request budget: a token bucket of `burst` tokens refilled at `perSecond`.
-    public struct RateLimit: Sendable {
-        public var perSecond: Double
-        public var burst: Double
+    package struct RateLimit: Sendable {
+        package var perSecond: Double
+        package var burst: Double
 
         /// `perSecond` requests per second on average, `burst` at once.
-        public init(perSecond: Double, burst: Double) {
+        package init(perSecond: Double, burst: Double) {
             self.perSecond = perSecond
             self.burst = burst
         }
     }
 
-    public struct Configuration: Sendable {
-        public var host: String = "127.0.0.1"
-        public var port: Int = 8080
+    package struct Configuration: Sendable {
+        package var host: String = "127.0.0.1"
+        package var port: Int = 8080
         /// Request bodies larger than this are refused with 413 before they are read whole.
-        public var bodyLimit: Int = 1 << 20
+        package var bodyLimit: Int = 1 << 20
         /// Whether requests need an API key.
-        public var auth: AuthMode = .local
+        package var auth: AuthMode = .local
         /// Requests per key; nil for no limit.
-        public var rateLimit: RateLimit?
+        package var rateLimit: RateLimit?
         /// Host header values allowed in `local` mode besides loopback ones.
-        public var allowedHosts: [String] = []
+        package var allowedHosts: [String] = []
         /// Browser origins allowed in `local` mode besides loopback ones; `*` allows any.
-        public var allowedOrigins: [String] = []
+        package var allowedOrigins: [String] = []
 
-        public init(host: String = "127.0.0.1", port: Int = 8080, bodyLimit: Int = 1 << 20, auth: AuthMode = .local, rateLimit: RateLimit? = nil) {
+        package init(host: String = "127.0.0.1", port: Int = 8080, bodyLimit: Int = 1 << 20, auth: AuthMode = .local, rateLimit: RateLimit? = nil) {
             self.host = host
             self.port = port
             self.bodyLimit = bodyLimit
@@ -55,7 +55,7 @@ public enum MemoryHTTPServer {
     /// route out (for processes that did not bootstrap Prometheus). `additionalRoutes` lets the
     /// executable mount interfaces this module does not know, such as MCP at `/mcp`, behind the
     /// same error and metrics middleware.
-    public static func router(
+    package static func router(
         services: MemoryHubServices, configuration: Configuration, metrics: PrometheusCollectorRegistry?,
         additionalRoutes: (Router<MemoryHubRequestContext>) -> Void = { _ in }
     ) -> Router<MemoryHubRequestContext> {
@@ -82,7 +82,7 @@ public enum MemoryHTTPServer {
 
     /// The HTTP server as a Service, ready to join a ServiceGroup. `beforeServerStarts` runs
     /// before the port opens (migrations); `onServerRunning` gets the port it listens on.
-    public static func application(
+    package static func application(
         services: MemoryHubServices, configuration: Configuration, metrics: PrometheusCollectorRegistry?, logger: Logger,
         additionalRoutes: (Router<MemoryHubRequestContext>) -> Void = { _ in },
         beforeServerStarts: @escaping @Sendable () async throws -> Void = {},

@@ -1,22 +1,22 @@
-public import Hummingbird
-public import HummingbirdAuth
-public import MemoryAPI
+package import Hummingbird
+import HummingbirdAuth
+package import MemoryAPI
 import MemoryCore
 import NIOCore
 
 /// The request context of every MemoryHub route: Hummingbird's core context, the caller an API
 /// key authenticated (`identity`, set by `APIKeyAuthenticator`), and the connection's channel,
 /// which `UnreadBodyMiddleware` closes when a response leaves a request body unread.
-public struct MemoryHubRequestContext: AuthRequestContext, CallerContext {
+package struct MemoryHubRequestContext: AuthRequestContext, CallerContext {
     /// Hummingbird's per-request storage (logger, parameters, limits).
-    public var coreContext: CoreRequestContextStorage
+    package var coreContext: CoreRequestContextStorage
     /// The caller a key authenticated; nil when the request carried no key.
-    public var identity: Caller?
+    package var identity: Caller?
     /// The connection the request arrived on.
     let channel: any Channel
 
     /// Made by Hummingbird for each request.
-    public init(source: ApplicationRequestContextSource) {
+    package init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.identity = nil
         self.channel = source.channel
@@ -24,7 +24,7 @@ public struct MemoryHubRequestContext: AuthRequestContext, CallerContext {
 
     /// Who sent the request: its key's caller, else a trusted local caller. In `required` auth
     /// mode `AuthenticationMiddleware` refuses keyless requests before any route runs.
-    public var caller: Caller { identity ?? .local }
+    package var caller: Caller { identity ?? .local }
 
     /// The user a request about ids acts for: the one it names (header, query), checked against
     /// its key; nil ("the ids' owner") for local and admin callers that name none.

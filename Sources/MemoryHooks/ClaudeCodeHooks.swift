@@ -1,7 +1,7 @@
-public import Logging
+package import Logging
 import MemoryAPI
 import MemoryCore
-public import MemoryService
+package import MemoryService
 import Foundation
 
 /// What MemoryHub does at Claude Code's lifecycle events (DESIGN.md "Claude Code hooks").
@@ -15,29 +15,29 @@ import Foundation
 ///
 /// Everything printed is wrapped in `<memoryhub-context>` markers, which the transcript reader
 /// skips. The caller (the `hook` command) turns every failure into a quiet exit 0.
-public struct ClaudeCodeHooks: Sendable {
-    public struct Configuration: Sendable {
-        public var userID: String
+package struct ClaudeCodeHooks: Sendable {
+    package struct Configuration: Sendable {
+        package var userID: String
         /// Overrides the project read from the hook's `cwd`.
-        public var projectID: String?
+        package var projectID: String?
         /// Where the per-conversation locks live.
-        public var lockFolder: String
+        package var lockFolder: String
         /// Token budget of the session-start context block.
-        public var contextTokens: Int = 1500
-        public var contextMemories: Int = 15
+        package var contextTokens: Int = 1500
+        package var contextMemories: Int = 15
         /// Memories printed for a prompt at most, and the least score they need.
-        public var promptResults: Int = 5
-        public var minimumPromptScore: Double = 0.05
+        package var promptResults: Int = 5
+        package var minimumPromptScore: Double = 0.05
         /// Claude Code caps what a hook adds to the context; stay well below it.
-        public var maximumOutputCharacters: Int = 9000
+        package var maximumOutputCharacters: Int = 9000
         /// Longest memory content stored from one turn, in UTF-8 bytes.
-        public var maximumTurnBytes: Int = 8 * 1024
+        package var maximumTurnBytes: Int = 8 * 1024
         /// How long ingestion waits for another hook of the same conversation.
-        public var lockTimeout: Duration = .seconds(8)
+        package var lockTimeout: Duration = .seconds(8)
         /// The user's home folder, for transcript paths that start with `~/`.
-        public var homeDirectory: String
+        package var homeDirectory: String
 
-        public init(userID: String, projectID: String? = nil, lockFolder: String, homeDirectory: String) {
+        package init(userID: String, projectID: String? = nil, lockFolder: String, homeDirectory: String) {
             self.userID = userID
             self.projectID = projectID
             self.lockFolder = lockFolder
@@ -50,14 +50,14 @@ public struct ClaudeCodeHooks: Sendable {
     let logger: Logger
     let reader = TranscriptReader()
 
-    public init(services: MemoryHubServices, configuration: Configuration, logger: Logger) {
+    package init(services: MemoryHubServices, configuration: Configuration, logger: Logger) {
         self.services = services
         self.configuration = configuration
         self.logger = logger
     }
 
     /// Handles one event; returns what to print on stdout (possibly nothing).
-    public func handle(_ event: HookEvent, input: HookInput) async throws -> String {
+    package func handle(_ event: HookEvent, input: HookInput) async throws -> String {
         switch event {
         case .sessionStart: return try await sessionStart(input)
         case .userPromptSubmit: return try await userPromptSubmit(input)
@@ -162,7 +162,7 @@ public struct ClaudeCodeHooks: Sendable {
 
     /// Stores the transcript's turns that this session does not hold yet; returns how many.
     @discardableResult
-    public func ingest(_ input: HookInput, event: HookEvent) async throws -> Int {
+    package func ingest(_ input: HookInput, event: HookEvent) async throws -> Int {
         guard let path = input.transcriptPath.map({ Self.expandingTilde($0, home: configuration.homeDirectory) }) else { return 0 }
         let session = try await session(for: input)
         let lock = try await HookLock.acquire(
@@ -247,7 +247,7 @@ public struct ClaudeCodeHooks: Sendable {
 }
 
 /// A hook that could do part of its job: print `output`, and log `error`.
-public struct PartialOutput: Error, Sendable {
-    public let output: String
-    public let error: any Error
+package struct PartialOutput: Error, Sendable {
+    package let output: String
+    package let error: any Error
 }

@@ -10,15 +10,15 @@ import Foundation
 
 /// Where a hook writes why it failed, since it must stay quiet on stdout and exit 0. One line per
 /// failure; the file is rotated to `.1` past `maximumBytes`. Writing it never throws.
-public struct HookFailureLog: Sendable {
-    public let path: String
-    public var maximumBytes: Int = 1 << 20
+package struct HookFailureLog: Sendable {
+    package let path: String
+    package var maximumBytes: Int = 1 << 20
 
-    public init(path: String) {
+    package init(path: String) {
         self.path = path
     }
 
-    public func append(event: String, sessionID: String?, message: String) {
+    package func append(event: String, sessionID: String?, message: String) {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > maximumBytes {

@@ -1,7 +1,7 @@
 import MemoryCore
 
 /// A Claude Code hook event MemoryHub handles, named as on the command line.
-public enum HookEvent: String, Sendable, CaseIterable {
+package enum HookEvent: String, Sendable, CaseIterable {
     case sessionStart = "session-start"
     case userPromptSubmit = "user-prompt-submit"
     case preCompact = "pre-compact"
@@ -11,21 +11,21 @@ public enum HookEvent: String, Sendable, CaseIterable {
 
 /// What Claude Code writes to a hook's stdin. Every field is optional and unknown fields are
 /// ignored, so a newer Claude Code (or a hand-written test) never breaks the parse.
-public struct HookInput: Sendable, Equatable {
-    public var sessionID: String?
-    public var transcriptPath: String?
-    public var cwd: String?
-    public var hookEventName: String?
+package struct HookInput: Sendable, Equatable {
+    package var sessionID: String?
+    package var transcriptPath: String?
+    package var cwd: String?
+    package var hookEventName: String?
     /// SessionStart: startup, resume, clear or compact.
-    public var source: String?
+    package var source: String?
     /// UserPromptSubmit: what the user typed.
-    public var prompt: String?
+    package var prompt: String?
     /// PreCompact: manual or auto.
-    public var trigger: String?
+    package var trigger: String?
     /// SessionEnd: clear, logout, prompt_input_exit, other.
-    public var reason: String?
+    package var reason: String?
 
-    public init(
+    package init(
         sessionID: String? = nil, transcriptPath: String? = nil, cwd: String? = nil, hookEventName: String? = nil,
         source: String? = nil, prompt: String? = nil, trigger: String? = nil, reason: String? = nil
     ) {
@@ -40,7 +40,7 @@ public struct HookInput: Sendable, Equatable {
     }
 
     /// Parses the hook's stdin. Empty input reads as no fields; anything but a JSON object throws.
-    public static func parse<Bytes: Collection<UInt8>>(_ bytes: Bytes) throws -> HookInput {
+    package static func parse<Bytes: Collection<UInt8>>(_ bytes: Bytes) throws -> HookInput {
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return HookInput() }
         guard case .object(let object) = try JSONParser.parse(bytes) else {
             throw MemoryHubError.malformed("The hook input is not a JSON object.")

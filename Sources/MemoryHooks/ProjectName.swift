@@ -3,8 +3,8 @@ import Foundation
 /// The project a folder belongs to: the name of the top folder of the enclosing git repository
 /// (for a linked worktree, of the main repository, so every worktree shares the project), else
 /// the folder's own name.
-public enum ProjectName {
-    public static func of(folder path: String) -> String? {
+package enum ProjectName {
+    package static func of(folder path: String) -> String? {
         let fileManager = FileManager.default
         var url = URL(fileURLWithPath: path).standardizedFileURL
         let start = url

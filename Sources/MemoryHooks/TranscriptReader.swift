@@ -3,24 +3,24 @@ import Foundation
 
 /// One turn of a Claude Code conversation worth remembering: a prompt the user typed, or an
 /// answer of the assistant (its text blocks joined, with the files its tools touched).
-public struct TranscriptTurn: Sendable, Hashable {
-    public enum Role: String, Sendable {
+package struct TranscriptTurn: Sendable, Hashable {
+    package enum Role: String, Sendable {
         case user, assistant
     }
 
     /// Stable across reads of the same transcript: the entry's `uuid` (for an assistant answer
     /// split over several entries, its message id), else a hash of the entry. Kept in the
     /// memory's metadata as `transcript_entry`, so a turn is stored once.
-    public var id: String
-    public var role: Role
-    public var text: String
-    public var timestamp: String?
+    package var id: String
+    package var role: Role
+    package var text: String
+    package var timestamp: String?
     /// Files named by the answer's tool calls (`file_path`, `path`, `notebook_path`).
-    public var files: [String]
+    package var files: [String]
     /// Names of the tools the answer called.
-    public var tools: [String]
+    package var tools: [String]
 
-    public init(id: String, role: Role, text: String, timestamp: String? = nil, files: [String] = [], tools: [String] = []) {
+    package init(id: String, role: Role, text: String, timestamp: String? = nil, files: [String] = [], tools: [String] = []) {
         self.id = id
         self.role = role
         self.text = text
@@ -37,26 +37,26 @@ public struct TranscriptTurn: Sendable, Hashable {
 /// summary Claude Code writes when it compacts, and everything MemoryHub itself injected
 /// (between `<memoryhub-context>` markers), so memories never feed on themselves. Lines that are
 /// not JSON (a partly written last line, say) are skipped.
-public struct TranscriptReader: Sendable {
+package struct TranscriptReader: Sendable {
     /// Marks context MemoryHub injected; the reader drops everything between the two.
-    public static let openMarker = "<memoryhub-context>"
-    public static let closeMarker = "</memoryhub-context>"
+    package static let openMarker = "<memoryhub-context>"
+    package static let closeMarker = "</memoryhub-context>"
 
     /// Texts shorter than this (after cleaning) are not worth a memory ("ok", "thanks").
-    public var minimumCharacters: Int = 8
+    package var minimumCharacters: Int = 8
 
-    public init(minimumCharacters: Int = 8) {
+    package init(minimumCharacters: Int = 8) {
         self.minimumCharacters = minimumCharacters
     }
 
-    public func turns(atPath path: String) throws -> [TranscriptTurn] {
+    package func turns(atPath path: String) throws -> [TranscriptTurn] {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw MemoryHubError.notFound("The transcript \(path) could not be read.")
         }
         return turns(in: data)
     }
 
-    public func turns<Bytes: Collection<UInt8>>(in bytes: Bytes) -> [TranscriptTurn] where Bytes.Index == Int {
+    package func turns<Bytes: Collection<UInt8>>(in bytes: Bytes) -> [TranscriptTurn] where Bytes.Index == Int {
         var result: [TranscriptTurn] = []
         var lineStart = bytes.startIndex
         var index = bytes.startIndex

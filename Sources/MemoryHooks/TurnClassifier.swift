@@ -1,4 +1,4 @@
-public import MemoryCore
+package import MemoryCore
 
 /// What kind of memory a conversation turn makes, and how important it is: plain keyword rules,
 /// explained here so a user can predict them (the capture issue will bring a real extractor).
@@ -9,8 +9,8 @@ public import MemoryCore
 /// - An answer carrying a fenced code block → code, 0.6
 /// - Talk of conventions and recurring patterns → pattern, 0.6
 /// - Anything else → fact: 0.55 for what the user says, 0.5 for the assistant's answers
-public enum TurnClassifier {
-    public static func classify(_ turn: TranscriptTurn) -> (type: MemoryType, importance: Double) {
+package enum TurnClassifier {
+    package static func classify(_ turn: TranscriptTurn) -> (type: MemoryType, importance: Double) {
         let text = turn.text.lowercased()
         func mentions(_ phrases: [String]) -> Bool { phrases.contains { text.contains($0) } }
         if turn.role == .user, mentions(preferencePhrases) { return (.preference, 0.8) }

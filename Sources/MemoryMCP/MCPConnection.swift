@@ -1,23 +1,23 @@
 import MemoryCore
-public import Foundation
+package import Foundation
 
 /// Who an MCP connection acts for and which session it is in: the state a client's tool calls
 /// share. Over stdio there is one per process; over HTTP one per `Mcp-Session-Id`.
-public actor MCPConnection {
+package actor MCPConnection {
     /// The user every tool acts for; nil when an HTTP caller named none (tools then refuse).
-    public nonisolated let userID: String?
+    package nonisolated let userID: String?
     /// The project new sessions belong to, unless a tool names another.
-    public nonisolated let projectID: String?
+    package nonisolated let projectID: String?
     private var current: UUID?
     private var starting: Task<Session, any Error>?
 
-    public init(userID: String?, projectID: String?) {
+    package init(userID: String?, projectID: String?) {
         self.userID = userID
         self.projectID = projectID
     }
 
     /// The session later tools default to.
-    public var currentSessionID: UUID? { current }
+    package var currentSessionID: UUID? { current }
 
     func setCurrent(_ id: UUID?) {
         current = id

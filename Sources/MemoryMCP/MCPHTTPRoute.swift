@@ -1,30 +1,30 @@
 // The one file that bridges Hummingbird and the MCP SDK: both export `HTTPRequest`, `Server`,
 // `Tool`, `Value` and `RequestContext`, so the SDK's names are qualified with `MCP.` here.
 import HTTPTypes
-public import Hummingbird
-public import Logging
+package import Hummingbird
+package import Logging
 import MCP
 import MemoryCore
-public import MemoryAPI
-public import MemoryService
+package import MemoryAPI
+package import MemoryService
 import NIOCore
 import Foundation
 
 /// How `POST /mcp` is served.
-public struct MCPHTTPConfiguration: Sendable {
+package struct MCPHTTPConfiguration: Sendable {
     /// Browser origins allowed besides loopback ones (`http://localhost:*` and the like), e.g.
     /// `https://app.example.com`; `*` allows any origin (and any Host).
-    public var allowedOrigins: [String] = []
+    package var allowedOrigins: [String] = []
     /// Host header values allowed besides loopback ones, e.g. `memoryhub.internal:8080`, for a
     /// server reached by name. Requests naming another Host get 421 (DNS-rebinding protection).
-    public var allowedHosts: [String] = []
+    package var allowedHosts: [String] = []
     /// Largest request body in bytes.
-    public var bodyLimit: Int = 1 << 20
+    package var bodyLimit: Int = 1 << 20
     /// Connection states (current session per `Mcp-Session-Id`) kept at most; the least recently
     /// used go first.
-    public var maximumConnections: Int = 10_000
+    package var maximumConnections: Int = 10_000
 
-    public init(allowedOrigins: [String] = [], allowedHosts: [String] = [], bodyLimit: Int = 1 << 20) {
+    package init(allowedOrigins: [String] = [], allowedHosts: [String] = [], bodyLimit: Int = 1 << 20) {
         self.allowedOrigins = allowedOrigins
         self.allowedHosts = allowedHosts
         self.bodyLimit = bodyLimit
@@ -42,14 +42,14 @@ public struct MCPHTTPConfiguration: Sendable {
 /// The user is the request's, by the REST API's rule: an API key's user, or in `local` mode the
 /// `X-User-ID` header or `user_id` query parameter; the optional `X-Project-ID` header sets the
 /// project.
-public struct MCPHTTPRoute: Sendable {
+package struct MCPHTTPRoute: Sendable {
     let services: MemoryHubServices
     let configuration: MCPHTTPConfiguration
     let logger: Logger
     let connections: MCPHTTPConnections
     let validation: StandardValidationPipeline
 
-    public init(services: MemoryHubServices, configuration: MCPHTTPConfiguration, logger: Logger) {
+    package init(services: MemoryHubServices, configuration: MCPHTTPConfiguration, logger: Logger) {
         self.services = services
         self.configuration = configuration
         self.logger = logger
@@ -69,7 +69,7 @@ public struct MCPHTTPRoute: Sendable {
     }
 
     /// Adds `POST`, `GET` and `DELETE` on `path` to the router.
-    public func register<Context: Hummingbird.RequestContext & CallerContext>(on router: Router<Context>, path: String = "mcp") {
+    package func register<Context: Hummingbird.RequestContext & CallerContext>(on router: Router<Context>, path: String = "mcp") {
         router.post(RouterPath(path)) { request, context in try await self.post(request, context: context) }
         router.delete(RouterPath(path)) { request, context in try await self.delete(request, context: context) }
         router.get(RouterPath(path)) { _, _ in

@@ -1,12 +1,12 @@
-public import Logging
-public import MCP
-public import MemoryService
+package import Logging
+package import MCP
+package import MemoryService
 
 /// The MCP server of MemoryHub: the tool catalog wired to `MemoryTools`, over stdio or (through
 /// `MCPHTTPRoute`) over streamable HTTP.
-public enum MemoryMCPServer {
-    public static let name = "memoryhub"
-    public static let version = "0.5.0"
+package enum MemoryMCPServer {
+    package static let name = "memoryhub"
+    package static let version = "0.5.0"
 
     static let instructions = """
         MemoryHub remembers across conversations. At the start, call init_session (it continues the \
@@ -16,7 +16,7 @@ public enum MemoryMCPServer {
         """
 
     /// A server whose tools act for `connection`. Not started.
-    public static func makeServer(services: MemoryHubServices, connection: MCPConnection, logger: Logger) async -> MCP.Server {
+    package static func makeServer(services: MemoryHubServices, connection: MCPConnection, logger: Logger) async -> MCP.Server {
         let tools = MemoryTools(services: services, connection: connection, logger: logger)
         let server = MCP.Server(
             name: name, version: version, title: "MemoryHub", instructions: instructions,
@@ -36,7 +36,7 @@ public enum MemoryMCPServer {
     }
 
     /// Serves one client over stdin/stdout until stdin closes. Nothing else may write to stdout.
-    public static func runStdio(services: MemoryHubServices, connection: MCPConnection, logger: Logger) async throws {
+    package static func runStdio(services: MemoryHubServices, connection: MCPConnection, logger: Logger) async throws {
         let server = await makeServer(services: services, connection: connection, logger: logger)
         let transport = DrainingTransport(StdioTransport(logger: logger), logger: logger)
         try await server.start(transport: transport)

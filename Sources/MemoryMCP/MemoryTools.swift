@@ -1,17 +1,17 @@
-public import Logging
+package import Logging
 import MCP
-public import MemoryCore
+package import MemoryCore
 import MemoryAPI
-public import MemoryService
+package import MemoryService
 import Foundation
 
 /// What a tool answers: text for the model, the same facts as JSON, and whether it failed.
-public struct ToolOutcome: Sendable {
-    public var text: String
-    public var structured: JSONValue?
-    public var isError: Bool
+package struct ToolOutcome: Sendable {
+    package var text: String
+    package var structured: JSONValue?
+    package var isError: Bool
 
-    public init(text: String, structured: JSONValue? = nil, isError: Bool = false) {
+    package init(text: String, structured: JSONValue? = nil, isError: Bool = false) {
         self.text = text
         self.structured = structured
         self.isError = isError
@@ -25,15 +25,15 @@ public struct ToolOutcome: Sendable {
 /// Runs the tools of API.md "MCP tools" for one connection: finds the tool, refuses arguments it
 /// does not take, and turns every failure into a tool error with a sentence saying what was
 /// wrong, never a protocol error or a crash.
-public struct MemoryTools: Sendable {
+package struct MemoryTools: Sendable {
     let context: ToolContext
 
-    public init(services: MemoryHubServices, connection: MCPConnection, logger: Logger) {
+    package init(services: MemoryHubServices, connection: MCPConnection, logger: Logger) {
         self.context = ToolContext(services: services, connection: connection, logger: logger)
     }
 
     /// Runs one tool call.
-    public func call(_ name: String, arguments: JSONObject) async -> ToolOutcome {
+    package func call(_ name: String, arguments: JSONObject) async -> ToolOutcome {
         guard let tool = MemoryTool.byName[name] else {
             let names = MemoryTool.all.map(\.name).joined(separator: ", ")
             return .failure("There is no tool named '\(name)'; the tools are: \(names).", code: "unknown_tool")

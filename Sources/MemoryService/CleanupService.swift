@@ -1,16 +1,16 @@
 import Logging
-public import ServiceLifecycle
+import ServiceLifecycle
 
 /// Runs session cleanup (stale → ended, old ended → archived) every `cleanupInterval`, as a
 /// Service of the ServiceGroup; it stops at graceful shutdown. The work it does is recorded in
 /// the store, so nothing is lost on restart: the next run simply finds what is still due.
-public struct CleanupService: Service {
+package struct CleanupService: Service {
     let sessions: SessionManager
     let preparation: StorePreparation
     let interval: Duration
 
     /// Cleans up the sessions of `services`, once its store is prepared.
-    public init(services: MemoryHubServices) {
+    package init(services: MemoryHubServices) {
         self.sessions = services.sessions
         self.preparation = services.preparation
         self.interval = sessions.configuration.cleanupInterval
@@ -18,7 +18,7 @@ public struct CleanupService: Service {
 
     /// Waits for the store to be prepared and a little more, then cleans up every `interval`
     /// until graceful shutdown.
-    public func run() async throws {
+    package func run() async throws {
         do {
             try await cancelWhenGracefulShutdown { try await preparation.wait() }
         } catch {

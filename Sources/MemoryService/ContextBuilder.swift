@@ -1,6 +1,6 @@
 import MemoryCore
-public import MemoryStore
-public import Logging
+package import MemoryStore
+package import Logging
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -15,7 +15,7 @@ import Foundation
 /// errors, patterns, preferences, entities) a standing score of importance, recency and use,
 /// blended with the search score when there is a query; in "Recent Activity" mostly recency
 /// (half-weight after a week) with importance.
-public struct ContextBuilder: Sendable {
+package struct ContextBuilder: Sendable {
     let store: any MemoryStore
     let search: SearchEngine
     let logger: Logger
@@ -28,14 +28,14 @@ public struct ContextBuilder: Sendable {
     /// Render order: KnowledgeHub's.
     static let renderOrder: [ContextType] = [.recent, .similar, .decisions, .errors, .patterns, .preferences, .entities]
 
-    public init(store: any MemoryStore, search: SearchEngine, logger: Logger) {
+    package init(store: any MemoryStore, search: SearchEngine, logger: Logger) {
         self.store = store
         self.search = search
         self.logger = logger
     }
 
     /// The sections the request asks for, each memory at most once, within `maxTokens`.
-    public func retrieve(_ request: ContextRequest) async throws -> ContextResponse {
+    package func retrieve(_ request: ContextRequest) async throws -> ContextResponse {
         let clock = ContinuousClock()
         let start = clock.now
         let filter = try validatedFilter(request)
@@ -77,7 +77,7 @@ public struct ContextBuilder: Sendable {
     }
 
     /// Counts and usage of a user's memories.
-    public func statistics(userID: String, projectID: String?, days: Int) async throws -> MemoryStatistics {
+    package func statistics(userID: String, projectID: String?, days: Int) async throws -> MemoryStatistics {
         _ = try Validation.identifier(userID, field: "user_id")
         _ = try Validation.optionalIdentifier(projectID, field: "project_id")
         guard (1...3650).contains(days) else { throw MemoryHubError.invalidField("days", "days must be between 1 and 3650.") }

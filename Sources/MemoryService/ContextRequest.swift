@@ -1,16 +1,16 @@
-public import MemoryCore
+package import MemoryCore
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+package import FoundationEssentials
 #else
-public import Foundation
+package import Foundation
 #endif
 
 /// The sections a context can hold (KnowledgeHub's).
-public enum ContextType: String, Sendable, CaseIterable {
+package enum ContextType: String, Sendable, CaseIterable {
     case recent, similar, entities, decisions, errors, patterns, preferences
 
     /// The section's heading in `formatted_context`.
-    public var title: String {
+    package var title: String {
         switch self {
         case .recent: "Recent Activity"
         case .similar: "Related Context"
@@ -24,26 +24,26 @@ public enum ContextType: String, Sendable, CaseIterable {
 }
 
 /// What context to assemble, for whom, within which budget.
-public struct ContextRequest: Sendable {
-    public var userID: String
-    public var sessionID: UUID?
-    public var projectID: String?
+package struct ContextRequest: Sendable {
+    package var userID: String
+    package var sessionID: UUID?
+    package var projectID: String?
     /// What the assistant is about to do; drives the `similar` section.
-    public var query: String?
-    public var contextTypes: [ContextType] = [.recent, .similar]
-    public var maxMemories: Int = 20
-    public var maxTokens: Int = 4000
-    public var minRelevance: Double = 0.3
-    public var timeWindowHours: Double?
-    public var memoryTypes: [MemoryType] = []
-    public var tags: [String] = []
+    package var query: String?
+    package var contextTypes: [ContextType] = [.recent, .similar]
+    package var maxMemories: Int = 20
+    package var maxTokens: Int = 4000
+    package var minRelevance: Double = 0.3
+    package var timeWindowHours: Double?
+    package var memoryTypes: [MemoryType] = []
+    package var tags: [String] = []
 
-    public init(userID: String) {
+    package init(userID: String) {
         self.userID = userID
     }
 
     /// Every section, 30 memories, 6000 tokens: `POST /context/comprehensive`.
-    public static func comprehensive(userID: String) -> ContextRequest {
+    package static func comprehensive(userID: String) -> ContextRequest {
         var request = ContextRequest(userID: userID)
         request.contextTypes = ContextType.allCases
         request.maxMemories = 30
@@ -53,12 +53,12 @@ public struct ContextRequest: Sendable {
 }
 
 /// A memory chosen for a context, with why.
-public struct ContextMemory: Sendable {
-    public var memory: Memory
-    public var relevanceScore: Double
-    public var relevanceReason: String
+package struct ContextMemory: Sendable {
+    package var memory: Memory
+    package var relevanceScore: Double
+    package var relevanceReason: String
 
-    public init(memory: Memory, relevanceScore: Double, relevanceReason: String) {
+    package init(memory: Memory, relevanceScore: Double, relevanceReason: String) {
         self.memory = memory
         self.relevanceScore = relevanceScore
         self.relevanceReason = relevanceReason
@@ -66,15 +66,15 @@ public struct ContextMemory: Sendable {
 }
 
 /// One section of a context.
-public struct ContextSection: Sendable {
-    public var title: String
-    public var contextType: ContextType
-    public var memories: [ContextMemory]
-    public var tokenCount: Int
+package struct ContextSection: Sendable {
+    package var title: String
+    package var contextType: ContextType
+    package var memories: [ContextMemory]
+    package var tokenCount: Int
     /// The best relevance in the section.
-    public var relevanceScore: Double
+    package var relevanceScore: Double
 
-    public init(title: String, contextType: ContextType, memories: [ContextMemory], tokenCount: Int, relevanceScore: Double) {
+    package init(title: String, contextType: ContextType, memories: [ContextMemory], tokenCount: Int, relevanceScore: Double) {
         self.title = title
         self.contextType = contextType
         self.memories = memories
@@ -85,16 +85,16 @@ public struct ContextSection: Sendable {
 
 /// An assembled context: structured sections (with memory ids, the provenance) and the markdown
 /// an assistant reads.
-public struct ContextResponse: Sendable {
-    public var sections: [ContextSection]
-    public var totalMemories: Int
-    public var totalTokens: Int
-    public var maxRelevance: Double
-    public var retrievalTime: Duration
-    public var formattedContext: String
-    public var contextSummary: String
+package struct ContextResponse: Sendable {
+    package var sections: [ContextSection]
+    package var totalMemories: Int
+    package var totalTokens: Int
+    package var maxRelevance: Double
+    package var retrievalTime: Duration
+    package var formattedContext: String
+    package var contextSummary: String
 
-    public init(
+    package init(
         sections: [ContextSection], totalMemories: Int, totalTokens: Int, maxRelevance: Double, retrievalTime: Duration,
         formattedContext: String, contextSummary: String
     ) {
@@ -109,22 +109,22 @@ public struct ContextResponse: Sendable {
 }
 
 /// A user's memory usage: `GET /context/stats/{user_id}` and the MCP `get_memory_stats` tool.
-public struct MemoryStatistics: Sendable {
-    public var userID: String
-    public var projectID: String?
+package struct MemoryStatistics: Sendable {
+    package var userID: String
+    package var projectID: String?
     /// The window the recent counts cover.
-    public var days: Int
-    public var totalMemories: Int
-    public var memoriesInWindow: Int
-    public var countsByType: [MemoryType: Int]
-    public var totalSessions: Int
-    public var activeSessions: Int
-    public var sessionsInWindow: Int
-    public var meanImportance: Double
-    public var withEmbedding: Int
-    public var mostAccessed: [Memory]
+    package var days: Int
+    package var totalMemories: Int
+    package var memoriesInWindow: Int
+    package var countsByType: [MemoryType: Int]
+    package var totalSessions: Int
+    package var activeSessions: Int
+    package var sessionsInWindow: Int
+    package var meanImportance: Double
+    package var withEmbedding: Int
+    package var mostAccessed: [Memory]
 
-    public init(
+    package init(
         userID: String, projectID: String?, days: Int, totalMemories: Int, memoriesInWindow: Int,
         countsByType: [MemoryType: Int], totalSessions: Int, activeSessions: Int, sessionsInWindow: Int,
         meanImportance: Double, withEmbedding: Int, mostAccessed: [Memory]

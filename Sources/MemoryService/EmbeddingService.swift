@@ -1,9 +1,9 @@
-public import MemoryStore
+package import MemoryStore
 import MemoryCore
-public import Embeddings
-public import Logging
+package import Embeddings
+package import Logging
 import Metrics
-public import ServiceLifecycle
+import ServiceLifecycle
 import Synchronization
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -13,12 +13,12 @@ import Foundation
 
 /// Raised by writes that need an embedding, so the embedding service starts at once instead of
 /// at its next poll.
-public final class EmbeddingSignal: Sendable {
+package final class EmbeddingSignal: Sendable {
     private let raised = Atomic<Bool>(false)
 
-    public init() {}
+    package init() {}
 
-    public func raise() { raised.store(true, ordering: .releasing) }
+    package func raise() { raised.store(true, ordering: .releasing) }
 
     /// True once after each raise.
     func consume() -> Bool { raised.exchange(false, ordering: .acquiringAndReleasing) }
@@ -28,17 +28,17 @@ public final class EmbeddingSignal: Sendable {
 /// vector. The queue is the store itself (memories with `has_embedding = false`), so nothing is
 /// lost on restart and several replicas can share the work (a vector is stored only for the
 /// memory version it was computed from). The backlog is the gauge `memoryhub.embedding.queue.depth`.
-public final class EmbeddingService: Service, Sendable {
-    public struct Configuration: Sendable {
+package final class EmbeddingService: Service, Sendable {
+    package struct Configuration: Sendable {
         /// Memories embedded per call to the embedder.
-        public var batchSize = 32
+        package var batchSize = 32
         /// How often the store is asked for work when no write of this process raised the signal
         /// (other processes and replicas write too).
-        public var pollInterval: Duration = .seconds(2)
+        package var pollInterval: Duration = .seconds(2)
         /// The longest pause after failures (doubling from one second).
-        public var maximumBackoff: Duration = .seconds(30)
+        package var maximumBackoff: Duration = .seconds(30)
 
-        public init() {}
+        package init() {}
     }
 
     let store: any MemoryStore
@@ -56,7 +56,7 @@ public final class EmbeddingService: Service, Sendable {
     private let failures = Counter(label: "memoryhub.embedding.failures.total")
 
     /// `preparation` is the gate `MemoryHubServices.prepare()` opens: nothing is read from the store before.
-    public init(
+    package init(
         store: any MemoryStore, embedder: any Embedder, signal: EmbeddingSignal, preparation: StorePreparation,
         configuration: Configuration = .init(), logger: Logger
     ) {
@@ -70,7 +70,7 @@ public final class EmbeddingService: Service, Sendable {
 
     /// Embeds until graceful shutdown, once the store is prepared: batch after batch while there
     /// is work, then waits for the signal or the poll interval.
-    public func run() async throws {
+    package func run() async throws {
         do {
             try await cancelWhenGracefulShutdown { try await self.preparation.wait() }
         } catch {
@@ -99,7 +99,7 @@ public final class EmbeddingService: Service, Sendable {
     /// Embeds everything waiting now, then returns how many were stored: for one-shot commands
     /// (`memoryhub eval`) and tests.
     @discardableResult
-    public func drain() async throws -> Int {
+    package func drain() async throws -> Int {
         var total = 0
         while true {
             let count = try await embedBatch()

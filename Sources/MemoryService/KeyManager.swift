@@ -1,12 +1,12 @@
 import Crypto
-public import MemoryCore
-public import MemoryStore
-public import Logging
+package import MemoryCore
+package import MemoryStore
+package import Logging
 import Synchronization
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+package import FoundationEssentials
 #else
-public import Foundation
+package import Foundation
 #endif
 
 /// API keys: creating, listing and revoking them, and finding the key a request presents.
@@ -16,21 +16,21 @@ public import Foundation
 /// key keeps working on a replica that did not revoke it; the replica that revokes forgets it at
 /// once. An admin key may also come from the deployment (`MEMORYHUB_ADMIN_KEY`), for a first start
 /// on an empty database; it is never stored.
-public struct KeyManager: Sendable {
+package struct KeyManager: Sendable {
     /// How keys are checked.
-    public struct Configuration: Sendable {
+    package struct Configuration: Sendable {
         /// How long a looked-up key record (or its absence) is reused before the store is asked again.
-        public var cacheTimeToLive: Duration = .seconds(2)
+        package var cacheTimeToLive: Duration = .seconds(2)
         /// A key's `last_used_at` is written at most this often per key and process.
-        public var useRecordInterval: Duration = .seconds(60)
+        package var useRecordInterval: Duration = .seconds(60)
 
-        public init() {}
+        package init() {}
     }
 
     /// The id the deployment's admin key (`MEMORYHUB_ADMIN_KEY`) shows in logs and `Caller.keyID`.
-    public static let deploymentAdminKeyID = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+    package static let deploymentAdminKeyID = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
     /// The shortest admin key accepted from the deployment, in characters.
-    public static let minimumDeploymentKeyLength = 32
+    package static let minimumDeploymentKeyLength = 32
 
     let store: any MemoryStore
     let configuration: Configuration
@@ -39,7 +39,7 @@ public struct KeyManager: Sendable {
     private let cache: KeyCache
 
     /// Keys in `store`; `deploymentAdminKey` (at least 32 characters) is accepted as an admin key.
-    public init(store: any MemoryStore, configuration: Configuration = .init(), deploymentAdminKey: String? = nil, logger: Logger) {
+    package init(store: any MemoryStore, configuration: Configuration = .init(), deploymentAdminKey: String? = nil, logger: Logger) {
         self.store = store
         self.configuration = configuration
         self.deploymentAdminDigest = deploymentAdminKey.map(Self.digest)
@@ -49,7 +49,7 @@ public struct KeyManager: Sendable {
 
     /// Creates a key for `userID` and returns its record with the key text, which is shown once
     /// and never stored.
-    public func create(userID: String, name: String?, admin: Bool) async throws -> (key: APIKey, text: String) {
+    package func create(userID: String, name: String?, admin: Bool) async throws -> (key: APIKey, text: String) {
         _ = try Validation.identifier(userID, field: "user_id")
         if let name {
             guard !name.isEmpty, name.count <= 100, !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
@@ -68,13 +68,13 @@ public struct KeyManager: Sendable {
     }
 
     /// The keys of one user, or of everyone; newest first.
-    public func list(userID: String?) async throws -> [APIKey] {
+    package func list(userID: String?) async throws -> [APIKey] {
         if let userID { _ = try Validation.identifier(userID, field: "user_id") }
         return try await store.apiKeys(userID: userID)
     }
 
     /// Revokes a key; 404 when there is no such key.
-    public func revoke(id: UUID) async throws -> APIKey {
+    package func revoke(id: UUID) async throws -> APIKey {
         guard let key = try await store.revokeAPIKey(id: id, at: .now()) else {
             throw MemoryHubError.notFound("API key \(id.lowercased) was not found.")
         }
@@ -85,7 +85,7 @@ public struct KeyManager: Sendable {
 
     /// The key `text` is, when it is a valid, unrevoked key; nil otherwise (malformed, unknown,
     /// revoked, or a wrong secret for a known id). Throws only when the store cannot be reached.
-    public func authenticate(_ text: String) async throws -> APIKey? {
+    package func authenticate(_ text: String) async throws -> APIKey? {
         let digest = Self.digest(text)
         if let deploymentAdminDigest, Self.constantTimeEqual(digest, deploymentAdminDigest) {
             return APIKey(

@@ -1,42 +1,42 @@
-public import Logging
-public import MemoryCore
-public import MemoryCache
-public import MemoryStore
+package import Logging
+package import MemoryCore
+package import MemoryCache
+package import MemoryStore
 import MemoryStorePostgres
 import RESP
-public import ServiceLifecycle
-public import Embeddings
+package import ServiceLifecycle
+package import Embeddings
 
 /// Where the data lives and how it is cached: the deployment choices of DESIGN.md.
-public struct Deployment: Sendable {
+package struct Deployment: Sendable {
     /// A SQLite path (or `sqlite://PATH`), or `postgres://user:pass@host:port/db`.
-    public var databaseURL: String
+    package var databaseURL: String
     /// `redis://[user:pass@]host:port[/db]` for the shared session cache; nil uses the in-process cache.
-    public var redisURL: String?
+    package var redisURL: String?
     /// False turns the session cache off.
-    public var cacheEnabled: Bool = true
-    public var cacheTimeToLive: Duration = .seconds(3600)
+    package var cacheEnabled: Bool = true
+    package var cacheTimeToLive: Duration = .seconds(3600)
     /// Connections to PostgreSQL at most, per process.
-    public var postgresPoolSize: Int = 20
+    package var postgresPoolSize: Int = 20
     /// How long a request waits for a PostgreSQL connection (and a new connection to open) before
     /// it fails with 503: an outage answers quickly instead of holding every request.
-    public var postgresTimeout: Duration = .seconds(2)
+    package var postgresTimeout: Duration = .seconds(2)
     /// How long a Redis command may take before the cache counts a fault and falls back to the store.
-    public var redisTimeout: Duration = .milliseconds(500)
-    public var service: ServiceConfiguration = .init()
+    package var redisTimeout: Duration = .milliseconds(500)
+    package var service: ServiceConfiguration = .init()
     /// An admin API key accepted besides the stored ones (`MEMORYHUB_ADMIN_KEY`), at least 32
     /// characters; never stored.
-    public var adminKey: String?
+    package var adminKey: String?
 
-    public init(databaseURL: String, redisURL: String? = nil) {
+    package init(databaseURL: String, redisURL: String? = nil) {
         self.databaseURL = databaseURL
         self.redisURL = redisURL
     }
 
-    public var isPostgres: Bool { databaseURL.hasPrefix("postgres://") || databaseURL.hasPrefix("postgresql://") }
+    package var isPostgres: Bool { databaseURL.hasPrefix("postgres://") || databaseURL.hasPrefix("postgresql://") }
 
     /// The SQLite file path for an embedded database URL.
-    public var sqlitePath: String {
+    package var sqlitePath: String {
         var path = databaseURL
         for prefix in ["sqlite://", "file://", "sqlite:", "file:"] where path.hasPrefix(prefix) {
             path = String(path.dropFirst(prefix.count))
@@ -48,30 +48,30 @@ public struct Deployment: Sendable {
 
 /// The application assembled: the store, the session cache and the managers on
 /// top of them. Interfaces (HTTP, MCP, CLI) hold one of these and nothing else.
-public struct MemoryHubServices: Sendable {
+package struct MemoryHubServices: Sendable {
     /// The store, for this package's tests and benchmarks; interfaces go through the managers.
     package let store: any MemoryStore
     /// The session cache, for this package's tests and benchmarks.
     package let sessionCache: any SessionCache
-    public let sessions: SessionManager
-    public let memories: MemoryManager
+    package let sessions: SessionManager
+    package let memories: MemoryManager
     /// Lexical, semantic and hybrid search over a user's memories.
-    public let search: SearchEngine
+    package let search: SearchEngine
     /// Token-budgeted context and memory statistics.
-    public let context: ContextBuilder
+    package let context: ContextBuilder
     /// API keys: who may call.
-    public let keys: KeyManager
-    public let configuration: ServiceConfiguration
+    package let keys: KeyManager
+    package let configuration: ServiceConfiguration
     /// Embeds new memories in the background; nil without an embedder. `memoryhub serve` runs it
     /// in its ServiceGroup.
-    public let embeddingService: EmbeddingService?
+    package let embeddingService: EmbeddingService?
     /// Connection pools that must run (in the ServiceGroup, or `withBackgroundServices`) for the
     /// store and cache to work: the PostgreSQL client, the Redis client.
-    public let backgroundServices: [any Service]
+    package let backgroundServices: [any Service]
     /// Opens when `prepare()` has migrated the store; the embedding and cleanup services wait on it.
-    public let preparation: StorePreparation
+    package let preparation: StorePreparation
 
-    public init(
+    package init(
         store: any MemoryStore, sessionCache: any SessionCache,
         configuration: ServiceConfiguration = .init(), embedder: (any Embedder)? = nil, backgroundServices: [any Service] = [],
         adminKey: String? = nil, logger: Logger
@@ -98,7 +98,7 @@ public struct MemoryHubServices: Sendable {
 
     /// Builds the services a deployment describes. Nothing is connected or migrated yet: run
     /// `backgroundServices`, then call `prepare()`.
-    public static func open(_ deployment: Deployment, embedder: (any Embedder)? = nil, logger: Logger) throws -> MemoryHubServices {
+    package static func open(_ deployment: Deployment, embedder: (any Embedder)? = nil, logger: Logger) throws -> MemoryHubServices {
         if let adminKey = deployment.adminKey, adminKey.count < KeyManager.minimumDeploymentKeyLength {
             throw MemoryHubError.invalidField(
                 "MEMORYHUB_ADMIN_KEY", "MEMORYHUB_ADMIN_KEY must be at least \(KeyManager.minimumDeploymentKeyLength) characters long.")
@@ -146,7 +146,7 @@ public struct MemoryHubServices: Sendable {
     /// Creates or upgrades the schema; needs the background services running. A store that is
     /// not reachable yet (a database starting next to us) is retried with back-off for up to
     /// `patience` before the error is thrown.
-    public func prepare(patience: Duration = .seconds(30)) async throws {
+    package func prepare(patience: Duration = .seconds(30)) async throws {
         let deadline = ContinuousClock.now + patience
         var pause: Duration = .milliseconds(100)
         while true {
@@ -163,7 +163,7 @@ public struct MemoryHubServices: Sendable {
 
     /// Runs `body` with the background services running and the schema prepared, then stops
     /// them: for one-shot commands (the CLI) outside a ServiceGroup.
-    public func withBackgroundServices<T: Sendable>(_ body: (MemoryHubServices) async throws -> T) async throws -> T {
+    package func withBackgroundServices<T: Sendable>(_ body: (MemoryHubServices) async throws -> T) async throws -> T {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for service in backgroundServices {
                 group.addTask { try await service.run() }
@@ -182,7 +182,7 @@ public struct MemoryHubServices: Sendable {
 
     /// The embedded default, migrated and ready: a SQLite file with the in-process cache kept
     /// coherent with other processes on the same file (`cacheEnabled: false` turns it off).
-    public static func embedded(
+    package static func embedded(
         path: String, cacheEnabled: Bool = true, configuration: ServiceConfiguration = .init(), embedder: (any Embedder)? = nil,
         logger: Logger
     ) async throws -> MemoryHubServices {
@@ -195,7 +195,7 @@ public struct MemoryHubServices: Sendable {
     }
 
     /// The caches' counters, for /metrics and the admin stats.
-    public var cacheStatistics: [CacheStatistics] { [sessionCache.statistics, search.cacheStatistics] }
+    package var cacheStatistics: [CacheStatistics] { [sessionCache.statistics, search.cacheStatistics] }
 }
 
 extension SQLiteMemoryStore: CacheCoherenceSource {}

@@ -1,27 +1,27 @@
-public import MemoryCore
-public import MemoryStore
+package import MemoryCore
+package import MemoryStore
 import MemoryCache
-public import Logging
+package import Logging
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+package import FoundationEssentials
 #else
-public import Foundation
+package import Foundation
 #endif
 
 /// A memory to store, as a caller describes it.
-public struct NewMemory: Sendable {
-    public var sessionID: UUID
-    public var content: String
-    public var memoryType: MemoryType
-    public var summary: String?
-    public var importance: Double?
-    public var confidence: Double?
-    public var entities: [String]
-    public var tags: [String]
-    public var metadata: JSONObject
-    public var relatedMemories: [UUID]
+package struct NewMemory: Sendable {
+    package var sessionID: UUID
+    package var content: String
+    package var memoryType: MemoryType
+    package var summary: String?
+    package var importance: Double?
+    package var confidence: Double?
+    package var entities: [String]
+    package var tags: [String]
+    package var metadata: JSONObject
+    package var relatedMemories: [UUID]
 
-    public init(
+    package init(
         sessionID: UUID, content: String, memoryType: MemoryType, summary: String? = nil, importance: Double? = nil,
         confidence: Double? = nil, entities: [String] = [], tags: [String] = [], metadata: JSONObject = [:],
         relatedMemories: [UUID] = []
@@ -40,12 +40,12 @@ public struct NewMemory: Sendable {
 }
 
 /// The outcome of a batch: the stored memories and, per failed item, its index and why.
-public struct BatchResult: Sendable {
-    public var memories: [Memory]
-    public var errors: [(index: Int, error: MemoryHubError)]
+package struct BatchResult: Sendable {
+    package var memories: [Memory]
+    package var errors: [(index: Int, error: MemoryHubError)]
 
     /// A batch's outcome.
-    public init(memories: [Memory], errors: [(index: Int, error: MemoryHubError)]) {
+    package init(memories: [Memory], errors: [(index: Int, error: MemoryHubError)]) {
         self.memories = memories
         self.errors = errors
     }
@@ -53,14 +53,14 @@ public struct BatchResult: Sendable {
 
 /// Creating, reading, changing and listing memories. Every memory belongs to a session of the
 /// same user; writes keep the session's cached entry current (its memory count and version move).
-public struct MemoryManager: Sendable {
+package struct MemoryManager: Sendable {
     let store: any MemoryStore
     let sessions: SessionManager
     let embeddingSignal: EmbeddingSignal
     let configuration: ServiceConfiguration
     let logger: Logger
 
-    public init(
+    package init(
         store: any MemoryStore, sessions: SessionManager, embeddingSignal: EmbeddingSignal = .init(),
         configuration: ServiceConfiguration, logger: Logger
     ) {
@@ -72,7 +72,7 @@ public struct MemoryManager: Sendable {
     }
 
     /// Stores one memory in its session.
-    public func create(_ request: NewMemory, actingUser: String?) async throws -> Memory {
+    package func create(_ request: NewMemory, actingUser: String?) async throws -> Memory {
         let session = try await sessions.session(id: request.sessionID, actingUser: actingUser)
         let memory = try await validated(request, in: session)
         let updatedSession = try await store.insertMemory(memory, at: memory.createdAt)
@@ -82,7 +82,7 @@ public struct MemoryManager: Sendable {
     }
 
     /// Stores each valid memory; invalid ones are reported by index and do not stop the others.
-    public func createBatch(items: [Result<NewMemory, MemoryHubError>], actingUser: String?) async throws -> BatchResult {
+    package func createBatch(items: [Result<NewMemory, MemoryHubError>], actingUser: String?) async throws -> BatchResult {
         guard items.count <= configuration.maxBatchSize else {
             throw MemoryHubError.invalidField("memories", "memories may hold at most \(configuration.maxBatchSize) items.")
         }
@@ -98,7 +98,7 @@ public struct MemoryManager: Sendable {
     }
 
     /// One memory, counting the access.
-    public func get(id: UUID, actingUser: String?) async throws -> Memory {
+    package func get(id: UUID, actingUser: String?) async throws -> Memory {
         guard let memory = try await store.recordAccess(memoryID: id, userID: actingUser, at: .now()) else {
             throw MemoryHubError.memoryNotFound(id.lowercased)
         }
@@ -106,7 +106,7 @@ public struct MemoryManager: Sendable {
     }
 
     /// Changes a memory: entities and tags are replaced, metadata merged.
-    public func update(id: UUID, actingUser: String?, change: MemoryChange) async throws -> Memory {
+    package func update(id: UUID, actingUser: String?, change: MemoryChange) async throws -> Memory {
         if let content = change.content { _ = try Validation.content(content, maxBytes: configuration.maxContentBytes) }
         if let summary = change.summary ?? nil { _ = try Validation.content(summary, maxBytes: configuration.maxContentBytes, field: "summary") }
         _ = try Validation.unitInterval(change.importance, field: "importance")
@@ -120,7 +120,7 @@ public struct MemoryManager: Sendable {
         return memory
     }
 
-    public func delete(id: UUID, actingUser: String?) async throws {
+    package func delete(id: UUID, actingUser: String?) async throws {
         guard let session = try await store.deleteMemory(id: id, userID: actingUser, at: .now()) else {
             throw MemoryHubError.memoryNotFound(id.lowercased)
         }
@@ -128,7 +128,7 @@ public struct MemoryManager: Sendable {
     }
 
     /// A session's memories, newest first.
-    public func list(
+    package func list(
         sessionID: UUID, actingUser: String?, memoryType: MemoryType?, minImportance: Double?, limit: Int, offset: Int
     ) async throws -> Page<Memory> {
         try Validation.paging(limit: limit, offset: offset, maxLimit: 200)
@@ -141,7 +141,7 @@ public struct MemoryManager: Sendable {
 
     /// The string values of metadata key `key` across all of a session's memories (the Claude
     /// Code hooks read `transcript_entry` to store each turn once).
-    public func metadataStrings(forKey key: String, inSession sessionID: UUID, actingUser: String?) async throws -> Set<String> {
+    package func metadataStrings(forKey key: String, inSession sessionID: UUID, actingUser: String?) async throws -> Set<String> {
         let session = try await sessions.session(id: sessionID, actingUser: actingUser)
         var values: Set<String> = []
         var offset = 0
@@ -158,7 +158,7 @@ public struct MemoryManager: Sendable {
 
     /// Clears the embeddings of a session's memories so the background service embeds them again;
     /// returns how many were queued.
-    public func reindex(sessionID: UUID, actingUser: String?) async throws -> Int {
+    package func reindex(sessionID: UUID, actingUser: String?) async throws -> Int {
         let session = try await sessions.session(id: sessionID, actingUser: actingUser)
         let queued = try await store.clearEmbeddings(sessionID: sessionID, userID: session.userID)
         embeddingSignal.raise()
@@ -166,7 +166,7 @@ public struct MemoryManager: Sendable {
     }
 
     /// The user's newest memories, across sessions.
-    public func recent(userID: String, projectID: String?, limit: Int) async throws -> [Memory] {
+    package func recent(userID: String, projectID: String?, limit: Int) async throws -> [Memory] {
         _ = try Validation.identifier(userID, field: "user_id")
         _ = try Validation.optionalIdentifier(projectID, field: "project_id")
         try Validation.paging(limit: limit, offset: 0, maxLimit: 200)

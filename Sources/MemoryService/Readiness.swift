@@ -4,28 +4,28 @@ import MemoryCache
 import Embeddings
 
 /// Whether the deployment can serve, part by part, as `GET /ready` shows it.
-public struct Readiness: Sendable {
+package struct Readiness: Sendable {
     /// Nil when the store answers; else why not (a sentence safe to show).
-    public var storeProblem: String?
+    package var storeProblem: String?
     /// The session cache's backend: `memory`, `redis` or `none`.
-    public var cacheBackend: String
+    package var cacheBackend: String
     /// The embedding model's name and vector length; nil when search is lexical only.
-    public var embedder: (model: String, dimension: Int)?
+    package var embedder: (model: String, dimension: Int)?
 
     /// A report: `storeProblem` nil when the store answers.
-    public init(storeProblem: String?, cacheBackend: String, embedder: (model: String, dimension: Int)?) {
+    package init(storeProblem: String?, cacheBackend: String, embedder: (model: String, dimension: Int)?) {
         self.storeProblem = storeProblem
         self.cacheBackend = cacheBackend
         self.embedder = embedder
     }
 
     /// True when the store answers (the cache and the embedder degrade, they never stop serving).
-    public var isReady: Bool { storeProblem == nil }
+    package var isReady: Bool { storeProblem == nil }
 }
 
 extension MemoryHubServices {
     /// Asks the store for a round trip and reports the cache and the embedder.
-    public func readiness() async -> Readiness {
+    package func readiness() async -> Readiness {
         var problem: String?
         do {
             try await store.ping()
@@ -38,5 +38,5 @@ extension MemoryHubServices {
     }
 
     /// The session cache's backend: `memory`, `redis` or `none`.
-    public var cacheBackend: String { sessionCache.statistics.backend }
+    package var cacheBackend: String { sessionCache.statistics.backend }
 }

@@ -1,40 +1,40 @@
-public import MemoryCore
-public import MemoryStore
-public import Embeddings
-public import MemoryCache
-public import Logging
+package import MemoryCore
+package import MemoryStore
+package import Embeddings
+package import MemoryCache
+package import Logging
 import Synchronization
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+package import FoundationEssentials
 #else
-public import Foundation
+package import Foundation
 #endif
 
 /// How search ranks. The defaults were tuned on the visible evaluation file (BENCHMARKS.md).
-public struct SearchConfiguration: Sendable {
+package struct SearchConfiguration: Sendable {
     /// Reciprocal rank fusion with k = 20 and lexical ranks weighted 1.3 against semantic 1: on the
     /// visible eval file this beat k = 60 with equal weights (turn recall@10 0.804 vs 0.796) and
     /// sat in a flat region of the sweep in BENCHMARKS.md, not on a spike.
-    public var fusion = RankFusion(k: 20, lexicalWeight: 1.3, semanticWeight: 1)
+    package var fusion = RankFusion(k: 20, lexicalWeight: 1.3, semanticWeight: 1)
     /// A cached ranking keeps at most this many results (bounding the cache's memory); a page
     /// beyond them is ranked again.
-    public var maximumCachedRanking = 1000
+    package var maximumCachedRanking = 1000
     /// At most this many lexical matches are read (and counted in `total`).
-    public var lexicalMatchLimit = 10_000
+    package var lexicalMatchLimit = 10_000
     /// A memory whose cosine similarity to the query is below this is not a semantic match.
-    public var semanticThreshold: Float = 0.2
+    package var semanticThreshold: Float = 0.2
     /// How much importance (0...1, centred on 0.5) moves a score: ±`importanceWeight`/2.
-    public var importanceWeight = 0.2
+    package var importanceWeight = 0.2
     /// How much recency (1 when new, 1/2 at 30 days) moves a score: ±`recencyWeight`/2.
-    public var recencyWeight = 0.1
+    package var recencyWeight = 0.1
     /// Users whose vectors stay in memory.
-    public var indexedUsers = 64
+    package var indexedUsers = 64
     /// Cached search results (keyed by the user's change sequence, so never stale).
-    public var resultCacheCapacity = 2048
+    package var resultCacheCapacity = 2048
     /// Cached query embeddings.
-    public var queryVectorCacheCapacity = 1024
+    package var queryVectorCacheCapacity = 1024
 
-    public init() {}
+    package init() {}
 }
 
 /// Finds a user's memories by text: lexical, semantic or hybrid (DESIGN.md "Search and context").
@@ -43,19 +43,19 @@ public struct SearchConfiguration: Sendable {
 /// Results are cached under the user's change sequence, read from the store on every search: any
 /// write of that user, by any process or replica, moves it, so a write is visible to the very next
 /// search.
-public final class SearchEngine: Sendable {
+package final class SearchEngine: Sendable {
     let store: any MemoryStore
     /// Nil: lexical search only.
-    public let embedder: (any Embedder)?
-    public let configuration: SearchConfiguration
+    package let embedder: (any Embedder)?
+    package let configuration: SearchConfiguration
     let index: VectorIndex
     let logger: Logger
     private let results: Mutex<LRUMap<ResultKey, CachedPage>>
     private let queryVectors: Mutex<LRUMap<String, [Float]>>
     /// Hits and misses of the result cache.
-    public let cacheMetrics = CacheMetrics(name: "search", backend: "in-process")
+    package let cacheMetrics = CacheMetrics(name: "search", backend: "in-process")
 
-    public init(store: any MemoryStore, embedder: (any Embedder)?, configuration: SearchConfiguration = .init(), logger: Logger) {
+    package init(store: any MemoryStore, embedder: (any Embedder)?, configuration: SearchConfiguration = .init(), logger: Logger) {
         self.store = store
         self.embedder = embedder
         self.configuration = configuration
@@ -67,14 +67,14 @@ public final class SearchEngine: Sendable {
 
     /// The result cache's counters.
     /// True when an embedding model is configured (semantic and hybrid search are available).
-    public var hasEmbedder: Bool { embedder != nil }
+    package var hasEmbedder: Bool { embedder != nil }
 
-    public var cacheStatistics: CacheStatistics {
+    package var cacheStatistics: CacheStatistics {
         cacheMetrics.snapshot(entries: results.withLock { $0.count })
     }
 
     /// Validates the request, then ranks the user's matching memories.
-    public func search(_ request: SearchRequest) async throws -> SearchResponse {
+    package func search(_ request: SearchRequest) async throws -> SearchResponse {
         let clock = ContinuousClock()
         let start = clock.now
         let filter = try validatedFilter(request)
@@ -114,7 +114,7 @@ public final class SearchEngine: Sendable {
     }
 
     /// The user's memories most similar in meaning to `query`: `POST /vector/search`.
-    public func vectorSearch(
+    package func vectorSearch(
         userID: String, query: String, limit: Int, minSimilarity: Double, sessionID: UUID? = nil, memoryTypes: [MemoryType] = []
     ) async throws -> (results: [(memory: Memory, similarity: Double)], total: Int) {
         _ = try Validation.identifier(userID, field: "user_id")
@@ -130,7 +130,7 @@ public final class SearchEngine: Sendable {
 
     /// The owner's memories most similar to one of theirs: `POST /vector/similar/{id}`.
     /// `actingUser` nil acts for the memory's owner.
-    public func similarMemories(
+    package func similarMemories(
         to memoryID: UUID, actingUser: String?, limit: Int, minSimilarity: Double
     ) async throws -> (results: [(memory: Memory, similarity: Double)], total: Int) {
         try Self.validateSimilarityPaging(limit: limit, minSimilarity: minSimilarity)
@@ -246,7 +246,7 @@ public final class SearchEngine: Sendable {
 
     /// Embeds a query into the query-vector cache: benchmarks separate that cost from search.
     @discardableResult
-    public func queryVectorForBenchmark(_ text: String) async throws -> [Float] {
+    package func queryVectorForBenchmark(_ text: String) async throws -> [Float] {
         try await queryVector(text)
     }
 

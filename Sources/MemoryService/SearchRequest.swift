@@ -1,12 +1,12 @@
-public import MemoryCore
+package import MemoryCore
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+package import FoundationEssentials
 #else
-public import Foundation
+package import Foundation
 #endif
 
 /// How a search finds its candidates.
-public enum SearchMode: String, Sendable, CaseIterable {
+package enum SearchMode: String, Sendable, CaseIterable {
     /// Full-text ranking only (FTS5 bm25 / tsvector).
     case lexical
     /// Cosine similarity of embeddings only; memories without a vector yet are not found.
@@ -16,46 +16,46 @@ public enum SearchMode: String, Sendable, CaseIterable {
 }
 
 /// A search, as a caller asks for it. Every filter narrows; nothing widens beyond `userID`.
-public struct SearchRequest: Sendable {
-    public var userID: String
-    public var query: String
-    public var projectID: String?
-    public var sessionID: UUID?
+package struct SearchRequest: Sendable {
+    package var userID: String
+    package var query: String
+    package var projectID: String?
+    package var sessionID: UUID?
     /// Empty means every type.
-    public var memoryTypes: [MemoryType] = []
-    public var minImportance: Double?
+    package var memoryTypes: [MemoryType] = []
+    package var minImportance: Double?
     /// A memory matches when it carries at least one of these tags; empty means any.
-    public var tags: [String] = []
+    package var tags: [String] = []
     /// Only memories created at or after this time.
-    public var createdAfter: Timestamp?
-    public var limit: Int = 10
-    public var offset: Int = 0
-    public var mode: SearchMode = .hybrid
+    package var createdAfter: Timestamp?
+    package var limit: Int = 10
+    package var offset: Int = 0
+    package var mode: SearchMode = .hybrid
     /// Return each result's score breakdown.
-    public var explain: Bool = false
+    package var explain: Bool = false
 
-    public init(userID: String, query: String) {
+    package init(userID: String, query: String) {
         self.userID = userID
         self.query = query
     }
 }
 
 /// Why a result scored what it did (`explain: true`).
-public struct ScoreBreakdown: Sendable, Hashable {
+package struct ScoreBreakdown: Sendable, Hashable {
     /// 1-based rank among lexical candidates, and the raw lexical score (higher is better).
-    public var lexicalRank: Int?
-    public var lexicalScore: Double?
+    package var lexicalRank: Int?
+    package var lexicalScore: Double?
     /// 1-based rank among semantic candidates, and the cosine similarity.
-    public var semanticRank: Int?
-    public var similarity: Double?
+    package var semanticRank: Int?
+    package var similarity: Double?
     /// The fused retrieval score before adjustments.
-    public var fused: Double
+    package var fused: Double
     /// Multiplier from importance, recency and access (1 means no change).
-    public var adjustment: Double
+    package var adjustment: Double
     /// fused × adjustment, normalized so the best possible result scores 1.
-    public var final: Double
+    package var final: Double
 
-    public init(
+    package init(
         lexicalRank: Int? = nil, lexicalScore: Double? = nil, semanticRank: Int? = nil, similarity: Double? = nil,
         fused: Double, adjustment: Double, final: Double
     ) {
@@ -70,13 +70,13 @@ public struct ScoreBreakdown: Sendable, Hashable {
 }
 
 /// One search result.
-public struct ScoredMemory: Sendable {
-    public var memory: Memory
+package struct ScoredMemory: Sendable {
+    package var memory: Memory
     /// In 0...1, higher is better; results are ordered by it.
-    public var score: Double
-    public var breakdown: ScoreBreakdown?
+    package var score: Double
+    package var breakdown: ScoreBreakdown?
 
-    public init(memory: Memory, score: Double, breakdown: ScoreBreakdown? = nil) {
+    package init(memory: Memory, score: Double, breakdown: ScoreBreakdown? = nil) {
         self.memory = memory
         self.score = score
         self.breakdown = breakdown
@@ -84,17 +84,17 @@ public struct ScoredMemory: Sendable {
 }
 
 /// A page of search results and how many memories matched in all.
-public struct SearchResponse: Sendable {
-    public var results: [ScoredMemory]
-    public var total: Int
-    public var query: String
-    public var limit: Int
-    public var offset: Int
+package struct SearchResponse: Sendable {
+    package var results: [ScoredMemory]
+    package var total: Int
+    package var query: String
+    package var limit: Int
+    package var offset: Int
     /// The mode actually used (hybrid falls back to lexical without an embedder).
-    public var mode: SearchMode
-    public var searchTime: Duration
+    package var mode: SearchMode
+    package var searchTime: Duration
 
-    public init(results: [ScoredMemory], total: Int, query: String, limit: Int, offset: Int, mode: SearchMode, searchTime: Duration) {
+    package init(results: [ScoredMemory], total: Int, query: String, limit: Int, offset: Int, mode: SearchMode, searchTime: Duration) {
         self.results = results
         self.total = total
         self.query = query

@@ -1,30 +1,30 @@
 /// The behaviour knobs of the service layer, with the defaults of DESIGN.md.
-public struct ServiceConfiguration: Sendable {
+package struct ServiceConfiguration: Sendable {
     /// A new session links to the user's active session of the same project updated this recently.
-    public var linkWindow: Duration = .seconds(30 * 60)
+    package var linkWindow: Duration = .seconds(30 * 60)
     /// Active sessions idle longer than this are ended by cleanup with reason `timeout`.
-    public var staleAfter: Duration = .seconds(24 * 3600)
+    package var staleAfter: Duration = .seconds(24 * 3600)
     /// Ended sessions older than this are archived by cleanup.
-    public var archiveAfter: Duration = .seconds(30 * 24 * 3600)
+    package var archiveAfter: Duration = .seconds(30 * 24 * 3600)
     /// How often the cleanup service runs.
-    public var cleanupInterval: Duration = .seconds(3600)
+    package var cleanupInterval: Duration = .seconds(3600)
     /// Largest memory content, in UTF-8 bytes.
-    public var maxContentBytes: Int = 64 * 1024
+    package var maxContentBytes: Int = 64 * 1024
     /// Most memories in one batch request.
-    public var maxBatchSize: Int = 500
+    package var maxBatchSize: Int = 500
     /// How search ranks and what it caches.
-    public var search: SearchConfiguration = .init()
+    package var search: SearchConfiguration = .init()
     /// How the background embedding service batches and polls.
-    public var embedding: EmbeddingService.Configuration = .init()
+    package var embedding: EmbeddingService.Configuration = .init()
     /// How API keys are cached and their use recorded.
-    public var keys: KeyManager.Configuration = .init()
+    package var keys: KeyManager.Configuration = .init()
 
-    public init() {}
+    package init() {}
 }
 
 extension Duration {
     /// The duration in seconds, as a Double.
-    public var seconds: Double {
+    package var seconds: Double {
         let (seconds, attoseconds) = components
         return Double(seconds) + Double(attoseconds) / 1e18
     }

@@ -1,24 +1,24 @@
-public import MemoryCore
-public import MemoryStore
-public import MemoryCache
-public import Logging
+package import MemoryCore
+package import MemoryStore
+package import MemoryCache
+package import Logging
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+package import FoundationEssentials
 #else
-public import Foundation
+package import Foundation
 #endif
 
 /// What a caller asks for when a conversation begins.
-public struct SessionStartRequest: Sendable {
-    public var userID: String
-    public var projectID: String?
-    public var metadata: JSONObject
-    public var tags: [String]
-    public var parentSessionID: UUID?
-    public var clientSessionID: String?
-    public var autoLink: Bool
+package struct SessionStartRequest: Sendable {
+    package var userID: String
+    package var projectID: String?
+    package var metadata: JSONObject
+    package var tags: [String]
+    package var parentSessionID: UUID?
+    package var clientSessionID: String?
+    package var autoLink: Bool
 
-    public init(
+    package init(
         userID: String, projectID: String? = nil, metadata: JSONObject = [:], tags: [String] = [],
         parentSessionID: UUID? = nil, clientSessionID: String? = nil, autoLink: Bool = true
     ) {
@@ -33,21 +33,21 @@ public struct SessionStartRequest: Sendable {
 }
 
 /// The summary `GET /session/{id}/context` returns.
-public struct SessionContextSummary: Sendable {
-    public var session: Session
-    public var importantMemories: [Memory]
+package struct SessionContextSummary: Sendable {
+    package var session: Session
+    package var importantMemories: [Memory]
 
     /// A session with its most important memories.
-    public init(session: Session, importantMemories: [Memory]) {
+    package init(session: Session, importantMemories: [Memory]) {
         self.session = session
         self.importantMemories = importantMemories
     }
 }
 
 /// What a cleanup run did.
-public struct CleanupResult: Sendable, Equatable {
-    public var closed: Int
-    public var archived: Int
+package struct CleanupResult: Sendable, Equatable {
+    package var closed: Int
+    package var archived: Int
 }
 
 /// The session lifecycle of DESIGN.md, reading sessions through the cache and writing the store
@@ -56,13 +56,13 @@ public struct CleanupResult: Sendable, Equatable {
 /// `actingUser` on each call is the user the caller acts for: objects of any other user are
 /// reported as not found. Nil is for callers that named no user (the REST API before API keys):
 /// the call then acts for the owner of the id it names.
-public struct SessionManager: Sendable {
+package struct SessionManager: Sendable {
     let store: any MemoryStore
     let cache: any SessionCache
     let configuration: ServiceConfiguration
     let logger: Logger
 
-    public init(
+    package init(
         store: any MemoryStore, cache: any SessionCache,
         configuration: ServiceConfiguration, logger: Logger
     ) {
@@ -74,7 +74,7 @@ public struct SessionManager: Sendable {
 
     /// Starts a session, or returns the user's existing one for a known `clientSessionID`
     /// (`created` is then false).
-    public func start(_ request: SessionStartRequest) async throws -> (session: Session, created: Bool) {
+    package func start(_ request: SessionStartRequest) async throws -> (session: Session, created: Bool) {
         let userID = try Validation.identifier(request.userID, field: "user_id")
         let projectID = try Validation.optionalIdentifier(request.projectID, field: "project_id")
         let clientSessionID = try Validation.optionalIdentifier(request.clientSessionID, field: "client_session_id")
@@ -120,7 +120,7 @@ public struct SessionManager: Sendable {
     }
 
     /// One session; throws `sessionNotFound` for unknown ids and other users' sessions.
-    public func session(id: UUID, actingUser: String?) async throws -> Session {
+    package func session(id: UUID, actingUser: String?) async throws -> Session {
         guard let session = try await load(id: id, actingUser: actingUser) else {
             throw MemoryHubError.sessionNotFound(id.lowercased)
         }
@@ -128,14 +128,14 @@ public struct SessionManager: Sendable {
     }
 
     /// The user's session with this client session id (for example Claude Code's session id), or nil.
-    public func session(clientSessionID: String, userID: String) async throws -> Session? {
+    package func session(clientSessionID: String, userID: String) async throws -> Session? {
         let userID = try Validation.identifier(userID, field: "user_id")
         let clientSessionID = try Validation.identifier(clientSessionID, field: "client_session_id")
         return try await store.session(clientSessionID: clientSessionID, userID: userID)
     }
 
     /// Merges metadata (null removes a key), adds tags, and optionally sets `ended_at`.
-    public func update(
+    package func update(
         id: UUID, actingUser: String?, metadata: JSONObject = [:], tags: [String] = [], endedAt: Timestamp? = nil
     ) async throws -> Session {
         _ = try Validation.strings(tags, field: "tags")
@@ -151,7 +151,7 @@ public struct SessionManager: Sendable {
 
     /// Ends a session, recording the reason and computing final_stats, insights and a summary
     /// from its memories. Ending an ended (or archived) session returns it unchanged.
-    public func end(id: UUID, actingUser: String?, reason: EndReason = .normal, finalSummary: String? = nil, addTags: [String] = []) async throws -> Session {
+    package func end(id: UUID, actingUser: String?, reason: EndReason = .normal, finalSummary: String? = nil, addTags: [String] = []) async throws -> Session {
         let current = try await session(id: id, actingUser: actingUser)
         if current.state == .ended || current.state == .archived { return current }
         let memories = try await store.memories(
@@ -179,14 +179,14 @@ public struct SessionManager: Sendable {
     }
 
     /// Moves a session along active → paused | ended, paused → active | ended, ended → archived.
-    public func transition(id: UUID, actingUser: String?, to target: SessionState) async throws -> Session {
+    package func transition(id: UUID, actingUser: String?, to target: SessionState) async throws -> Session {
         if target == .ended { return try await end(id: id, actingUser: actingUser) }
         let change = SessionChange(state: target, requiredStates: SessionState.sources(of: target))
         return try await apply(change, to: id, actingUser: actingUser, target: target)
     }
 
     /// Deletes a session with its memories.
-    public func delete(id: UUID, actingUser: String?) async throws {
+    package func delete(id: UUID, actingUser: String?) async throws {
         let owner = try await session(id: id, actingUser: actingUser).userID
         guard let unlinked = try await store.deleteSession(id: id, userID: owner, at: .now()) else {
             throw MemoryHubError.sessionNotFound(id.lowercased)
@@ -196,7 +196,7 @@ public struct SessionManager: Sendable {
     }
 
     /// The user's sessions, newest first.
-    public func list(userID: String, projectID: String?, activeOnly: Bool, limit: Int, offset: Int) async throws -> Page<Session> {
+    package func list(userID: String, projectID: String?, activeOnly: Bool, limit: Int, offset: Int) async throws -> Page<Session> {
         _ = try Validation.identifier(userID, field: "user_id")
         _ = try Validation.optionalIdentifier(projectID, field: "project_id")
         try Validation.paging(limit: limit, offset: offset, maxLimit: 200)
@@ -205,7 +205,7 @@ public struct SessionManager: Sendable {
     }
 
     /// The user's active sessions, newest first.
-    public func active(userID: String, projectID: String?) async throws -> [Session] {
+    package func active(userID: String, projectID: String?) async throws -> [Session] {
         _ = try Validation.identifier(userID, field: "user_id")
         _ = try Validation.optionalIdentifier(projectID, field: "project_id")
         return try await store.sessions(
@@ -214,7 +214,7 @@ public struct SessionManager: Sendable {
     }
 
     /// Ancestors from the root, the session, then its descendants ordered by start.
-    public func chain(id: UUID, actingUser: String?) async throws -> [Session] {
+    package func chain(id: UUID, actingUser: String?) async throws -> [Session] {
         let session = try await session(id: id, actingUser: actingUser)
         var ancestors: [Session] = []
         var seen: Set<UUID> = [session.id]
@@ -238,7 +238,7 @@ public struct SessionManager: Sendable {
     }
 
     /// The session with its most important memories.
-    public func context(id: UUID, actingUser: String?, limit: Int = 10) async throws -> SessionContextSummary {
+    package func context(id: UUID, actingUser: String?, limit: Int = 10) async throws -> SessionContextSummary {
         let session = try await session(id: id, actingUser: actingUser)
         let important = try await store.memories(
             matching: MemoryFilter(userID: session.userID, sessionID: id, minImportance: SessionReport.importantThreshold),
@@ -250,7 +250,7 @@ public struct SessionManager: Sendable {
 
     /// Ends active sessions idle longer than `staleAfter` (reason `timeout`, tag `auto-closed`) and
     /// archives sessions ended longer ago than `archiveAfter`. Deletes nothing.
-    public func cleanup(staleAfter: Duration? = nil, now: Timestamp = .now()) async throws -> CleanupResult {
+    package func cleanup(staleAfter: Duration? = nil, now: Timestamp = .now()) async throws -> CleanupResult {
         let staleBefore = now.adding(seconds: -(staleAfter ?? configuration.staleAfter).seconds)
         let archiveBefore = now.adding(seconds: -configuration.archiveAfter.seconds)
         var result = CleanupResult(closed: 0, archived: 0)

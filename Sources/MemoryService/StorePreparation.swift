@@ -3,7 +3,7 @@ import Synchronization
 /// A gate that opens once, when the store is migrated (`MemoryHubServices.prepare()`). Background
 /// services (embedding, cleanup) wait on it before their first store call, so a fresh database
 /// never sees a query before its tables exist, whatever order the ServiceGroup starts them in.
-public final class StorePreparation: Sendable {
+package final class StorePreparation: Sendable {
     private struct State {
         var isPrepared = false
         var waiters: [Int: CheckedContinuation<Void, any Error>] = [:]
@@ -12,10 +12,10 @@ public final class StorePreparation: Sendable {
 
     private let state = Mutex(State())
 
-    public init() {}
+    package init() {}
 
     /// True once the store is prepared.
-    public var isPrepared: Bool { state.withLock { $0.isPrepared } }
+    package var isPrepared: Bool { state.withLock { $0.isPrepared } }
 
     /// Opens the gate and wakes every waiter. Opening twice does nothing more.
     func markPrepared() {
@@ -29,7 +29,7 @@ public final class StorePreparation: Sendable {
 
     /// Returns once the store is prepared; throws `CancellationError` if the task is cancelled
     /// first.
-    public func wait() async throws {
+    package func wait() async throws {
         let id = state.withLock { state -> Int in
             state.nextWaiter += 1
             return state.nextWaiter

@@ -1,8 +1,8 @@
-public import MemoryCore
+package import MemoryCore
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+package import FoundationEssentials
 #else
-public import Foundation
+package import Foundation
 #endif
 
 /// The persistence contract. Every operation that reads or changes a session or a memory by id
@@ -11,7 +11,7 @@ public import Foundation
 ///
 /// Implementations: `SQLiteMemoryStore` (embedded) and, later, the PostgreSQL store. Both run the
 /// same contract suite (`Tests/MemoryStoreTests/StoreContract.swift`).
-public protocol MemoryStore: Sendable {
+package protocol MemoryStore: Sendable {
     /// Creates or upgrades the schema. Safe to call on every start and from two processes at once.
     func migrate() async throws
     /// Succeeds when the store can answer queries.
@@ -103,7 +103,7 @@ public protocol MemoryStore: Sendable {
 }
 
 /// What `updateSession` did.
-public enum SessionUpdateResult: Sendable {
+package enum SessionUpdateResult: Sendable {
     case updated(Session)
     case notFound
     /// The session's state was not one of `requiredStates`; carries the session unchanged.

@@ -1,13 +1,13 @@
 import GRDB
-public import MemoryCore
+package import MemoryCore
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+package import FoundationEssentials
 #else
-public import Foundation
+package import Foundation
 #endif
 
 extension SQLiteMemoryStore {
-    public func insertAPIKey(_ key: APIKey) async throws {
+    package func insertAPIKey(_ key: APIKey) async throws {
         try StoredTextCheck.check(key.userID, field: "user_id")
         try StoredTextCheck.check(key.name, field: "name")
         try await write { db in
@@ -24,13 +24,13 @@ extension SQLiteMemoryStore {
         }
     }
 
-    public func apiKey(id: UUID) async throws -> APIKey? {
+    package func apiKey(id: UUID) async throws -> APIKey? {
         try await read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM api_keys WHERE id = ?", arguments: [id.lowercased]).map(Self.apiKey(from:))
         }
     }
 
-    public func apiKeys(userID: String?) async throws -> [APIKey] {
+    package func apiKeys(userID: String?) async throws -> [APIKey] {
         try StoredTextCheck.check(userID, field: "user_id")
         return try await read { db in
             try Row.fetchAll(
@@ -40,7 +40,7 @@ extension SQLiteMemoryStore {
         }
     }
 
-    public func revokeAPIKey(id: UUID, at now: Timestamp) async throws -> APIKey? {
+    package func revokeAPIKey(id: UUID, at now: Timestamp) async throws -> APIKey? {
         try await write { db in
             try db.execute(
                 sql: "UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?",
@@ -49,7 +49,7 @@ extension SQLiteMemoryStore {
         }
     }
 
-    public func recordAPIKeyUse(id: UUID, at now: Timestamp) async throws {
+    package func recordAPIKeyUse(id: UUID, at now: Timestamp) async throws {
         try await write { db in
             try db.execute(sql: "UPDATE api_keys SET last_used_at = ? WHERE id = ?", arguments: [now.microsecondsSinceEpoch, id.lowercased])
         }

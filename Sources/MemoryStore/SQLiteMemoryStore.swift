@@ -1,26 +1,26 @@
-public import MemoryCore
+package import MemoryCore
 import GRDB
-public import Logging
+package import Logging
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+package import FoundationEssentials
 #else
-public import Foundation
+package import Foundation
 #endif
 
 /// The embedded store: one SQLite file in WAL mode through GRDB. Several processes may share the
 /// file; writes are IMMEDIATE transactions, so each read-modify-write below holds SQLite's write
 /// lock from its read to its commit and concurrent merges never lose each other's changes.
-public final class SQLiteMemoryStore: MemoryStore {
+package final class SQLiteMemoryStore: MemoryStore {
     /// How to open the database.
-    public struct Configuration: Sendable {
+    package struct Configuration: Sendable {
         /// The database file; created with its folder when missing.
-        public var path: String
+        package var path: String
         /// How long a write waits for another process's write lock before failing.
-        public var busyTimeout: Double = 10
+        package var busyTimeout: Double = 10
         /// Reader connections in the pool.
-        public var maximumReaderCount: Int = 4
+        package var maximumReaderCount: Int = 4
 
-        public init(path: String) {
+        package init(path: String) {
             self.path = path
         }
     }
@@ -31,7 +31,7 @@ public final class SQLiteMemoryStore: MemoryStore {
     private let watcher: DatabaseQueue
     private let logger: Logger
 
-    public init(configuration: Configuration, logger: Logger) throws {
+    package init(configuration: Configuration, logger: Logger) throws {
         var config = GRDB.Configuration()
         config.busyMode = .timeout(configuration.busyTimeout)
         config.maximumReaderCount = configuration.maximumReaderCount
@@ -54,17 +54,17 @@ public final class SQLiteMemoryStore: MemoryStore {
         self.logger = logger
     }
 
-    public func migrate() async throws {
+    package func migrate() async throws {
         try await run { [pool] in try SQLiteSchema.migrator.migrate(pool) }
     }
 
-    public func ping() async throws {
+    package func ping() async throws {
         try await read { db in _ = try Int.fetchOne(db, sql: "SELECT 1") }
     }
 
     /// A number that changes whenever another connection has committed to the file since the last
     /// call: the cache uses it to know when its entries need checking.
-    public func changeGeneration() async throws -> Int64 {
+    package func changeGeneration() async throws -> Int64 {
         try await run { [watcher] in
             try watcher.inDatabase { db in try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
         }
@@ -72,7 +72,7 @@ public final class SQLiteMemoryStore: MemoryStore {
 
     // MARK: Sessions
 
-    public func insertSession(_ session: Session) async throws {
+    package func insertSession(_ session: Session) async throws {
         try StoredTextCheck.check(session)
         try await write { db in
             do {
@@ -100,12 +100,12 @@ public final class SQLiteMemoryStore: MemoryStore {
         }
     }
 
-    public func session(id: UUID, userID: String?) async throws -> Session? {
+    package func session(id: UUID, userID: String?) async throws -> Session? {
         try StoredTextCheck.check(userID, field: "user_id")
         return try await read { db in try Self.fetchSession(db, id: id, userID: userID) }
     }
 
-    public func session(clientSessionID: String, userID: String) async throws -> Session? {
+    package func session(clientSessionID: String, userID: String) async throws -> Session? {
         try StoredTextCheck.check(userID, field: "user_id")
         try StoredTextCheck.check(clientSessionID, field: "client_session_id")
         return try await read { db in
@@ -116,13 +116,13 @@ public final class SQLiteMemoryStore: MemoryStore {
         }
     }
 
-    public func sessionVersion(id: UUID) async throws -> Int64? {
+    package func sessionVersion(id: UUID) async throws -> Int64? {
         try await read { db in
             try Int64.fetchOne(db, sql: "SELECT version FROM sessions WHERE id = ?", arguments: [id.lowercased])
         }
     }
 
-    public func latestActiveSession(userID: String, projectID: String?, updatedSince: Timestamp) async throws -> Session? {
+    package func latestActiveSession(userID: String, projectID: String?, updatedSince: Timestamp) async throws -> Session? {
         try StoredTextCheck.check(userID, field: "user_id")
         try StoredTextCheck.check(projectID, field: "project_id")
         return try await read { db in
@@ -138,7 +138,7 @@ public final class SQLiteMemoryStore: MemoryStore {
         }
     }
 
-    public func updateSession(id: UUID, userID: String?, change: SessionChange, at now: Timestamp) async throws -> SessionUpdateResult {
+    package func updateSession(id: UUID, userID: String?, change: SessionChange, at now: Timestamp) async throws -> SessionUpdateResult {
         try StoredTextCheck.check(userID, field: "user_id")
         try StoredTextCheck.check(change)
         return try await write { db in
@@ -162,7 +162,7 @@ public final class SQLiteMemoryStore: MemoryStore {
         }
     }
 
-    public func deleteSession(id: UUID, userID: String?, at now: Timestamp) async throws -> [Session]? {
+    package func deleteSession(id: UUID, userID: String?, at now: Timestamp) async throws -> [Session]? {
         try StoredTextCheck.check(userID, field: "user_id")
         return try await write { db in
             guard let session = try Self.fetchSession(db, id: id, userID: userID) else { return nil }
@@ -185,7 +185,7 @@ public final class SQLiteMemoryStore: MemoryStore {
         }
     }
 
-    public func sessions(matching filter: SessionFilter, limit: Int, offset: Int) async throws -> Page<Session> {
+    package func sessions(matching filter: SessionFilter, limit: Int, offset: Int) async throws -> Page<Session> {
         try StoredTextCheck.check(filter)
         var clauses = ["user_id = ?"]
         var arguments: StatementArguments = [filter.userID]
@@ -212,7 +212,7 @@ public final class SQLiteMemoryStore: MemoryStore {
         }
     }
 
-    public func childSessions(of parentID: UUID, userID: String) async throws -> [Session] {
+    package func childSessions(of parentID: UUID, userID: String) async throws -> [Session] {
         try StoredTextCheck.check(userID, field: "user_id")
         return try await read { db in
             try Row.fetchAll(
@@ -222,7 +222,7 @@ public final class SQLiteMemoryStore: MemoryStore {
         }
     }
 
-    public func cleanupCandidates(state: SessionState, before: Timestamp, limit: Int) async throws -> [Session] {
+    package func cleanupCandidates(state: SessionState, before: Timestamp, limit: Int) async throws -> [Session] {
         let column = state == .ended ? "ended_at" : "updated_at"
         return try await read { db in
             try Row.fetchAll(
@@ -234,7 +234,7 @@ public final class SQLiteMemoryStore: MemoryStore {
 
     // MARK: Memories
 
-    public func insertMemory(_ memory: Memory, at now: Timestamp) async throws -> Session {
+    package func insertMemory(_ memory: Memory, at now: Timestamp) async throws -> Session {
         try StoredTextCheck.check(memory)
         return try await write { db in
             guard
@@ -258,12 +258,12 @@ public final class SQLiteMemoryStore: MemoryStore {
         }
     }
 
-    public func memory(id: UUID, userID: String?) async throws -> Memory? {
+    package func memory(id: UUID, userID: String?) async throws -> Memory? {
         try StoredTextCheck.check(userID, field: "user_id")
         return try await read { db in try Self.fetchMemory(db, id: id, userID: userID) }
     }
 
-    public func recordAccess(memoryID: UUID, userID: String?, at now: Timestamp) async throws -> Memory? {
+    package func recordAccess(memoryID: UUID, userID: String?, at now: Timestamp) async throws -> Memory? {
         try StoredTextCheck.check(userID, field: "user_id")
         return try await write { db in
             try Row.fetchOne(
@@ -277,7 +277,7 @@ public final class SQLiteMemoryStore: MemoryStore {
         }
     }
 
-    public func updateMemory(id: UUID, userID: String?, change: MemoryChange, at now: Timestamp) async throws -> Memory? {
+    package func updateMemory(id: UUID, userID: String?, change: MemoryChange, at now: Timestamp) async throws -> Memory? {
         try StoredTextCheck.check(userID, field: "user_id")
         try StoredTextCheck.check(change)
         return try await write { db in
@@ -301,7 +301,7 @@ public final class SQLiteMemoryStore: MemoryStore {
         }
     }
 
-    public func deleteMemory(id: UUID, userID: String?, at now: Timestamp) async throws -> Session? {
+    package func deleteMemory(id: UUID, userID: String?, at now: Timestamp) async throws -> Session? {
         try StoredTextCheck.check(userID, field: "user_id")
         return try await write { db in
             guard let memory = try Self.fetchMemory(db, id: id, userID: userID) else { return nil }
@@ -320,7 +320,7 @@ public final class SQLiteMemoryStore: MemoryStore {
         }
     }
 
-    public func memories(matching filter: MemoryFilter, limit: Int, offset: Int) async throws -> Page<Memory> {
+    package func memories(matching filter: MemoryFilter, limit: Int, offset: Int) async throws -> Page<Memory> {
         try StoredTextCheck.check(filter)
         var clauses = ["user_id = ?"]
         var arguments: StatementArguments = [filter.userID]
@@ -354,7 +354,7 @@ public final class SQLiteMemoryStore: MemoryStore {
         }
     }
 
-    public func existingMemoryIDs(_ ids: [UUID], userID: String) async throws -> Set<UUID> {
+    package func existingMemoryIDs(_ ids: [UUID], userID: String) async throws -> Set<UUID> {
         try StoredTextCheck.check(userID, field: "user_id")
         guard !ids.isEmpty else { return [] }
         let texts = ids.map(\.lowercased)
@@ -367,7 +367,7 @@ public final class SQLiteMemoryStore: MemoryStore {
         }
     }
 
-    public func memories(ids: [UUID], userID: String) async throws -> [Memory] {
+    package func memories(ids: [UUID], userID: String) async throws -> [Memory] {
         try StoredTextCheck.check(userID, field: "user_id")
         guard !ids.isEmpty else { return [] }
         let texts = ids.map(\.lowercased)
@@ -389,7 +389,7 @@ public final class SQLiteMemoryStore: MemoryStore {
 
     // MARK: Search index
 
-    public func lexicalMatches(terms: [String], filter: SearchFilter, limit: Int) async throws -> [LexicalMatch] {
+    package func lexicalMatches(terms: [String], filter: SearchFilter, limit: Int) async throws -> [LexicalMatch] {
         try StoredTextCheck.check(filter)
         try StoredTextCheck.check(terms, field: "query")
         // Each term is quoted for FTS5, so no character of it is query syntax.
@@ -418,14 +418,14 @@ public final class SQLiteMemoryStore: MemoryStore {
         }
     }
 
-    public func changeSequence(userID: String) async throws -> Int64 {
+    package func changeSequence(userID: String) async throws -> Int64 {
         try StoredTextCheck.check(userID, field: "user_id")
         return try await read { db in
             try Int64.fetchOne(db, sql: "SELECT value FROM user_sequences WHERE user_id = ?", arguments: [userID]) ?? 0
         }
     }
 
-    public func indexChanges(userID: String, after sequence: Int64) async throws -> [IndexChange] {
+    package func indexChanges(userID: String, after sequence: Int64) async throws -> [IndexChange] {
         try StoredTextCheck.check(userID, field: "user_id")
         return try await read { db in
             var changes = try Row.fetchAll(
@@ -456,7 +456,7 @@ public final class SQLiteMemoryStore: MemoryStore {
         }
     }
 
-    public func embeddingJobs(limit: Int) async throws -> [EmbeddingJob] {
+    package func embeddingJobs(limit: Int) async throws -> [EmbeddingJob] {
         try await read { db in
             try Row.fetchAll(
                 db,
@@ -474,11 +474,11 @@ public final class SQLiteMemoryStore: MemoryStore {
         }
     }
 
-    public func embeddingBacklog() async throws -> Int {
+    package func embeddingBacklog() async throws -> Int {
         try await read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM memories WHERE has_embedding = 0") ?? 0 }
     }
 
-    public func storeEmbeddings(_ embeddings: [ComputedEmbedding]) async throws -> Int {
+    package func storeEmbeddings(_ embeddings: [ComputedEmbedding]) async throws -> Int {
         guard !embeddings.isEmpty else { return 0 }
         return try await write { db in
             var stored = 0
@@ -500,7 +500,7 @@ public final class SQLiteMemoryStore: MemoryStore {
         }
     }
 
-    public func clearEmbeddings(sessionID: UUID, userID: String) async throws -> Int {
+    package func clearEmbeddings(sessionID: UUID, userID: String) async throws -> Int {
         try StoredTextCheck.check(userID, field: "user_id")
         return try await write { db in
             guard try Self.fetchSession(db, id: sessionID, userID: userID) != nil else {
@@ -514,7 +514,7 @@ public final class SQLiteMemoryStore: MemoryStore {
         }
     }
 
-    public func embedding(memoryID: UUID, userID: String) async throws -> [Float]? {
+    package func embedding(memoryID: UUID, userID: String) async throws -> [Float]? {
         try StoredTextCheck.check(userID, field: "user_id")
         return try await read { db in
             try (Data.fetchOne(
@@ -524,7 +524,7 @@ public final class SQLiteMemoryStore: MemoryStore {
         }
     }
 
-    public func memoryCounts(userID: String, projectID: String?, since: Timestamp, mostAccessed: Int) async throws -> StoredMemoryCounts {
+    package func memoryCounts(userID: String, projectID: String?, since: Timestamp, mostAccessed: Int) async throws -> StoredMemoryCounts {
         try StoredTextCheck.check(userID, field: "user_id")
         try StoredTextCheck.check(projectID, field: "project_id")
         let projectClause = projectID == nil ? "" : " AND project_id = ?"

@@ -1,19 +1,19 @@
-public import MemoryCore
+package import MemoryCore
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+package import FoundationEssentials
 #else
-public import Foundation
+package import Foundation
 #endif
 
 /// A memory that the lexical index matched, with its score (higher is better) and the fields
 /// ranking adjustments read.
-public struct LexicalMatch: Sendable, Hashable {
-    public var id: UUID
-    public var score: Double
-    public var importance: Double
-    public var createdAt: Timestamp
+package struct LexicalMatch: Sendable, Hashable {
+    package var id: UUID
+    package var score: Double
+    package var importance: Double
+    package var createdAt: Timestamp
 
-    public init(id: UUID, score: Double, importance: Double, createdAt: Timestamp) {
+    package init(id: UUID, score: Double, importance: Double, createdAt: Timestamp) {
         self.id = id
         self.score = score
         self.importance = importance
@@ -23,7 +23,7 @@ public struct LexicalMatch: Sendable, Hashable {
 
 extension SearchFilter {
     /// Whether an indexed memory passes the filter (the reference semantics of `matches(_:)`).
-    public func matches(_ entry: IndexedMemory) -> Bool {
+    package func matches(_ entry: IndexedMemory) -> Bool {
         matches(
             userID: userID, projectID: entry.projectID, sessionID: entry.sessionID, memoryType: entry.memoryType,
             importance: entry.importance, tags: entry.tags, createdAt: entry.createdAt)
@@ -31,18 +31,18 @@ extension SearchFilter {
 }
 
 /// What the in-process vector index keeps of a memory: its vector and the fields filters read.
-public struct IndexedMemory: Sendable {
-    public var id: UUID
-    public var sessionID: UUID
-    public var projectID: String?
-    public var memoryType: MemoryType
-    public var importance: Double
-    public var tags: [String]
-    public var createdAt: Timestamp
+package struct IndexedMemory: Sendable {
+    package var id: UUID
+    package var sessionID: UUID
+    package var projectID: String?
+    package var memoryType: MemoryType
+    package var importance: Double
+    package var tags: [String]
+    package var createdAt: Timestamp
     /// Unit length.
-    public var vector: [Float]
+    package var vector: [Float]
 
-    public init(
+    package init(
         id: UUID, sessionID: UUID, projectID: String?, memoryType: MemoryType, importance: Double, tags: [String],
         createdAt: Timestamp, vector: [Float]
     ) {
@@ -59,13 +59,13 @@ public struct IndexedMemory: Sendable {
 
 /// One entry of a user's change feed: a memory as it now is (nil `entry` when it has no vector
 /// yet, or was deleted).
-public struct IndexChange: Sendable {
-    public var id: UUID
+package struct IndexChange: Sendable {
+    package var id: UUID
     /// The user's change sequence number of this change.
-    public var sequence: Int64
-    public var entry: IndexedMemory?
+    package var sequence: Int64
+    package var entry: IndexedMemory?
 
-    public init(id: UUID, sequence: Int64, entry: IndexedMemory?) {
+    package init(id: UUID, sequence: Int64, entry: IndexedMemory?) {
         self.id = id
         self.sequence = sequence
         self.entry = entry
@@ -73,15 +73,15 @@ public struct IndexChange: Sendable {
 }
 
 /// A memory waiting for its embedding.
-public struct EmbeddingJob: Sendable, Hashable {
-    public var id: UUID
-    public var userID: String
+package struct EmbeddingJob: Sendable, Hashable {
+    package var id: UUID
+    package var userID: String
     /// The memory's version when it was read; the vector is stored only if it is still current.
-    public var version: Int64
+    package var version: Int64
     /// The text to embed.
-    public var text: String
+    package var text: String
 
-    public init(id: UUID, userID: String, version: Int64, text: String) {
+    package init(id: UUID, userID: String, version: Int64, text: String) {
         self.id = id
         self.userID = userID
         self.version = version
@@ -90,12 +90,12 @@ public struct EmbeddingJob: Sendable, Hashable {
 }
 
 /// A computed embedding for a memory version.
-public struct ComputedEmbedding: Sendable {
-    public var id: UUID
-    public var version: Int64
-    public var vector: [Float]
+package struct ComputedEmbedding: Sendable {
+    package var id: UUID
+    package var version: Int64
+    package var vector: [Float]
 
-    public init(id: UUID, version: Int64, vector: [Float]) {
+    package init(id: UUID, version: Int64, vector: [Float]) {
         self.id = id
         self.version = version
         self.vector = vector
@@ -103,23 +103,23 @@ public struct ComputedEmbedding: Sendable {
 }
 
 /// Counts of a user's memories and sessions, as the store computes them.
-public struct StoredMemoryCounts: Sendable {
-    public var totalMemories: Int = 0
-    public var memoriesSince: Int = 0
-    public var countsByType: [MemoryType: Int] = [:]
-    public var meanImportance: Double = 0
-    public var withEmbedding: Int = 0
-    public var totalSessions: Int = 0
-    public var activeSessions: Int = 0
-    public var sessionsSince: Int = 0
-    public var mostAccessed: [Memory] = []
+package struct StoredMemoryCounts: Sendable {
+    package var totalMemories: Int = 0
+    package var memoriesSince: Int = 0
+    package var countsByType: [MemoryType: Int] = [:]
+    package var meanImportance: Double = 0
+    package var withEmbedding: Int = 0
+    package var totalSessions: Int = 0
+    package var activeSessions: Int = 0
+    package var sessionsSince: Int = 0
+    package var mostAccessed: [Memory] = []
 
-    public init() {}
+    package init() {}
 }
 
 /// Vectors travel and rest as little-endian Float32 bytes.
-public enum VectorBytes {
-    public static func encode(_ vector: [Float]) -> [UInt8] {
+package enum VectorBytes {
+    package static func encode(_ vector: [Float]) -> [UInt8] {
         var bytes = [UInt8]()
         bytes.reserveCapacity(vector.count * 4)
         for value in vector {
@@ -130,7 +130,7 @@ public enum VectorBytes {
     }
 
     /// Nil when the byte count is not a whole number of floats.
-    public static func decode<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> [Float]? {
+    package static func decode<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> [Float]? {
         guard bytes.count % 4 == 0 else { return nil }
         #if _endian(little)
         // One copy when the bytes are contiguous (they always are from SQLite and PostgreSQL).

@@ -1,4 +1,4 @@
-public import MemoryCore
+package import MemoryCore
 
 /// The character U+0000 in any text a store is given, checked by every backend at the entry of
 /// each call, before anything is read or written.

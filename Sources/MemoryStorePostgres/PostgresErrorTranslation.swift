@@ -1,5 +1,5 @@
-public import Logging
-public import MemoryCore
+package import Logging
+import MemoryCore
 internal import PostgresNIO
 
 /// Turns what postgres-nio throws into the errors callers understand: `MemoryHubError` with the

@@ -1,17 +1,17 @@
-public import MemoryCore
+package import MemoryCore
 import MemoryStore
 import NIOCore
 internal import PostgresNIO
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+package import FoundationEssentials
 #else
-public import Foundation
+package import Foundation
 #endif
 
 extension PostgresMemoryStore {
     static let apiKeyColumns = "id, user_id, name, is_admin, secret_hash, created_at, last_used_at, revoked_at"
 
-    public func insertAPIKey(_ key: APIKey) async throws {
+    package func insertAPIKey(_ key: APIKey) async throws {
         try StoredTextCheck.check(key.userID, field: "user_id")
         try StoredTextCheck.check(key.name, field: "name")
         try await execute(
@@ -22,11 +22,11 @@ extension PostgresMemoryStore {
             """)
     }
 
-    public func apiKey(id: UUID) async throws -> APIKey? {
+    package func apiKey(id: UUID) async throws -> APIKey? {
         try await fetch("SELECT \(unescaped: Self.apiKeyColumns) FROM api_keys WHERE id = \(id)", Self.apiKey(from:)).first
     }
 
-    public func apiKeys(userID: String?) async throws -> [APIKey] {
+    package func apiKeys(userID: String?) async throws -> [APIKey] {
         try StoredTextCheck.check(userID, field: "user_id")
         return try await fetch(
             """
@@ -35,7 +35,7 @@ extension PostgresMemoryStore {
             """, Self.apiKey(from:))
     }
 
-    public func revokeAPIKey(id: UUID, at now: Timestamp) async throws -> APIKey? {
+    package func revokeAPIKey(id: UUID, at now: Timestamp) async throws -> APIKey? {
         try await fetch(
             """
             UPDATE api_keys SET revoked_at = coalesce(revoked_at, \(now.postgres)) WHERE id = \(id)
@@ -44,7 +44,7 @@ extension PostgresMemoryStore {
         ).first
     }
 
-    public func recordAPIKeyUse(id: UUID, at now: Timestamp) async throws {
+    package func recordAPIKeyUse(id: UUID, at now: Timestamp) async throws {
         try await execute("UPDATE api_keys SET last_used_at = \(now.postgres) WHERE id = \(id)")
     }
 

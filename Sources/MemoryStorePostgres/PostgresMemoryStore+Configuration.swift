@@ -5,9 +5,9 @@ extension PostgresMemoryStore {
     /// environment and builds one of these (usually with ``init(url:)``).
     ///
     /// Its `description` never shows the password.
-    public struct Configuration: Sendable, Hashable, CustomStringConvertible {
+    package struct Configuration: Sendable, Hashable, CustomStringConvertible {
         /// Whether and how connections use TLS; the cases follow libpq's `sslmode`.
-        public enum TLSMode: String, Sendable, Hashable, CaseIterable {
+        package enum TLSMode: String, Sendable, Hashable, CaseIterable {
             /// Plain TCP only (`sslmode=disable`, also `allow`).
             case disable
             /// TLS when the server offers it, without checking its certificate (`sslmode=prefer`).
@@ -21,32 +21,32 @@ extension PostgresMemoryStore {
         }
 
         /// The server's host name or IP address.
-        public var host: String = "127.0.0.1"
+        package var host: String = "127.0.0.1"
         /// The server's TCP port.
-        public var port: Int = 5432
+        package var port: Int = 5432
         /// The role to log in as.
-        public var username: String = "postgres"
+        package var username: String = "postgres"
         /// The password, if the server asks for one.
-        public var password: String?
+        package var password: String?
         /// The database holding MemoryHub's tables.
-        public var database: String = "memoryhub"
+        package var database: String = "memoryhub"
         /// TLS; off by default (loopback and private networks).
-        public var tls: TLSMode = .disable
+        package var tls: TLSMode = .disable
         /// The most connections the pool opens.
-        public var maximumConnections: Int = 20
+        package var maximumConnections: Int = 20
         /// How long one TCP connection attempt may take.
-        public var connectTimeout: Duration = .seconds(10)
+        package var connectTimeout: Duration = .seconds(10)
         /// How long an operation waits for a pooled connection (all busy, or the server unreachable)
         /// before it fails with `MemoryHubError` kind `unavailable`.
-        public var connectionAcquireTimeout: Duration = .seconds(10)
+        package var connectionAcquireTimeout: Duration = .seconds(10)
         /// Shown in `pg_stat_activity`.
-        public var applicationName: String = "memoryhub"
+        package var applicationName: String = "memoryhub"
 
         /// A configuration with every default: `postgres@127.0.0.1:5432/memoryhub`, no TLS.
-        public init() {}
+        package init() {}
 
         /// A configuration for a server, with defaults for everything else.
-        public init(host: String, port: Int = 5432, username: String = "postgres", password: String? = nil, database: String = "memoryhub") {
+        package init(host: String, port: Int = 5432, username: String = "postgres", password: String? = nil, database: String = "memoryhub") {
             self.host = host
             self.port = port
             self.username = username
@@ -63,7 +63,7 @@ extension PostgresMemoryStore {
         /// `application_name`. Anything the URL leaves out keeps its default.
         ///
         /// - Throws: ``PostgresURLError``, whose description never contains the URL.
-        public init(url: String) throws {
+        package init(url: String) throws {
             guard let schemeEnd = url.firstRange(of: "://") else {
                 throw PostgresURLError(.unsupportedScheme, reason: "expected postgres://[user[:password]@]host[:port][/database]")
             }
@@ -152,7 +152,7 @@ extension PostgresMemoryStore {
         }
 
         /// The settings, with the password shown as `***` if set.
-        public var description: String {
+        package var description: String {
             "PostgresMemoryStore.Configuration(host: \(host), port: \(port), username: \(username), "
                 + "password: \(password == nil ? "nil" : "***"), database: \(database), tls: \(tls), "
                 + "maximumConnections: \(maximumConnections), connectTimeout: \(connectTimeout), "

@@ -1,12 +1,12 @@
-public import Logging
-public import MemoryCore
-public import MemoryStore
+package import Logging
+package import MemoryCore
+package import MemoryStore
 internal import PostgresNIO
-public import ServiceLifecycle
+import ServiceLifecycle
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+package import FoundationEssentials
 #else
-public import Foundation
+package import Foundation
 #endif
 
 /// The production store: PostgreSQL through postgres-nio's pooled `PostgresClient`.
@@ -21,7 +21,7 @@ public import Foundation
 /// computed by single SQL statements (or one transaction), never read into the process, changed
 /// and written back, so concurrent writers from any number of replicas lose nothing. Every value
 /// is a bound parameter; the SQL text is fixed.
-public final class PostgresMemoryStore: MemoryStore, Service {
+package final class PostgresMemoryStore: MemoryStore, Service {
     private let client: PostgresClient
     private let configuration: Configuration
     private let logger: Logger
@@ -32,7 +32,7 @@ public final class PostgresMemoryStore: MemoryStore, Service {
     ///   - configuration: Where and how to connect.
     ///   - logger: Receives the store's and the connection pool's log messages; queries and their
     ///     parameters are never logged above debug level.
-    public init(configuration: Configuration, logger: Logger) {
+    package init(configuration: Configuration, logger: Logger) {
         var logger = logger
         logger[metadataKey: "memoryhub.postgres.host"] = "\(configuration.host)"
         logger[metadataKey: "memoryhub.postgres.database"] = "\(configuration.database)"
@@ -43,14 +43,14 @@ public final class PostgresMemoryStore: MemoryStore, Service {
 
     /// Runs the connection pool until the task is cancelled or the service group shuts down
     /// gracefully; then the pool closes and later operations fail. Call it once.
-    public func run() async throws {
+    package func run() async throws {
         await client.run()
     }
 
     /// Creates or upgrades the schema in one transaction that holds an advisory lock, so replicas
     /// starting at once are safe: the first applies the missing migrations, the others wait and
     /// find nothing left to do.
-    public func migrate() async throws {
+    package func migrate() async throws {
         let applied = try await transaction { connection, logger in
             try await Self.execute("SELECT pg_advisory_xact_lock(\(PostgresSchema.migrationLockKey))", on: connection, logger: logger)
             try await Self.execute(PostgresQuery(unsafeSQL: PostgresSchema.createMigrationsTable), on: connection, logger: logger)
@@ -76,7 +76,7 @@ public final class PostgresMemoryStore: MemoryStore, Service {
     }
 
     /// Runs `SELECT 1` on a pooled connection.
-    public func ping() async throws {
+    package func ping() async throws {
         _ = try await fetch("SELECT 1") { try $0.decode(Int32.self) }
     }
 
@@ -84,7 +84,7 @@ public final class PostgresMemoryStore: MemoryStore, Service {
 
     /// One INSERT. A second session with the user's `client_session_id` fails with `conflict`
     /// (code `duplicate_client_session_id`); a U+0000 in any text fails with `invalidField`.
-    public func insertSession(_ session: Session) async throws {
+    package func insertSession(_ session: Session) async throws {
         try StoredTextCheck.check(session)
         try await execute(
             """
@@ -99,7 +99,7 @@ public final class PostgresMemoryStore: MemoryStore, Service {
     }
 
     /// The session, if it exists and (when `userID` is set) belongs to that user.
-    public func session(id: UUID, userID: String?) async throws -> Session? {
+    package func session(id: UUID, userID: String?) async throws -> Session? {
         try StoredTextCheck.check(userID, field: "user_id")
         return try await fetch(
             """
@@ -110,7 +110,7 @@ public final class PostgresMemoryStore: MemoryStore, Service {
     }
 
     /// The user's session with this client session id (a unique index).
-    public func session(clientSessionID: String, userID: String) async throws -> Session? {
+    package func session(clientSessionID: String, userID: String) async throws -> Session? {
         try StoredTextCheck.check(userID, field: "user_id")
         try StoredTextCheck.check(clientSessionID, field: "client_session_id")
         return try await fetch(
@@ -122,13 +122,13 @@ public final class PostgresMemoryStore: MemoryStore, Service {
     }
 
     /// The session's version, from any user: the cache's cheap freshness check.
-    public func sessionVersion(id: UUID) async throws -> Int64? {
+    package func sessionVersion(id: UUID) async throws -> Int64? {
         try await fetch("SELECT version FROM sessions WHERE id = \(id)") { try $0.decode(Int64.self) }.first
     }
 
     /// The user's most recently updated active session of the project (nil matches no project),
     /// updated at or after `updatedSince`.
-    public func latestActiveSession(userID: String, projectID: String?, updatedSince: Timestamp) async throws -> Session? {
+    package func latestActiveSession(userID: String, projectID: String?, updatedSince: Timestamp) async throws -> Session? {
         try StoredTextCheck.check(userID, field: "user_id")
         try StoredTextCheck.check(projectID, field: "project_id")
         return try await fetch(
@@ -147,7 +147,7 @@ public final class PostgresMemoryStore: MemoryStore, Service {
     /// the keys whose value is null), the tags not yet present (in order), state, end fields,
     /// `updated_at` and `version + 1`, on the row as it is when the row lock is taken. Only when
     /// no row matched does a second query tell a missing session from a state mismatch.
-    public func updateSession(id: UUID, userID: String?, change: SessionChange, at now: Timestamp) async throws -> SessionUpdateResult {
+    package func updateSession(id: UUID, userID: String?, change: SessionChange, at now: Timestamp) async throws -> SessionUpdateResult {
         try StoredTextCheck.check(userID, field: "user_id")
         try StoredTextCheck.check(change)
         var setValues: JSONObject = [:]
@@ -189,7 +189,7 @@ public final class PostgresMemoryStore: MemoryStore, Service {
 
     /// One transaction: deletes the session (its memories go with it, `ON DELETE CASCADE`), then
     /// unlinks the owner's sessions that named it as parent, bumping their versions.
-    public func deleteSession(id: UUID, userID: String?, at now: Timestamp) async throws -> [Session]? {
+    package func deleteSession(id: UUID, userID: String?, at now: Timestamp) async throws -> [Session]? {
         try StoredTextCheck.check(userID, field: "user_id")
         let unlinked = try await transaction { connection, logger -> [Session]? in
             try await Self.execute(
@@ -223,7 +223,7 @@ public final class PostgresMemoryStore: MemoryStore, Service {
 
     /// The user's sessions, newest start first, and the total number of matches. A negative
     /// `limit` means no limit, as in SQLite.
-    public func sessions(matching filter: SessionFilter, limit: Int, offset: Int) async throws -> Page<Session> {
+    package func sessions(matching filter: SessionFilter, limit: Int, offset: Int) async throws -> Page<Session> {
         try StoredTextCheck.check(filter.userID, field: "user_id")
         try StoredTextCheck.check(filter.projectID, field: "project_id")
         let states = filter.states.map { $0.map(\.rawValue).sorted() }
@@ -241,7 +241,7 @@ public final class PostgresMemoryStore: MemoryStore, Service {
     }
 
     /// The user's sessions naming `parentID` as parent, by start.
-    public func childSessions(of parentID: UUID, userID: String) async throws -> [Session] {
+    package func childSessions(of parentID: UUID, userID: String) async throws -> [Session] {
         try StoredTextCheck.check(userID, field: "user_id")
         return try await fetch(
             """
@@ -253,7 +253,7 @@ public final class PostgresMemoryStore: MemoryStore, Service {
 
     /// Across all users: active sessions last updated before `before`, or ended sessions that
     /// ended before it, oldest first.
-    public func cleanupCandidates(state: SessionState, before: Timestamp, limit: Int) async throws -> [Session] {
+    package func cleanupCandidates(state: SessionState, before: Timestamp, limit: Int) async throws -> [Session] {
         // A fixed column name chosen here, never caller text.
         let column = state == .ended ? "ended_at" : "updated_at"
         return try await fetch(
@@ -270,7 +270,7 @@ public final class PostgresMemoryStore: MemoryStore, Service {
     /// One statement: a CTE counts the memory in its session (scoped by the memory's user,
     /// returning the session as it now is) and the INSERT reads from that CTE, so the memory is
     /// written only if the session was counted, and both or neither happen.
-    public func insertMemory(_ memory: Memory, at now: Timestamp) async throws -> Session {
+    package func insertMemory(_ memory: Memory, at now: Timestamp) async throws -> Session {
         try StoredTextCheck.check(memory)
         let counted = try await fetch(
             """
@@ -300,7 +300,7 @@ public final class PostgresMemoryStore: MemoryStore, Service {
     }
 
     /// The memory, if it exists and (when `userID` is set) belongs to that user.
-    public func memory(id: UUID, userID: String?) async throws -> Memory? {
+    package func memory(id: UUID, userID: String?) async throws -> Memory? {
         try StoredTextCheck.check(userID, field: "user_id")
         return try await fetch(
             """
@@ -311,7 +311,7 @@ public final class PostgresMemoryStore: MemoryStore, Service {
     }
 
     /// One UPDATE … RETURNING: `access_count + 1`, `last_accessed = now`.
-    public func recordAccess(memoryID: UUID, userID: String?, at now: Timestamp) async throws -> Memory? {
+    package func recordAccess(memoryID: UUID, userID: String?, at now: Timestamp) async throws -> Memory? {
         try StoredTextCheck.check(userID, field: "user_id")
         return try await fetch(
             """
@@ -325,7 +325,7 @@ public final class PostgresMemoryStore: MemoryStore, Service {
     /// One UPDATE with `MemoryChange` semantics: a content that differs (as Swift compares strings,
     /// by canonical equivalence) replaces the old one and clears `has_embedding`; `.some(nil)`
     /// clears the summary; entities and tags are replaced; metadata is merged; `version + 1`.
-    public func updateMemory(id: UUID, userID: String?, change: MemoryChange, at now: Timestamp) async throws -> Memory? {
+    package func updateMemory(id: UUID, userID: String?, change: MemoryChange, at now: Timestamp) async throws -> Memory? {
         try StoredTextCheck.check(userID, field: "user_id")
         try StoredTextCheck.check(change)
         var setValues: JSONObject = [:]
@@ -382,7 +382,7 @@ public final class PostgresMemoryStore: MemoryStore, Service {
 
     /// One statement: the DELETE (scoped by user) feeds the UPDATE that uncounts the memory in its
     /// session and returns the session.
-    public func deleteMemory(id: UUID, userID: String?, at now: Timestamp) async throws -> Session? {
+    package func deleteMemory(id: UUID, userID: String?, at now: Timestamp) async throws -> Session? {
         try StoredTextCheck.check(userID, field: "user_id")
         return try await fetch(
             """
@@ -409,7 +409,7 @@ public final class PostgresMemoryStore: MemoryStore, Service {
     }
 
     /// The user's memories matching the filter, newest first, and the total number of matches.
-    public func memories(matching filter: MemoryFilter, limit: Int, offset: Int) async throws -> Page<Memory> {
+    package func memories(matching filter: MemoryFilter, limit: Int, offset: Int) async throws -> Page<Memory> {
         try StoredTextCheck.check(filter.userID, field: "user_id")
         try StoredTextCheck.check(filter.projectID, field: "project_id")
         let conditions = """
@@ -429,7 +429,7 @@ public final class PostgresMemoryStore: MemoryStore, Service {
     }
 
     /// The subset of `ids` naming memories of `userID`, in one query.
-    public func existingMemoryIDs(_ ids: [UUID], userID: String) async throws -> Set<UUID> {
+    package func existingMemoryIDs(_ ids: [UUID], userID: String) async throws -> Set<UUID> {
         guard !ids.isEmpty else { return [] }
         try StoredTextCheck.check(userID, field: "user_id")
         let found = try await fetch("SELECT id FROM memories WHERE user_id = \(userID) AND id = ANY(\(ids)::uuid[])") {
@@ -439,7 +439,7 @@ public final class PostgresMemoryStore: MemoryStore, Service {
     }
 
     /// The user's memories with these ids, in one query.
-    public func memories(ids: [UUID], userID: String) async throws -> [Memory] {
+    package func memories(ids: [UUID], userID: String) async throws -> [Memory] {
         guard !ids.isEmpty else { return [] }
         try StoredTextCheck.check(userID, field: "user_id")
         return try await fetch(
@@ -451,7 +451,7 @@ public final class PostgresMemoryStore: MemoryStore, Service {
 
     /// Candidates from the `tsvector` GIN index (English stemming), ranked by `ts_rank` normalized
     /// by document length. The terms are letters and digits only, joined with `|`.
-    public func lexicalMatches(terms: [String], filter: SearchFilter, limit: Int) async throws -> [LexicalMatch] {
+    package func lexicalMatches(terms: [String], filter: SearchFilter, limit: Int) async throws -> [LexicalMatch] {
         let words = terms.filter { !$0.isEmpty && $0.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || $0.properties.numericType != nil } }
         guard !words.isEmpty, limit > 0 else { return [] }
         try StoredTextCheck.check(filter.userID, field: "user_id")
@@ -479,14 +479,14 @@ public final class PostgresMemoryStore: MemoryStore, Service {
         }
     }
 
-    public func changeSequence(userID: String) async throws -> Int64 {
+    package func changeSequence(userID: String) async throws -> Int64 {
         try StoredTextCheck.check(userID, field: "user_id")
         return try await fetch("SELECT value FROM user_sequences WHERE user_id = \(userID)") { try $0.decode(Int64.self) }.first ?? 0
     }
 
     /// One statement (one snapshot) reads the changed memories and the tombstones together, so
     /// no change committed between two reads can be skipped.
-    public func indexChanges(userID: String, after sequence: Int64) async throws -> [IndexChange] {
+    package func indexChanges(userID: String, after sequence: Int64) async throws -> [IndexChange] {
         try StoredTextCheck.check(userID, field: "user_id")
         return try await fetch(
             """
@@ -511,7 +511,7 @@ public final class PostgresMemoryStore: MemoryStore, Service {
         }
     }
 
-    public func embeddingJobs(limit: Int) async throws -> [EmbeddingJob] {
+    package func embeddingJobs(limit: Int) async throws -> [EmbeddingJob] {
         try await fetch(
             """
             SELECT id, user_id, version, content, summary, entities, tags FROM memories
@@ -526,12 +526,12 @@ public final class PostgresMemoryStore: MemoryStore, Service {
         }
     }
 
-    public func embeddingBacklog() async throws -> Int {
+    package func embeddingBacklog() async throws -> Int {
         try await fetch("SELECT count(*) FROM memories WHERE NOT has_embedding") { try $0.decode(Int.self) }.first ?? 0
     }
 
     /// One statement per vector, each applied only if the memory still has the embedded version.
-    public func storeEmbeddings(_ embeddings: [ComputedEmbedding]) async throws -> Int {
+    package func storeEmbeddings(_ embeddings: [ComputedEmbedding]) async throws -> Int {
         var stored = 0
         for embedding in embeddings {
             let bytes = ByteBuffer(bytes: VectorBytes.encode(embedding.vector))
@@ -554,7 +554,7 @@ public final class PostgresMemoryStore: MemoryStore, Service {
         return stored
     }
 
-    public func clearEmbeddings(sessionID: UUID, userID: String) async throws -> Int {
+    package func clearEmbeddings(sessionID: UUID, userID: String) async throws -> Int {
         try StoredTextCheck.check(userID, field: "user_id")
         guard try await session(id: sessionID, userID: userID) != nil else {
             throw MemoryHubError.sessionNotFound(sessionID.lowercased)
@@ -573,7 +573,7 @@ public final class PostgresMemoryStore: MemoryStore, Service {
         ) { try $0.decode(UUID.self) }.count
     }
 
-    public func embedding(memoryID: UUID, userID: String) async throws -> [Float]? {
+    package func embedding(memoryID: UUID, userID: String) async throws -> [Float]? {
         try StoredTextCheck.check(userID, field: "user_id")
         let rows = try await fetch("SELECT embedding FROM memories WHERE id = \(memoryID) AND user_id = \(userID)") {
             try $0.decode(ByteBuffer?.self)
@@ -581,7 +581,7 @@ public final class PostgresMemoryStore: MemoryStore, Service {
         return rows.first.flatMap { $0 }.flatMap { VectorBytes.decode($0.readableBytesView) }
     }
 
-    public func memoryCounts(userID: String, projectID: String?, since: Timestamp, mostAccessed: Int) async throws -> StoredMemoryCounts {
+    package func memoryCounts(userID: String, projectID: String?, since: Timestamp, mostAccessed: Int) async throws -> StoredMemoryCounts {
         try StoredTextCheck.check(userID, field: "user_id")
         try StoredTextCheck.check(projectID, field: "project_id")
         var counts = StoredMemoryCounts()

@@ -1,9 +1,9 @@
 /// A PostgreSQL URL that ``PostgresMemoryStore/Configuration/init(url:)`` cannot use.
 ///
 /// `description` names the code and a fixed reason; it never repeats the URL, which may carry a password.
-public struct PostgresURLError: Error, Sendable, Hashable, CustomStringConvertible {
+package struct PostgresURLError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What is wrong with the URL.
-    public struct Code: Sendable, Hashable, CustomStringConvertible {
+    package struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Base: String, Sendable, Hashable {
             case unsupportedScheme
             case missingHost
@@ -20,33 +20,33 @@ public struct PostgresURLError: Error, Sendable, Hashable, CustomStringConvertib
         }
 
         /// The scheme is not `postgres://` or `postgresql://`.
-        public static let unsupportedScheme = Self(.unsupportedScheme)
+        package static let unsupportedScheme = Self(.unsupportedScheme)
         /// There is no host name (Unix-domain sockets are not supported).
-        public static let missingHost = Self(.missingHost)
+        package static let missingHost = Self(.missingHost)
         /// The port is not a number from 1 to 65535.
-        public static let invalidPort = Self(.invalidPort)
+        package static let invalidPort = Self(.invalidPort)
         /// A `%XX` escape is malformed or does not decode to UTF-8.
-        public static let invalidPercentEscape = Self(.invalidPercentEscape)
+        package static let invalidPercentEscape = Self(.invalidPercentEscape)
         /// A query parameter other than `sslmode`, `connect_timeout` or `application_name`.
-        public static let unsupportedParameter = Self(.unsupportedParameter)
+        package static let unsupportedParameter = Self(.unsupportedParameter)
         /// A supported query parameter with a value it cannot take.
-        public static let invalidParameterValue = Self(.invalidParameterValue)
+        package static let invalidParameterValue = Self(.invalidParameterValue)
 
         /// The code's name.
-        public var description: String { base.rawValue }
+        package var description: String { base.rawValue }
     }
 
     /// What is wrong.
-    public let code: Code
+    package let code: Code
     /// A fixed, data-free explanation.
-    public let reason: String
+    package let reason: String
 
     /// Creates an error.
-    public init(_ code: Code, reason: String) {
+    package init(_ code: Code, reason: String) {
         self.code = code
         self.reason = reason
     }
 
     /// The code and the reason, never the URL.
-    public var description: String { "Invalid PostgreSQL URL (\(code)): \(reason)" }
+    package var description: String { "Invalid PostgreSQL URL (\(code)): \(reason)" }
 }

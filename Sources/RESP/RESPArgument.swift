@@ -1,9 +1,9 @@
-public import NIOCore
+package import NIOCore
 
 /// One argument of a Redis command, sent as a bulk string.
 ///
 /// String, integer and float literals convert implicitly: `client.send(["SET", "counter", 1])`.
-public enum RESPArgument: Sendable, Equatable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,
+package enum RESPArgument: Sendable, Equatable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,
     ExpressibleByFloatLiteral
 {
     /// Text, sent as its UTF-8 bytes.
@@ -16,22 +16,22 @@ public enum RESPArgument: Sendable, Equatable, ExpressibleByStringLiteral, Expre
     case double(Double)
 
     /// Creates a ``string(_:)`` argument from a literal.
-    public init(stringLiteral value: String) {
+    package init(stringLiteral value: String) {
         self = .string(value)
     }
 
     /// Creates an ``integer(_:)`` argument from a literal.
-    public init(integerLiteral value: Int) {
+    package init(integerLiteral value: Int) {
         self = .integer(value)
     }
 
     /// Creates a ``double(_:)`` argument from a literal.
-    public init(floatLiteral value: Double) {
+    package init(floatLiteral value: Double) {
         self = .double(value)
     }
 
     /// Appends the argument to `buffer` as a RESP bulk string.
-    public func write(to buffer: inout ByteBuffer) {
+    package func write(to buffer: inout ByteBuffer) {
         switch self {
         case .string(let text):
             Self.writeBulk(text, to: &buffer)

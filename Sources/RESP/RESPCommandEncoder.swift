@@ -1,17 +1,17 @@
-public import NIOCore
+package import NIOCore
 
 /// Encodes a Redis command, an array of bulk strings, the only form of request Redis accepts from clients.
 ///
 /// Use ``encode(_:into:)`` directly, or add the encoder to a pipeline with `MessageToByteHandler`.
-public struct RESPCommandEncoder: MessageToByteEncoder, Sendable {
+package struct RESPCommandEncoder: MessageToByteEncoder, Sendable {
     /// A command: its name and arguments.
-    public typealias OutboundIn = [RESPArgument]
+    package typealias OutboundIn = [RESPArgument]
 
     /// Creates an encoder.
-    public init() {}
+    package init() {}
 
     /// Appends `command` to `buffer` as a RESP array of bulk strings.
-    public static func encode(_ command: [RESPArgument], into buffer: inout ByteBuffer) {
+    package static func encode(_ command: [RESPArgument], into buffer: inout ByteBuffer) {
         buffer.writeStaticString("*")
         buffer.writeString(String(command.count))
         buffer.writeStaticString("\r\n")
@@ -21,7 +21,7 @@ public struct RESPCommandEncoder: MessageToByteEncoder, Sendable {
     }
 
     /// Encodes one command for `MessageToByteHandler`.
-    public func encode(data: [RESPArgument], out: inout ByteBuffer) throws {
+    package func encode(data: [RESPArgument], out: inout ByteBuffer) throws {
         Self.encode(data, into: &out)
     }
 }

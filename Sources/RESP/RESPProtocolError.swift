@@ -2,9 +2,9 @@
 ///
 /// `description` names the problem only; `debugDescription` adds the byte offset within the message,
 /// never the message's bytes.
-public struct RESPProtocolError: Error, Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
+package struct RESPProtocolError: Error, Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
     /// What was wrong with the bytes.
-    public struct Code: Sendable, Hashable, CustomStringConvertible {
+    package struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Base: String, Sendable, Hashable {
             case invalidTypeByte
             case invalidLength
@@ -30,58 +30,58 @@ public struct RESPProtocolError: Error, Sendable, Hashable, CustomStringConverti
         }
 
         /// The first byte of a value is no RESP type marker.
-        public static let invalidTypeByte = Self(.invalidTypeByte)
+        package static let invalidTypeByte = Self(.invalidTypeByte)
         /// A length or count is not a decimal number, or is negative other than a RESP2 null's `-1`.
-        public static let invalidLength = Self(.invalidLength)
+        package static let invalidLength = Self(.invalidLength)
         /// An integer is not a decimal number that fits 64 bits.
-        public static let invalidInteger = Self(.invalidInteger)
+        package static let invalidInteger = Self(.invalidInteger)
         /// A double is not a decimal number, `inf`, `-inf` or `nan`.
-        public static let invalidDouble = Self(.invalidDouble)
+        package static let invalidDouble = Self(.invalidDouble)
         /// A boolean is neither `t` nor `f`.
-        public static let invalidBoolean = Self(.invalidBoolean)
+        package static let invalidBoolean = Self(.invalidBoolean)
         /// A null has text after its `_`.
-        public static let invalidNull = Self(.invalidNull)
+        package static let invalidNull = Self(.invalidNull)
         /// A big number is not an optionally negative run of decimal digits.
-        public static let invalidBigNumber = Self(.invalidBigNumber)
+        package static let invalidBigNumber = Self(.invalidBigNumber)
         /// A verbatim string does not start with a three-character format and a colon.
-        public static let invalidVerbatimString = Self(.invalidVerbatimString)
+        package static let invalidVerbatimString = Self(.invalidVerbatimString)
         /// A line or a bulk payload does not end with CR LF, or a line contains a lone CR or LF.
-        public static let missingCRLF = Self(.missingCRLF)
+        package static let missingCRLF = Self(.missingCRLF)
         /// A streamed-string chunk or end marker appears outside a streamed value.
-        public static let unexpectedStreamPart = Self(.unexpectedStreamPart)
+        package static let unexpectedStreamPart = Self(.unexpectedStreamPart)
         /// A bulk length exceeds ``RESPValueDecoder/Limits/maximumBulkLength``.
-        public static let bulkLengthTooLarge = Self(.bulkLengthTooLarge)
+        package static let bulkLengthTooLarge = Self(.bulkLengthTooLarge)
         /// An aggregate's element count exceeds ``RESPValueDecoder/Limits/maximumElementCount``.
-        public static let tooManyElements = Self(.tooManyElements)
+        package static let tooManyElements = Self(.tooManyElements)
         /// Aggregates are nested deeper than ``RESPValueDecoder/Limits/maximumDepth``.
-        public static let nestingTooDeep = Self(.nestingTooDeep)
+        package static let nestingTooDeep = Self(.nestingTooDeep)
         /// A line has no CR LF within ``RESPValueDecoder/Limits/maximumLineLength``.
-        public static let lineTooLong = Self(.lineTooLong)
+        package static let lineTooLong = Self(.lineTooLong)
         /// One message's bytes exceed ``RESPValueDecoder/Limits/maximumMessageSize``.
-        public static let messageTooLarge = Self(.messageTooLarge)
+        package static let messageTooLarge = Self(.messageTooLarge)
 
         /// The code's name.
-        public var description: String { self.base.rawValue }
+        package var description: String { self.base.rawValue }
     }
 
     /// What was wrong.
-    public var code: Code
+    package var code: Code
     /// How many bytes into the current message the problem was found.
-    public var offset: Int
+    package var offset: Int
 
     /// Creates an error.
-    public init(_ code: Code, offset: Int) {
+    package init(_ code: Code, offset: Int) {
         self.code = code
         self.offset = offset
     }
 
     /// The problem's name, without data from the message.
-    public var description: String {
+    package var description: String {
         "RESPProtocolError.\(self.code)"
     }
 
     /// The problem's name and where in the message it was found.
-    public var debugDescription: String {
+    package var debugDescription: String {
         "RESPProtocolError(code: \(self.code), offset: \(self.offset))"
     }
 }

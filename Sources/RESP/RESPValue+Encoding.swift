@@ -1,11 +1,11 @@
-public import NIOCore
+package import NIOCore
 
 extension RESPValue {
     /// Appends the value to `buffer` in its RESP3 form, as a server would send it.
     ///
     /// ``null`` is written as RESP3 `_`; a double as `inf`, `-inf`, `nan` or its shortest round-tripping
     /// decimal text. Decoding the bytes with ``RESPValueDecoder`` gives back an equal value.
-    public func encode(into buffer: inout ByteBuffer) {
+    package func encode(into buffer: inout ByteBuffer) {
         switch self {
         case .simpleString(let text):
             Self.writeLine("+", text, to: &buffer)

@@ -5,7 +5,7 @@
 ///
 /// Equality and hashing are structural, with one deliberate difference from `Double`: two ``double(_:)``
 /// values that are both NaN are equal, so that every value is equal to itself and can live in a `Set`.
-public enum RESPValue: Sendable {
+package enum RESPValue: Sendable {
     /// A simple string (`+OK`): short, binary-unsafe text.
     case simpleString(String)
     /// A simple error (`-ERR message`): the text after the dash.
@@ -38,14 +38,14 @@ public enum RESPValue: Sendable {
     case push([RESPValue])
 
     /// One key/value pair of a ``RESPValue/map(_:)`` or ``RESPValue/attribute(_:_:)``.
-    public struct Pair: Sendable, Hashable {
+    package struct Pair: Sendable, Hashable {
         /// The key.
-        public var key: RESPValue
+        package var key: RESPValue
         /// The value.
-        public var value: RESPValue
+        package var value: RESPValue
 
         /// Creates a pair.
-        public init(key: RESPValue, value: RESPValue) {
+        package init(key: RESPValue, value: RESPValue) {
             self.key = key
             self.value = value
         }
@@ -56,7 +56,7 @@ public enum RESPValue: Sendable {
 
 extension RESPValue {
     /// The value without any attributes wrapped around it; accessors below look through attributes this way.
-    public var withoutAttributes: RESPValue {
+    package var withoutAttributes: RESPValue {
         var value = self
         while case .attribute(_, let inner) = value {
             value = inner
@@ -65,7 +65,7 @@ extension RESPValue {
     }
 
     /// The bytes of a bulk string, simple string or verbatim string's text; `nil` for other values.
-    public var bytes: [UInt8]? {
+    package var bytes: [UInt8]? {
         switch self.withoutAttributes {
         case .bulkString(let bytes): bytes
         case .simpleString(let text): Array(text.utf8)
@@ -75,7 +75,7 @@ extension RESPValue {
     }
 
     /// The text of a simple string, verbatim string, or a bulk string holding valid UTF-8; `nil` for other values.
-    public var string: String? {
+    package var string: String? {
         switch self.withoutAttributes {
         case .simpleString(let text): text
         case .verbatimString(_, let text): text
@@ -86,7 +86,7 @@ extension RESPValue {
 
     /// The value of an integer, or of a simple or bulk string holding a decimal integer (as RESP2 servers send
     /// some numbers); `nil` otherwise or when it does not fit an `Int`.
-    public var int: Int? {
+    package var int: Int? {
         switch self.withoutAttributes {
         case .integer(let value): Int(exactly: value)
         case .simpleString, .bulkString: self.string.flatMap { Int($0) }
@@ -95,7 +95,7 @@ extension RESPValue {
     }
 
     /// The value of a double, or of an integer or a string holding a number (RESP2 sends doubles as bulk strings).
-    public var double: Double? {
+    package var double: Double? {
         switch self.withoutAttributes {
         case .double(let value): value
         case .integer(let value): Double(value)
@@ -105,7 +105,7 @@ extension RESPValue {
     }
 
     /// The value of a boolean, or of the integer 0 or 1 (as RESP2 servers send booleans); `nil` otherwise.
-    public var bool: Bool? {
+    package var bool: Bool? {
         switch self.withoutAttributes {
         case .boolean(let value): value
         case .integer(0): false
@@ -115,7 +115,7 @@ extension RESPValue {
     }
 
     /// The elements of an array, set or push frame; `nil` for other values.
-    public var array: [RESPValue]? {
+    package var array: [RESPValue]? {
         switch self.withoutAttributes {
         case .array(let elements), .set(let elements), .push(let elements): elements
         default: nil
@@ -124,7 +124,7 @@ extension RESPValue {
 
     /// The pairs of a map, or of an array with an even number of elements read as alternating keys and values
     /// (how RESP2 servers send maps); `nil` otherwise.
-    public var map: [Pair]? {
+    package var map: [Pair]? {
         switch self.withoutAttributes {
         case .map(let pairs):
             return pairs
@@ -136,12 +136,12 @@ extension RESPValue {
     }
 
     /// Whether this is ``null``.
-    public var isNull: Bool {
+    package var isNull: Bool {
         if case .null = self.withoutAttributes { true } else { false }
     }
 
     /// The message of a simple or bulk error; `nil` for other values.
-    public var errorMessage: String? {
+    package var errorMessage: String? {
         switch self.withoutAttributes {
         case .simpleError(let message), .bulkError(let message): message
         default: nil
@@ -149,7 +149,7 @@ extension RESPValue {
     }
 
     /// Whether this is a push frame, which answers no request.
-    public var isPush: Bool {
+    package var isPush: Bool {
         if case .push = self.withoutAttributes { true } else { false }
     }
 }
@@ -158,7 +158,7 @@ extension RESPValue {
 
 extension RESPValue: Hashable {
     /// Structural equality; NaN doubles equal each other.
-    public static func == (lhs: RESPValue, rhs: RESPValue) -> Bool {
+    package static func == (lhs: RESPValue, rhs: RESPValue) -> Bool {
         switch (lhs, rhs) {
         case (.simpleString(let a), .simpleString(let b)): a == b
         case (.simpleError(let a), .simpleError(let b)): a == b
@@ -180,7 +180,7 @@ extension RESPValue: Hashable {
     }
 
     /// Hashes consistently with ``==(_:_:)``: all NaN doubles hash alike.
-    public func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         switch self {
         case .simpleString(let text):
             hasher.combine(0)

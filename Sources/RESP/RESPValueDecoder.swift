@@ -1,4 +1,4 @@
-public import NIOCore
+package import NIOCore
 
 /// Decodes RESP3 and RESP2 values from bytes, one complete top-level value at a time.
 ///
@@ -10,48 +10,48 @@ public import NIOCore
 ///
 /// It is a pure value over a `ByteBuffer`, usable without a channel; in a pipeline wrap it in
 /// `ByteToMessageHandler(decoder, maximumBufferSize: decoder.limits.maximumBufferSize)`.
-public struct RESPValueDecoder: NIOSingleStepByteToMessageDecoder {
+package struct RESPValueDecoder: NIOSingleStepByteToMessageDecoder {
     /// The decoded message type.
-    public typealias InboundOut = RESPValue
+    package typealias InboundOut = RESPValue
 
     /// Caps on what the decoder accepts, so that a faulty or hostile peer cannot exhaust memory or stack.
-    public struct Limits: Sendable, Hashable {
+    package struct Limits: Sendable, Hashable {
         /// The longest bulk string, bulk error, verbatim string or streamed string payload, in bytes.
-        public var maximumBulkLength: Int = 512 * 1024 * 1024
+        package var maximumBulkLength: Int = 512 * 1024 * 1024
         /// The most elements in one array, set or push frame, or pairs in one map or attribute.
-        public var maximumElementCount: Int = 1 << 20
+        package var maximumElementCount: Int = 1 << 20
         /// The deepest nesting of aggregates (a flat array has depth 1).
-        public var maximumDepth: Int = 64
+        package var maximumDepth: Int = 64
         /// The longest line (simple string, simple error, number, or header), in bytes, without its CR LF.
-        public var maximumLineLength: Int = 64 * 1024
+        package var maximumLineLength: Int = 64 * 1024
         /// The most bytes one top-level value may span on the wire.
-        public var maximumMessageSize: Int = 1024 * 1024 * 1024
+        package var maximumMessageSize: Int = 1024 * 1024 * 1024
 
         /// Creates the default limits.
-        public init() {}
+        package init() {}
 
         /// The most bytes the decoder leaves unconsumed: one header line plus one bulk payload.
         /// Give this to `ByteToMessageHandler` as its `maximumBufferSize`.
-        public var maximumBufferSize: Int {
+        package var maximumBufferSize: Int {
             let (sum, overflow) = self.maximumBulkLength.addingReportingOverflow(self.maximumLineLength + 8)
             return overflow ? Int.max : sum
         }
     }
 
     /// The limits this decoder enforces.
-    public let limits: Limits
+    package let limits: Limits
 
     private var stack: [Frame] = []
     /// Bytes of the current top-level value consumed so far.
     private var consumed = 0
 
     /// Creates a decoder.
-    public init(limits: Limits = Limits()) {
+    package init(limits: Limits = Limits()) {
         self.limits = limits
     }
 
     /// Decodes the next complete value, consuming its bytes, or returns `nil` if more bytes are needed.
-    public mutating func decode(buffer: inout ByteBuffer) throws -> RESPValue? {
+    package mutating func decode(buffer: inout ByteBuffer) throws -> RESPValue? {
         while let (token, length) = try self.nextToken(in: buffer) {
             buffer.moveReaderIndex(forwardBy: length)
             let offset = self.consumed
@@ -65,7 +65,7 @@ public struct RESPValueDecoder: NIOSingleStepByteToMessageDecoder {
     }
 
     /// Decodes as ``decode(buffer:)`` does; bytes of an incomplete value left at the end stay unconsumed.
-    public mutating func decodeLast(buffer: inout ByteBuffer, seenEOF: Bool) throws -> RESPValue? {
+    package mutating func decodeLast(buffer: inout ByteBuffer, seenEOF: Bool) throws -> RESPValue? {
         try self.decode(buffer: &buffer)
     }
 }

@@ -1,8 +1,8 @@
-public import Logging
+package import Logging
 import NIOConcurrencyHelpers
-public import NIOCore
-public import NIOPosix
-public import ServiceLifecycle
+package import NIOCore
+import NIOPosix
+import ServiceLifecycle
 
 /// A pooled Redis client with pipelining.
 ///
@@ -26,7 +26,7 @@ public import ServiceLifecycle
 ///
 /// Commands that change a connection's state for later commands (`SUBSCRIBE`, `MONITOR`, `SELECT`, `MULTI`
 /// across calls, `CLIENT TRACKING`) are not supported, since consecutive calls may use different connections.
-public final class RedisClient: Service, Sendable {
+package final class RedisClient: Service, Sendable {
     private typealias Pool = RedisConnectionPoolStateMachine<EventLoopPromise<RedisConnection>>
 
     private let configuration: RedisConfiguration
@@ -41,7 +41,7 @@ public final class RedisClient: Service, Sendable {
     ///   - configuration: Where and how to connect.
     ///   - eventLoopGroup: The event loops the connections run on.
     ///   - logger: The logger for connection events; commands and their arguments are never logged.
-    public init(
+    package init(
         configuration: RedisConfiguration,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         logger: Logger
@@ -57,14 +57,14 @@ public final class RedisClient: Service, Sendable {
     }
 
     /// Keeps the client until graceful shutdown or cancellation, then closes all connections.
-    public func run() async throws {
+    package func run() async throws {
         try? await gracefulShutdown()
         await self.close()
     }
 
     /// Closes all connections; commands in flight fail, and later ones fail with
     /// ``RedisClientError/Code/poolClosed``. Calling it again does nothing.
-    public func close() async {
+    package func close() async {
         let connections = self.pool.withLockedValue { $0.close() }
         for connection in connections {
             // A connection still being made is closed once it is ready.
@@ -80,14 +80,14 @@ public final class RedisClient: Service, Sendable {
     /// Sends one command and returns its reply.
     ///
     /// - Throws: ``RedisServerError`` for an error reply, ``RedisClientError`` for anything else.
-    public func send(_ command: [RESPArgument]) async throws -> RESPValue {
+    package func send(_ command: [RESPArgument]) async throws -> RESPValue {
         try await self.execute([command])[0].get()
     }
 
     /// Sends one command and returns its reply: `try await client.send("INCR", "counter")`.
     ///
     /// - Throws: ``RedisServerError`` for an error reply, ``RedisClientError`` for anything else.
-    public func send(_ command: RESPArgument...) async throws -> RESPValue {
+    package func send(_ command: RESPArgument...) async throws -> RESPValue {
         try await self.send(command)
     }
 
@@ -97,13 +97,13 @@ public final class RedisClient: Service, Sendable {
     /// connection breaks, the commands without replies fail with ``RedisClientError``.
     ///
     /// - Throws: ``RedisClientError`` only when no connection could be had.
-    public func pipeline(_ commands: [[RESPArgument]]) async throws -> [Result<RESPValue, any Error>] {
+    package func pipeline(_ commands: [[RESPArgument]]) async throws -> [Result<RESPValue, any Error>] {
         guard !commands.isEmpty else { return [] }
         return try await self.execute(commands)
     }
 
     /// The protocol version negotiated by a pooled connection (opening one if there is none).
-    public func negotiatedProtocol() async throws -> RedisProtocolVersion {
+    package func negotiatedProtocol() async throws -> RedisProtocolVersion {
         try await self.withConnection { connection, _ in connection.protocolVersion }
     }
 
@@ -117,7 +117,7 @@ public final class RedisClient: Service, Sendable {
     /// The value of `key`, or `nil` if it does not exist.
     ///
     /// - Throws: ``RedisServerError`` if the key holds a non-string value.
-    public func get(_ key: String) async throws -> [UInt8]? {
+    package func get(_ key: String) async throws -> [UInt8]? {
         let reply = try await self.send(["GET", .string(key)])
         if reply.isNull {
             return nil
@@ -131,7 +131,7 @@ public final class RedisClient: Service, Sendable {
     /// Sets `key` to `value`, replacing any value and time to live it had.
     ///
     /// - Parameter expiresIn: The time to live, rounded up to whole milliseconds (at least 1 ms); `nil` for none.
-    public func set(_ key: String, _ value: [UInt8], expiresIn: Duration?) async throws {
+    package func set(_ key: String, _ value: [UInt8], expiresIn: Duration?) async throws {
         var command: [RESPArgument] = ["SET", .string(key), .bytes(value)]
         if let expiresIn {
             command += ["PX", .integer(Self.milliseconds(roundingUp: expiresIn))]
@@ -140,7 +140,7 @@ public final class RedisClient: Service, Sendable {
     }
 
     /// Deletes `keys` and returns how many existed.
-    public func delete(_ keys: [String]) async throws -> Int {
+    package func delete(_ keys: [String]) async throws -> Int {
         guard !keys.isEmpty else { return 0 }
         let reply = try await self.send([.string("DEL")] + keys.map { .string($0) })
         guard let count = reply.int else {
@@ -153,7 +153,7 @@ public final class RedisClient: Service, Sendable {
     /// not have it cached (`NOSCRIPT`), which also caches it for the next call.
     ///
     /// - Throws: ``RedisServerError`` for an error the script raises, ``RedisClientError`` for anything else.
-    public func evaluate(script: RedisScript, keys: [String], arguments: [RESPArgument]) async throws -> RESPValue {
+    package func evaluate(script: RedisScript, keys: [String], arguments: [RESPArgument]) async throws -> RESPValue {
         let tail: [RESPArgument] = [.integer(keys.count)] + keys.map { .string($0) } + arguments
         do {
             return try await self.send(["EVALSHA", .string(script.sha1)] + tail)

@@ -3,9 +3,9 @@
 ///
 /// `description` names the code and a fixed reason; it never contains keys, values or credentials.
 /// `debugDescription` adds the underlying error.
-public struct RedisClientError: Error, Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+package struct RedisClientError: Error, Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     /// The kind of failure.
-    public struct Code: Sendable, Hashable, CustomStringConvertible {
+    package struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Base: String, Sendable, Hashable {
             case connectionFailed
             case handshakeFailed
@@ -24,37 +24,37 @@ public struct RedisClientError: Error, Sendable, CustomStringConvertible, Custom
         }
 
         /// No connection to the server could be made (refused, unreachable, or not within the connect timeout).
-        public static let connectionFailed = Self(.connectionFailed)
+        package static let connectionFailed = Self(.connectionFailed)
         /// The connection was made but `HELLO`, `AUTH` or `SELECT` failed; the underlying error says why.
-        public static let handshakeFailed = Self(.handshakeFailed)
+        package static let handshakeFailed = Self(.handshakeFailed)
         /// No reply arrived within the command timeout; the connection was closed.
-        public static let timeout = Self(.timeout)
+        package static let timeout = Self(.timeout)
         /// The connection closed before the reply arrived.
-        public static let connectionClosed = Self(.connectionClosed)
+        package static let connectionClosed = Self(.connectionClosed)
         /// The server sent bytes that are not valid RESP, or a reply nobody asked for; the connection was closed.
-        public static let protocolError = Self(.protocolError)
+        package static let protocolError = Self(.protocolError)
         /// The server's reply has a type the called method cannot interpret.
-        public static let unexpectedReply = Self(.unexpectedReply)
+        package static let unexpectedReply = Self(.unexpectedReply)
         /// The client was closed.
-        public static let poolClosed = Self(.poolClosed)
+        package static let poolClosed = Self(.poolClosed)
         /// A Redis URL could not be parsed.
-        public static let invalidURL = Self(.invalidURL)
+        package static let invalidURL = Self(.invalidURL)
 
         /// The code's name.
-        public var description: String { self.base.rawValue }
+        package var description: String { self.base.rawValue }
     }
 
     /// The kind of failure.
-    public var code: Code
+    package var code: Code
     /// A fixed, data-free explanation, when there is more to say than the code.
-    public var reason: String?
+    package var reason: String?
     /// The error that caused this one, if any.
-    public var underlying: (any Error)?
+    package var underlying: (any Error)?
     /// Whether the request may have reached the server; `false` lets the client retry it on another connection.
     package var requestMayHaveBeenSent: Bool
 
     /// Creates an error.
-    public init(_ code: Code, reason: String? = nil, underlying: (any Error)? = nil) {
+    package init(_ code: Code, reason: String? = nil, underlying: (any Error)? = nil) {
         self.code = code
         self.reason = reason
         self.underlying = underlying
@@ -62,7 +62,7 @@ public struct RedisClientError: Error, Sendable, CustomStringConvertible, Custom
     }
 
     /// The code and reason.
-    public var description: String {
+    package var description: String {
         if let reason {
             return "RedisClientError.\(self.code): \(reason)"
         }
@@ -70,7 +70,7 @@ public struct RedisClientError: Error, Sendable, CustomStringConvertible, Custom
     }
 
     /// The code, reason and underlying error.
-    public var debugDescription: String {
+    package var debugDescription: String {
         var text = "RedisClientError(code: \(self.code)"
         if let reason {
             text += ", reason: \(reason)"

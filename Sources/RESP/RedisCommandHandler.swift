@@ -1,5 +1,5 @@
-public import Logging
-public import NIOCore
+package import Logging
+package import NIOCore
 
 /// Writes requests and matches replies to them in FIFO order, with a timer per command.
 ///

@@ -1,28 +1,28 @@
 /// Where and how ``RedisClient`` connects.
 ///
 /// Its `description` never shows the password.
-public struct RedisConfiguration: Sendable, Hashable, CustomStringConvertible {
+package struct RedisConfiguration: Sendable, Hashable, CustomStringConvertible {
     /// The server's host name or IP address.
-    public var host: String = "127.0.0.1"
+    package var host: String = "127.0.0.1"
     /// The server's TCP port.
-    public var port: Int = 6379
+    package var port: Int = 6379
     /// The ACL user name; with a password but no user name, Redis authenticates the `default` user.
-    public var username: String?
+    package var username: String?
     /// The password, if the server requires one.
-    public var password: String?
+    package var password: String?
     /// The database number selected on every connection (`SELECT`), when not 0.
-    public var database: Int = 0
+    package var database: Int = 0
     /// How long to wait for a TCP connection to be established.
-    public var connectTimeout: Duration = .seconds(1)
+    package var connectTimeout: Duration = .seconds(1)
     /// How long to wait for each reply, including the handshake's; on expiry the connection is closed.
-    public var commandTimeout: Duration = .seconds(1)
+    package var commandTimeout: Duration = .seconds(1)
     /// The most connections the client opens; each carries many pipelined commands at once.
-    public var poolSize: Int = 4
+    package var poolSize: Int = 4
     /// The largest reply, in bytes, that the client accepts; a larger one fails with a protocol error.
-    public var maximumMessageSize: Int = 512 * 1024 * 1024
+    package var maximumMessageSize: Int = 512 * 1024 * 1024
 
     /// Creates a configuration for a server, with defaults for everything else.
-    public init(host: String = "127.0.0.1", port: Int = 6379) {
+    package init(host: String = "127.0.0.1", port: Int = 6379) {
         self.host = host
         self.port = port
     }
@@ -35,7 +35,7 @@ public struct RedisConfiguration: Sendable, Hashable, CustomStringConvertible {
     /// - Throws: ``RedisClientError`` with code ``RedisClientError/Code/invalidURL`` for another scheme
     ///   (including `rediss`, since TLS is not supported), a missing host, a bad port or database number,
     ///   a malformed percent escape, or a query or fragment.
-    public init(url: String) throws {
+    package init(url: String) throws {
         func invalid(_ reason: String) -> RedisClientError {
             RedisClientError(.invalidURL, reason: reason)
         }
@@ -117,7 +117,7 @@ public struct RedisConfiguration: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The settings, with the password shown as `***` if set.
-    public var description: String {
+    package var description: String {
         let user = self.username.map { "\"\($0)\"" } ?? "nil"
         let password = self.password == nil ? "nil" : "***"
         return "RedisConfiguration(host: \(self.host), port: \(self.port), username: \(user), "

@@ -1,5 +1,5 @@
 /// The RESP version a connection speaks, agreed in its handshake.
-public enum RedisProtocolVersion: Int, Sendable, Hashable {
+package enum RedisProtocolVersion: Int, Sendable, Hashable {
     /// RESP2: the server does not know `HELLO 3` (before Redis 6) or refused it.
     case resp2 = 2
     /// RESP3, negotiated with `HELLO 3`.

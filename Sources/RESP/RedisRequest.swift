@@ -1,4 +1,4 @@
-public import NIOCore
+package import NIOCore
 
 /// A batch of commands written with one flush; their replies complete `promises` in order.
 package struct RedisRequest: Sendable {

@@ -2,27 +2,27 @@
 ///
 /// `description` shows only the error code (the reply's first word, such as `WRONGTYPE`), because servers echo
 /// command arguments in some messages; ``message`` and `debugDescription` carry the full text.
-public struct RedisServerError: Error, Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
+package struct RedisServerError: Error, Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
     /// The server's full error text, such as `NOSCRIPT No matching script. Please use EVAL.`
-    public var message: String
+    package var message: String
 
     /// Creates an error from the server's error text.
-    public init(message: String) {
+    package init(message: String) {
         self.message = message
     }
 
     /// The error's code: the first word of ``message`` by Redis convention, such as `ERR`, `WRONGTYPE` or `NOSCRIPT`.
-    public var code: String {
+    package var code: String {
         String(self.message.prefix { $0 != " " })
     }
 
     /// The error code only.
-    public var description: String {
+    package var description: String {
         "RedisServerError(code: \(self.code))"
     }
 
     /// The error code and the server's full text.
-    public var debugDescription: String {
+    package var debugDescription: String {
         "RedisServerError(code: \(self.code), message: \(self.message))"
     }
 }

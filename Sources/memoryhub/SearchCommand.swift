@@ -1,7 +1,7 @@
-public import ArgumentParser
-public import MemoryCore
+import ArgumentParser
+package import MemoryCore
 import MemoryAPI
-public import MemoryService
+package import MemoryService
 import Foundation
 
 /// `memoryhub search QUERY`: the API's search, from the terminal.

@@ -49,8 +49,8 @@ struct ChildProcess {
         let output = folder.appendingPathComponent("stdout")
         let errors = folder.appendingPathComponent("stderr")
         try Data((stdin ?? "").utf8).write(to: input)
-        FileManager.default.createFile(atPath: output.path, contents: nil)
-        FileManager.default.createFile(atPath: errors.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -94,7 +94,7 @@ final class ServeProcess: @unchecked Sendable {
     init(binary: String, database: String, extraArguments: [String] = [], environment: [String: String] = [:]) throws {
         let folder = try MCPTestEnvironment.temporaryFolder("serve")
         logFile = folder.appendingPathComponent("serve.log")
-        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["serve", "--port", "0", "--database", database] + extraArguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }

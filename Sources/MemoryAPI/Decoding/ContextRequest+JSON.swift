@@ -1,11 +1,11 @@
-public import MemoryCore
-public import MemoryService
+package import MemoryCore
+package import MemoryService
 
 extension ContextRequest {
     /// `POST /api/memory/context/retrieve` (and `/comprehensive`, MCP `get_context`): the members
     /// present replace `base`'s values: `session_id`, `project_id`, `query`, `context_types`,
     /// `max_memories`, `max_tokens`, `min_relevance`, `time_window_hours`, `memory_types`, `tags`.
-    public init(fields: JSONFields, base: ContextRequest) throws {
+    package init(fields: JSONFields, base: ContextRequest) throws {
         self = base
         sessionID = try fields.uuid("session_id") ?? base.sessionID
         projectID = try fields.string("project_id") ?? base.projectID

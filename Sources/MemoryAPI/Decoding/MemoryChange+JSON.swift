@@ -1,10 +1,10 @@
-public import MemoryCore
+package import MemoryCore
 
 extension MemoryChange {
     /// `PATCH /api/memory/memories/{id}` and MCP `update_memory`: `content` (never null),
     /// `summary` (null clears it), `importance`, `confidence`, `entities` and `tags` (replace),
     /// `metadata` (merged; a null value removes its key).
-    public init(fields: JSONFields) throws {
+    package init(fields: JSONFields) throws {
         self.init(
             content: try fields.string("content"),
             importance: try fields.double("importance"),

@@ -1,16 +1,16 @@
-public import MemoryCore
-public import MemoryService
+package import MemoryCore
+package import MemoryService
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+package import FoundationEssentials
 #else
-public import Foundation
+package import Foundation
 #endif
 
 extension NewMemory {
     /// `POST /api/memory/memories`, each item of `/batch`, and MCP `create_memory`: `session_id`
     /// (else `fallbackSessionID`), `content`*, `memory_type`*, `summary`, `importance`,
     /// `confidence`, `entities`, `tags`, `metadata`, `related_memories`. 422 naming the field.
-    public init(fields: JSONFields, fallbackSessionID: UUID?) throws {
+    package init(fields: JSONFields, fallbackSessionID: UUID?) throws {
         guard let sessionID = try fields.uuid("session_id") ?? fallbackSessionID else {
             throw MemoryHubError.invalidField("session_id", "session_id is required.")
         }

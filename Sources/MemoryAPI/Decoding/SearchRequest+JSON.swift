@@ -1,12 +1,12 @@
-public import MemoryCore
-public import MemoryService
+package import MemoryCore
+package import MemoryService
 
 extension SearchRequest {
     /// `POST /api/memory/memories/search` and MCP `search_memories`: `query`*, `project_id`,
     /// `session_id`, `memory_types`, `min_importance`, `tags`, `limit` (10), `offset`, `explain`,
     /// `mode`, else `use_vector_search` (true: hybrid; false: lexical). Ranges are checked by the
     /// search engine.
-    public init(fields: JSONFields, userID: String) throws {
+    package init(fields: JSONFields, userID: String) throws {
         self.init(userID: userID, query: try fields.requiredString("query"))
         projectID = try fields.string("project_id")
         sessionID = try fields.uuid("session_id")

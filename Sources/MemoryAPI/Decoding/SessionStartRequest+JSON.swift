@@ -1,10 +1,10 @@
-public import MemoryCore
-public import MemoryService
+package import MemoryCore
+package import MemoryService
 
 extension SessionStartRequest {
     /// `POST /api/memory/session/start` and MCP `init_session`: `project_id`, `metadata`, `tags`,
     /// `parent_session_id`, `client_session_id`, `auto_link` (default true), for `userID`.
-    public init(fields: JSONFields, userID: String, defaultProjectID: String? = nil) throws {
+    package init(fields: JSONFields, userID: String, defaultProjectID: String? = nil) throws {
         self.init(
             userID: userID,
             projectID: try fields.string("project_id") ?? defaultProjectID,

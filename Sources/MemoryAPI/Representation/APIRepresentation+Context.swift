@@ -1,10 +1,10 @@
-public import MemoryCore
-public import MemoryService
+package import MemoryCore
+package import MemoryService
 
 extension APIRepresentation {
     /// The `POST /api/memory/context/retrieve` response (also `/quick`, `/comprehensive` and MCP
     /// `get_context`'s structured content).
-    public static func context(_ response: ContextResponse, now: Timestamp = .now()) -> JSONValue {
+    package static func context(_ response: ContextResponse, now: Timestamp = .now()) -> JSONValue {
         return .object([
             "sections": .array(response.sections.map { section in
                 .object([
@@ -31,7 +31,7 @@ extension APIRepresentation {
 
     /// `GET /api/memory/context/stats/{user_id}` and MCP `get_memory_stats`: the same fields
     /// under the same names.
-    public static func statistics(_ stats: MemoryStatistics, now: Timestamp = .now()) -> JSONValue {
+    package static func statistics(_ stats: MemoryStatistics, now: Timestamp = .now()) -> JSONValue {
         var byType: JSONObject = [:]
         for type in MemoryType.allCases { byType[type.rawValue] = .int(Int64(stats.countsByType[type] ?? 0)) }
         return .object([
@@ -52,7 +52,7 @@ extension APIRepresentation {
 
     /// The `POST /api/memory/memories/batch` response: `created`, `failed`, `memories`, and per
     /// failed item its `index` with the error's `detail`, `code` and `field`.
-    public static func batch(_ result: BatchResult, now: Timestamp = .now()) -> JSONValue {
+    package static func batch(_ result: BatchResult, now: Timestamp = .now()) -> JSONValue {
         return .object([
             "created": .int(Int64(result.memories.count)),
             "failed": .int(Int64(result.errors.count)),

@@ -1,10 +1,10 @@
-public import MemoryCore
+package import MemoryCore
 
 extension APIRepresentation {
     /// An API key as API.md "Access" shows it: `id, user_id, name, admin, created_at,
     /// last_used_at, revoked_at`, plus `key` only when it was just created (shown this once).
     /// Never the digest.
-    public static func apiKey(_ key: APIKey, text: String? = nil) -> JSONValue {
+    package static func apiKey(_ key: APIKey, text: String? = nil) -> JSONValue {
         var object: JSONObject = [
             "id": .string(key.id.lowercased),
             "user_id": .string(key.userID),

@@ -1,10 +1,10 @@
-public import MemoryCore
-public import MemoryService
+package import MemoryCore
+package import MemoryService
 
 extension APIRepresentation {
     /// `GET /ready`: `status` (ready or unavailable), `store`, `cache` and `embedder`, each with
     /// its `status`.
-    public static func readiness(_ readiness: Readiness) -> JSONValue {
+    package static func readiness(_ readiness: Readiness) -> JSONValue {
         let store: JSONObject = readiness.storeProblem.map { ["status": "unavailable", "detail": .string($0)] } ?? ["status": "ok"]
         let embedder: JSONObject = readiness.embedder.map { model, dimension in
             ["status": "ok", "model": .string(model), "dimension": .int(Int64(dimension))]
@@ -18,7 +18,7 @@ extension APIRepresentation {
     }
 
     /// `GET /api/memory/admin/cache/stats`: per cache, its counters and hit ratio.
-    public static func cacheStatistics(_ statistics: [CacheStatistics]) -> JSONValue {
+    package static func cacheStatistics(_ statistics: [CacheStatistics]) -> JSONValue {
         var caches: JSONObject = [:]
         for stats in statistics {
             caches[stats.name] = .object([

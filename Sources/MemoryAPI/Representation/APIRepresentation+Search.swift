@@ -1,11 +1,11 @@
-public import MemoryCore
-public import MemoryService
+package import MemoryCore
+package import MemoryService
 
 extension APIRepresentation {
     /// The `POST /api/memory/memories/search` response (also MCP `search_memories`'s structured
     /// content): `results` (Memory + `score`, + `score_breakdown` when explained), `total`,
     /// `query`, `limit`, `offset`, `mode`, `search_time_ms`. Scores are rounded to 6 places.
-    public static func search(_ response: SearchResponse, now: Timestamp = .now()) -> JSONValue {
+    package static func search(_ response: SearchResponse, now: Timestamp = .now()) -> JSONValue {
         return .object([
             "results": .array(response.results.map { result in
                 var extra: JSONObject = ["score": .double(rounded(result.score))]
@@ -23,7 +23,7 @@ extension APIRepresentation {
 
     /// The `/api/memory/vector/*` response: `results: [{memory, similarity}]`, `total`, plus `extra`
     /// (`query` or `memory_id`).
-    public static func similarity(
+    package static func similarity(
         _ found: (results: [(memory: Memory, similarity: Double)], total: Int), extra: JSONObject, now: Timestamp = .now()
     ) -> JSONValue {
         var object: JSONObject = [
@@ -38,7 +38,7 @@ extension APIRepresentation {
 
     /// How a search score was made: each component's rank and score, the fused score, the
     /// importance/recency adjustment and the final score.
-    public static func breakdown(_ breakdown: ScoreBreakdown) -> JSONValue {
+    package static func breakdown(_ breakdown: ScoreBreakdown) -> JSONValue {
         .object([
             "lexical_rank": breakdown.lexicalRank.map { .int(Int64($0)) } ?? .null,
             "lexical_score": breakdown.lexicalScore.map { .double(rounded($0)) } ?? .null,

@@ -1,5 +1,5 @@
-public import MemoryCore
-public import MemoryService
+package import MemoryCore
+package import MemoryService
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -7,8 +7,8 @@ import Foundation
 #endif
 
 /// The JSON shapes of API.md "Objects", built from domain values.
-public enum APIRepresentation {
-    public static func session(_ session: Session) -> JSONValue {
+package enum APIRepresentation {
+    package static func session(_ session: Session) -> JSONValue {
         .object([
             "id": .string(session.id.lowercased),
             "user_id": .string(session.userID),
@@ -31,7 +31,7 @@ public enum APIRepresentation {
         ])
     }
 
-    public static func memory(_ memory: Memory, now: Timestamp, extra: JSONObject = [:]) -> JSONValue {
+    package static func memory(_ memory: Memory, now: Timestamp, extra: JSONObject = [:]) -> JSONValue {
         var object: JSONObject = [
             "id": .string(memory.id.lowercased),
             "session_id": .string(memory.sessionID.lowercased),
@@ -61,7 +61,7 @@ public enum APIRepresentation {
         return .object(object)
     }
 
-    public static func sessionContext(_ context: SessionContextSummary, now: Timestamp) -> JSONValue {
+    package static func sessionContext(_ context: SessionContextSummary, now: Timestamp) -> JSONValue {
         let session = context.session
         return .object([
             "session_id": .string(session.id.lowercased),
@@ -76,7 +76,7 @@ public enum APIRepresentation {
         ])
     }
 
-    public static func error(_ error: MemoryHubError) -> JSONValue {
+    package static func error(_ error: MemoryHubError) -> JSONValue {
         var object: JSONObject = ["detail": .string(error.detail), "code": .string(error.code.description)]
         if let field = error.field { object["field"] = .string(field) }
         return .object(object)

@@ -1,18 +1,18 @@
 /// A change to a memory. Nil fields are left as they are.
-public struct MemoryChange: Sendable {
-    public var content: String?
+package struct MemoryChange: Sendable {
+    package var content: String?
     /// `.some(nil)` clears the summary.
-    public var summary: String??
-    public var importance: Double?
-    public var confidence: Double?
+    package var summary: String??
+    package var importance: Double?
+    package var confidence: Double?
     /// Replaces the entities.
-    public var entities: [String]?
+    package var entities: [String]?
     /// Replaces the tags.
-    public var tags: [String]?
+    package var tags: [String]?
     /// Merged key by key; a `.null` value removes the key.
-    public var metadataPatch: JSONObject = [:]
+    package var metadataPatch: JSONObject = [:]
 
-    public init(
+    package init(
         content: String? = nil, summary: String?? = nil, importance: Double? = nil, confidence: Double? = nil,
         entities: [String]? = nil, tags: [String]? = nil, metadataPatch: JSONObject = [:]
     ) {
@@ -28,7 +28,7 @@ public struct MemoryChange: Sendable {
     /// Applies the change to a memory value: the reference semantics every store must match.
     /// A change to the embedded text (content, summary, entities or tags) drops the embedding so
     /// the memory is embedded again.
-    public func applied(to memory: Memory, at now: Timestamp) -> Memory {
+    package func applied(to memory: Memory, at now: Timestamp) -> Memory {
         var result = memory
         if let content, content != memory.content { result.content = content }
         if let summary { result.summary = summary }

@@ -1,9 +1,9 @@
 /// One page of results and how many there are in all.
-public struct Page<Item: Sendable>: Sendable {
-    public var items: [Item]
-    public var total: Int
+package struct Page<Item: Sendable>: Sendable {
+    package var items: [Item]
+    package var total: Int
 
-    public init(items: [Item], total: Int) {
+    package init(items: [Item], total: Int) {
         self.items = items
         self.total = total
     }

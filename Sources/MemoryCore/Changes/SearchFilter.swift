@@ -1,40 +1,40 @@
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+package import FoundationEssentials
 #else
-public import Foundation
+package import Foundation
 #endif
 
 /// The filters a search applies, beyond the user that every query is scoped by.
-public struct SearchFilter: Sendable, Hashable {
-    public var userID: String
-    public var projectID: String?
-    public var sessionID: UUID?
+package struct SearchFilter: Sendable, Hashable {
+    package var userID: String
+    package var projectID: String?
+    package var sessionID: UUID?
     /// Empty means every type.
-    public var memoryTypes: Set<MemoryType> = []
-    public var minImportance: Double?
+    package var memoryTypes: Set<MemoryType> = []
+    package var minImportance: Double?
     /// At least one of these tags; empty means any.
-    public var tags: [String] = []
+    package var tags: [String] = []
     /// Created at or after.
-    public var createdAfter: Timestamp?
+    package var createdAfter: Timestamp?
 
-    public init(userID: String) {
+    package init(userID: String) {
         self.userID = userID
     }
 
     /// True when the filter narrows nothing beyond the user.
-    public var isUserOnly: Bool {
+    package var isUserOnly: Bool {
         projectID == nil && sessionID == nil && memoryTypes.isEmpty && minImportance == nil && tags.isEmpty && createdAfter == nil
     }
 
     /// Whether a memory passes the filter: the reference semantics every store and index must match.
-    public func matches(_ memory: Memory) -> Bool {
+    package func matches(_ memory: Memory) -> Bool {
         matches(
             userID: memory.userID, projectID: memory.projectID, sessionID: memory.sessionID, memoryType: memory.memoryType,
             importance: memory.importance, tags: memory.tags, createdAt: memory.createdAt)
     }
 
     /// Whether a memory with these fields passes the filter.
-    public func matches(
+    package func matches(
         userID: String, projectID: String?, sessionID: UUID, memoryType: MemoryType, importance: Double, tags: [String],
         createdAt: Timestamp
     ) -> Bool {

@@ -1,17 +1,17 @@
 /// A change to a session, applied atomically by the store.
-public struct SessionChange: Sendable {
+package struct SessionChange: Sendable {
     /// Merged key by key; a `.null` value removes the key.
-    public var metadataPatch: JSONObject = [:]
+    package var metadataPatch: JSONObject = [:]
     /// Added to the tags, without duplicates, in order.
-    public var addTags: [String] = []
-    public var state: SessionState?
+    package var addTags: [String] = []
+    package var state: SessionState?
     /// When set, the change applies only if the session's current state is one of these.
-    public var requiredStates: Set<SessionState>?
-    public var endedAt: Timestamp?
-    public var endReason: String?
-    public var summary: String?
+    package var requiredStates: Set<SessionState>?
+    package var endedAt: Timestamp?
+    package var endReason: String?
+    package var summary: String?
 
-    public init(
+    package init(
         metadataPatch: JSONObject = [:], addTags: [String] = [], state: SessionState? = nil,
         requiredStates: Set<SessionState>? = nil, endedAt: Timestamp? = nil, endReason: String? = nil,
         summary: String? = nil
@@ -26,7 +26,7 @@ public struct SessionChange: Sendable {
     }
 
     /// Applies the change to a session value: the reference semantics every store must match.
-    public func applied(to session: Session, at now: Timestamp) -> Session {
+    package func applied(to session: Session, at now: Timestamp) -> Session {
         var result = session
         result.metadata = session.metadata.merging(patch: metadataPatch)
         result.tags = session.tags.addingUnique(addTags)

@@ -1,12 +1,12 @@
 /// Which sessions to list.
-public struct SessionFilter: Sendable {
-    public var userID: String
+package struct SessionFilter: Sendable {
+    package var userID: String
     /// When set, only sessions of this project.
-    public var projectID: String?
+    package var projectID: String?
     /// When set, only sessions in these states.
-    public var states: Set<SessionState>?
+    package var states: Set<SessionState>?
 
-    public init(userID: String, projectID: String? = nil, states: Set<SessionState>? = nil) {
+    package init(userID: String, projectID: String? = nil, states: Set<SessionState>? = nil) {
         self.userID = userID
         self.projectID = projectID
         self.states = states
