@@ -45,7 +45,7 @@ let package = Package(
         .target(
             name: "MemoryStorePostgres",
             dependencies: [
-                "MemoryCore", "MemoryStore",
+                "MemoryCore", "MemoryStore", "ServiceURL",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -53,8 +53,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "ServiceURL",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "RESP",
             dependencies: [
+                "ServiceURL",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -1,3 +1,4 @@
+import ServiceURL
 package import PostgresNIO
 
 extension PostgresMemoryStore {
@@ -64,68 +65,31 @@ extension PostgresMemoryStore {
         ///
         /// - Throws: ``PostgresURLError``, whose description never contains the URL.
         package init(url: String) throws {
-            guard let schemeEnd = url.firstRange(of: "://") else {
-                throw PostgresURLError(.unsupportedScheme, reason: "expected postgres://[user[:password]@]host[:port][/database]")
-            }
-            switch url[..<schemeEnd.lowerBound].lowercased() {
-            case "postgres", "postgresql": break
-            default: throw PostgresURLError(.unsupportedScheme, reason: "the scheme must be postgres:// or postgresql://")
-            }
-            var rest = url[schemeEnd.upperBound...]
-            if let hash = rest.firstIndex(of: "#") { rest = rest[..<hash] }
-            var queryPart: Substring?
-            if let question = rest.firstIndex(of: "?") {
-                queryPart = rest[rest.index(after: question)...]
-                rest = rest[..<question]
-            }
-            let authorityEnd = rest.firstIndex(of: "/") ?? rest.endIndex
-            var authority = rest[..<authorityEnd]
-            let path = rest[authorityEnd...].dropFirst()
-
-            if let at = authority.lastIndex(of: "@") {
-                let userInfo = authority[..<at]
-                authority = authority[authority.index(after: at)...]
-                let colon = userInfo.firstIndex(of: ":")
-                let user = try Self.decoded(userInfo[..<(colon ?? userInfo.endIndex)], what: "the user name")
-                if !user.isEmpty { username = user }
-                if let colon {
-                    password = try Self.decoded(userInfo[userInfo.index(after: colon)...], what: "the password")
+            let parsed: ServiceURL
+            do {
+                parsed = try ServiceURL(parsing: url)
+            } catch {
+                switch error {
+                case .missingScheme:
+                    throw PostgresURLError(.unsupportedScheme, reason: "expected postgres://[user[:password]@]host[:port][/database]")
+                case .malformedPercentEscape, .notUTF8:
+                    throw PostgresURLError(.invalidPercentEscape, reason: error.description)
+                case .unterminatedIPv6Address, .unbracketedIPv6Address, .missingHost:
+                    throw PostgresURLError(.missingHost, reason: error == .missingHost
+                        ? "the URL names no host (Unix-domain sockets are not supported)" : error.description)
+                case .textAfterIPv6Address, .invalidPort:
+                    throw PostgresURLError(.invalidPort, reason: error.description)
                 }
             }
-
-            var portPart: Substring?
-            if authority.hasPrefix("[") {
-                guard let close = authority.firstIndex(of: "]") else {
-                    throw PostgresURLError(.missingHost, reason: "unterminated IPv6 address")
-                }
-                host = String(authority[authority.index(after: authority.startIndex)..<close])
-                let afterHost = authority[authority.index(after: close)...]
-                if !afterHost.isEmpty {
-                    guard afterHost.hasPrefix(":") else { throw PostgresURLError(.invalidPort, reason: "unexpected text after the IPv6 address") }
-                    portPart = afterHost.dropFirst()
-                }
-            } else {
-                let parts = authority.split(separator: ":", omittingEmptySubsequences: false)
-                guard parts.count <= 2 else { throw PostgresURLError(.missingHost, reason: "an IPv6 address must be in brackets") }
-                host = try Self.decoded(parts[0], what: "the host")
-                portPart = parts.count == 2 ? parts[1] : nil
+            guard parsed.scheme == "postgres" || parsed.scheme == "postgresql" else {
+                throw PostgresURLError(.unsupportedScheme, reason: "the scheme must be postgres:// or postgresql://")
             }
-            guard !host.isEmpty else { throw PostgresURLError(.missingHost, reason: "the URL names no host (Unix-domain sockets are not supported)") }
-            if let portPart {
-                guard !portPart.isEmpty, portPart.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let number = Int(portPart), (1...65535).contains(number) else {
-                    throw PostgresURLError(.invalidPort, reason: "the port must be a number from 1 to 65535")
-                }
-                port = number
-            }
-
-            if !path.isEmpty {
-                database = try Self.decoded(path, what: "the database name")
-            }
-
-            for pair in (queryPart ?? "").split(separator: "&") {
-                let equals = pair.firstIndex(of: "=")
-                let name = try Self.decoded(pair[..<(equals ?? pair.endIndex)], what: "a parameter name")
-                let value = try equals.map { try Self.decoded(pair[pair.index(after: $0)...], what: "a parameter value") } ?? ""
+            host = parsed.host
+            if let user = parsed.user { username = user }
+            if let secret = parsed.password { password = secret }
+            if let number = parsed.port { port = number }
+            if !parsed.path.isEmpty { database = parsed.path }
+            for (name, value) in parsed.query {
                 switch name {
                 case "sslmode":
                     switch value {
@@ -186,35 +150,6 @@ extension PostgresMemoryStore {
             case .verifyFull:
                 settings.certificateVerification = .fullVerification
                 return .require(settings)
-            }
-        }
-
-        /// Decodes `%XX` escapes; throws for a malformed escape or bytes that are not UTF-8.
-        private static func decoded(_ text: Substring, what: String) throws -> String {
-            var bytes: [UInt8] = []
-            var iterator = text.utf8.makeIterator()
-            while let byte = iterator.next() {
-                guard byte == UInt8(ascii: "%") else {
-                    bytes.append(byte)
-                    continue
-                }
-                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
-                    throw PostgresURLError(.invalidPercentEscape, reason: "malformed percent escape in \(what)")
-                }
-                bytes.append(high << 4 | low)
-            }
-            guard let decoded = String(validating: bytes, as: UTF8.self) else {
-                throw PostgresURLError(.invalidPercentEscape, reason: "\(what) is not UTF-8 after percent-decoding")
-            }
-            return decoded
-        }
-
-        private static func hexValue(_ byte: UInt8) -> UInt8? {
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-            default: nil
             }
         }
     }

@@ -1,3 +1,4 @@
+import ServiceURL
 /// Where and how ``RedisClient`` connects.
 ///
 /// Its `description` never shows the password.
@@ -39,10 +40,13 @@ package struct RedisConfiguration: Sendable, Hashable, CustomStringConvertible {
         func invalid(_ reason: String) -> RedisClientError {
             RedisClientError(.invalidURL, reason: reason)
         }
-        guard let schemeEnd = url.firstRange(of: "://") else {
-            throw invalid("expected a URL of the form redis://[user[:password]@]host[:port][/db]")
+        let parsed: ServiceURL
+        do {
+            parsed = try ServiceURL(parsing: url)
+        } catch {
+            throw invalid(error == .missingScheme ? "expected a URL of the form redis://[user[:password]@]host[:port][/db]" : error.description)
         }
-        switch url[..<schemeEnd.lowerBound].lowercased() {
+        switch parsed.scheme {
         case "redis":
             break
         case "rediss":
@@ -50,66 +54,15 @@ package struct RedisConfiguration: Sendable, Hashable, CustomStringConvertible {
         default:
             throw invalid("unsupported scheme; expected redis://")
         }
-        var rest = url[schemeEnd.upperBound...]
-        if rest.contains("?") || rest.contains("#") {
+        guard parsed.query.isEmpty, !parsed.hasFragment, !url.contains("?") else {
             throw invalid("query parameters and fragments are not supported")
         }
-
-        let authorityEnd = rest.firstIndex(of: "/") ?? rest.endIndex
-        var authority = rest[..<authorityEnd]
-        rest = rest[authorityEnd...]
-
-        if let at = authority.lastIndex(of: "@") {
-            let userInfo = authority[..<at]
-            authority = authority[authority.index(after: at)...]
-            let userPart: Substring
-            var passwordPart: Substring?
-            if let colon = userInfo.firstIndex(of: ":") {
-                userPart = userInfo[..<colon]
-                passwordPart = userInfo[userInfo.index(after: colon)...]
-            } else {
-                userPart = userInfo
-            }
-            guard let user = Self.percentDecoded(userPart) else {
-                throw invalid("malformed percent escape in the user name")
-            }
-            self.username = user.isEmpty ? nil : user
-            if let passwordPart {
-                guard let password = Self.percentDecoded(passwordPart) else {
-                    throw invalid("malformed percent escape in the password")
-                }
-                self.password = password.isEmpty ? nil : password
-            }
-        }
-
-        var portPart: Substring?
-        if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else {
-                throw invalid("unterminated IPv6 address")
-            }
-            self.host = String(authority[authority.index(after: authority.startIndex)..<close])
-            let afterHost = authority[authority.index(after: close)...]
-            if !afterHost.isEmpty {
-                guard afterHost.hasPrefix(":") else { throw invalid("unexpected text after the IPv6 address") }
-                portPart = afterHost.dropFirst()
-            }
-        } else {
-            let parts = authority.split(separator: ":", omittingEmptySubsequences: false)
-            guard parts.count <= 2 else { throw invalid("an IPv6 address must be in brackets") }
-            self.host = String(parts[0])
-            portPart = parts.count == 2 ? parts[1] : nil
-        }
-        guard !self.host.isEmpty else { throw invalid("missing host") }
-        if let portPart {
-            guard portPart.allSatisfy(\.isASCIIDigit), let port = Int(portPart), (1...65535).contains(port) else {
-                throw invalid("port must be a number from 1 to 65535")
-            }
-            self.port = port
-        }
-
-        let path = rest.dropFirst()
-        if !path.isEmpty {
-            guard path.allSatisfy(\.isASCIIDigit), let database = Int(path) else {
+        self.host = parsed.host
+        self.username = parsed.user
+        self.password = parsed.password.flatMap { $0.isEmpty ? nil : $0 }
+        if let port = parsed.port { self.port = port }
+        if !parsed.path.isEmpty {
+            guard parsed.path.allSatisfy(\.isASCIIDigit), let database = Int(parsed.path) else {
                 throw invalid("database must be a non-negative number")
             }
             self.database = database
@@ -124,33 +77,6 @@ package struct RedisConfiguration: Sendable, Hashable, CustomStringConvertible {
             + "password: \(password), database: \(self.database), connectTimeout: \(self.connectTimeout), "
             + "commandTimeout: \(self.commandTimeout), poolSize: \(self.poolSize), "
             + "maximumMessageSize: \(self.maximumMessageSize))"
-    }
-
-    /// Decodes `%XX` escapes; `nil` for a malformed escape or bytes that are not UTF-8.
-    private static func percentDecoded(_ text: Substring) -> String? {
-        var bytes: [UInt8] = []
-        var iterator = text.utf8.makeIterator()
-        while let byte = iterator.next() {
-            guard byte == UInt8(ascii: "%") else {
-                bytes.append(byte)
-                continue
-            }
-            guard let high = iterator.next().flatMap(Self.hexValue), let low = iterator.next().flatMap(Self.hexValue)
-            else {
-                return nil
-            }
-            bytes.append(high << 4 | low)
-        }
-        return String(validating: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }
 

@@ -1,4 +1,6 @@
-/// A Lua script and its SHA-1, for ``RedisClient/evaluate(script:keys:arguments:)``.
+import Crypto
+
+/// A Lua script and its SHA-1 (swift-crypto's; Redis names scripts by it, no security rests on it), for ``RedisClient/evaluate(script:keys:arguments:)``.
 ///
 /// Create scripts once (for example as `static let`) so the digest is computed once.
 package struct RedisScript: Sendable, Hashable {
@@ -10,6 +12,9 @@ package struct RedisScript: Sendable, Hashable {
     /// Creates a script and computes its digest.
     package init(_ source: String) {
         self.source = source
-        self.sha1 = SHA1.hexDigest(source.utf8)
+        self.sha1 = Insecure.SHA1.hash(data: Array(source.utf8)).map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
     }
 }
