@@ -81,7 +81,8 @@ struct MCPHTTPTests {
     @Test func restStatisticsAndMCPGetMemoryStatsAreTheSameShape() async throws {
         let folder = try MCPTestEnvironment.temporaryFolder("mcp-stats")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let server = try ServeProcess(binary: MCPTestEnvironment.binary!, database: folder.path + "/db.sqlite")
+        // No embedding model: the background embedder would change memories_with_embedding between the two reads.
+        let server = try ServeProcess(binary: MCPTestEnvironment.binary!, database: folder.path + "/db.sqlite", extraArguments: ["--no-embeddings"])
         defer { server.stop() }
         let base = try await server.waitForAddress()
         let started = try await Self.send("POST", base + "/api/memory/session/start", ["user_id": "stats-user", "auto_link": false])
