@@ -19,10 +19,11 @@ package struct CircuitBreaker: Sendable {
         /// Beyond this many pending invalidations, recovery clears the whole namespace instead.
         package var maximumPending: Int = 10_000
 
-        package init(initialBackoff: Duration = .milliseconds(500), maximumBackoff: Duration = .seconds(30), maximumPending: Int = 10_000) {
-            self.initialBackoff = initialBackoff
-            self.maximumBackoff = maximumBackoff
-            self.maximumPending = maximumPending
+        /// The defaults above, with any value given here instead.
+        package init(initialBackoff: Duration? = nil, maximumBackoff: Duration? = nil, maximumPending: Int? = nil) {
+            if let initialBackoff { self.initialBackoff = initialBackoff }
+            if let maximumBackoff { self.maximumBackoff = maximumBackoff }
+            if let maximumPending { self.maximumPending = maximumPending }
         }
     }
 

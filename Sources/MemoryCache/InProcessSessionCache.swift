@@ -20,9 +20,10 @@ package final class InProcessSessionCache: SessionCache {
         /// How long an entry may be served without being refreshed.
         package var timeToLive: Duration = .seconds(3600)
 
-        package init(capacity: Int = 10_000, timeToLive: Duration = .seconds(3600)) {
-            self.capacity = capacity
-            self.timeToLive = timeToLive
+        /// The defaults above, with any value given here instead.
+        package init(capacity: Int? = nil, timeToLive: Duration? = nil) {
+            if let capacity { self.capacity = capacity }
+            if let timeToLive { self.timeToLive = timeToLive }
         }
     }
 

@@ -73,14 +73,6 @@ package struct LRUMap<Key: Hashable, Value> {
         return slots[slot].value
     }
 
-    package mutating func removeAll() {
-        slots.removeAll()
-        index.removeAll()
-        freeSlots.removeAll()
-        head = -1
-        tail = -1
-    }
-
     private mutating func unlink(_ slot: Int) {
         let previous = slots[slot].previous
         let next = slots[slot].next

@@ -25,10 +25,11 @@ package final class RedisSessionCache: SessionCache {
         /// At most one fault is logged per interval; the rest are only counted.
         package var logInterval: Duration = .seconds(30)
 
-        package init(timeToLive: Duration = .seconds(3600), breaker: CircuitBreaker.Configuration = .init(), logInterval: Duration = .seconds(30)) {
-            self.timeToLive = timeToLive
-            self.breaker = breaker
-            self.logInterval = logInterval
+        /// The defaults above, with any value given here instead.
+        package init(timeToLive: Duration? = nil, breaker: CircuitBreaker.Configuration? = nil, logInterval: Duration? = nil) {
+            if let timeToLive { self.timeToLive = timeToLive }
+            if let breaker { self.breaker = breaker }
+            if let logInterval { self.logInterval = logInterval }
         }
     }
 

@@ -5,7 +5,7 @@ package import Foundation
 #endif
 
 /// What kind of thing a memory records.
-package enum MemoryType: String, Sendable, Hashable, CaseIterable, Codable {
+package enum MemoryType: String, Sendable, Hashable, CaseIterable {
     case fact, preference, code, decision, error, pattern, entity
 }
 

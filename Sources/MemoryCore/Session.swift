@@ -5,7 +5,7 @@ package import Foundation
 #endif
 
 /// Where a session is in its life. See DESIGN.md "Session lifecycle".
-package enum SessionState: String, Sendable, Hashable, CaseIterable, Codable {
+package enum SessionState: String, Sendable, Hashable, CaseIterable {
     case active, paused, ended, archived
 
     /// Whether a session in this state may move to `next`. Ending an ended session is handled
@@ -26,7 +26,7 @@ package enum SessionState: String, Sendable, Hashable, CaseIterable, Codable {
 }
 
 /// Why a session ended.
-package enum EndReason: String, Sendable, Hashable, CaseIterable, Codable {
+package enum EndReason: String, Sendable, Hashable, CaseIterable {
     case normal, timeout, error
     case userRequested = "user_requested"
 }

@@ -42,11 +42,12 @@ package enum MemoryHTTPServer {
         /// Browser origins allowed in `local` mode besides loopback ones; `*` allows any.
         package var allowedOrigins: [String] = []
 
-        package init(host: String = "127.0.0.1", port: Int = 8080, bodyLimit: Int = 1 << 20, auth: AuthMode = .local, rateLimit: RateLimit? = nil) {
-            self.host = host
-            self.port = port
-            self.bodyLimit = bodyLimit
-            self.auth = auth
+        /// The defaults above, with any value given here instead.
+        package init(host: String? = nil, port: Int? = nil, bodyLimit: Int? = nil, auth: AuthMode? = nil, rateLimit: RateLimit? = nil) {
+            if let host { self.host = host }
+            if let port { self.port = port }
+            if let bodyLimit { self.bodyLimit = bodyLimit }
+            if let auth { self.auth = auth }
             self.rateLimit = rateLimit
         }
     }

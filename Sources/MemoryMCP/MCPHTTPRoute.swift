@@ -24,10 +24,12 @@ package struct MCPHTTPConfiguration: Sendable {
     /// used go first.
     package var maximumConnections: Int = 10_000
 
-    package init(allowedOrigins: [String] = [], allowedHosts: [String] = [], bodyLimit: Int = 1 << 20) {
-        self.allowedOrigins = allowedOrigins
-        self.allowedHosts = allowedHosts
-        self.bodyLimit = bodyLimit
+    /// The defaults above, with any value given here instead.
+    package init(allowedOrigins: [String]? = nil, allowedHosts: [String]? = nil, bodyLimit: Int? = nil, maximumConnections: Int? = nil) {
+        if let allowedOrigins { self.allowedOrigins = allowedOrigins }
+        if let allowedHosts { self.allowedHosts = allowedHosts }
+        if let bodyLimit { self.bodyLimit = bodyLimit }
+        if let maximumConnections { self.maximumConnections = maximumConnections }
     }
 }
 
@@ -214,8 +216,6 @@ actor MCPHTTPConnections {
     func remove(id: String, user: String?, project: String?) {
         entries.removeValue(forKey: Key(id: id, user: user, project: project))
     }
-
-    var count: Int { entries.count }
 }
 
 extension HTTPField.Name {

@@ -9,8 +9,9 @@ package import Foundation
 /// takes the user it acts for and never touches another user's rows; `userID: nil` is used only by
 /// trusted internal callers (cleanup, the cache's owner lookup) and means "whoever owns it".
 ///
-/// Implementations: `SQLiteMemoryStore` (embedded) and, later, the PostgreSQL store. Both run the
-/// same contract suite (`Tests/MemoryStoreTests/StoreContract.swift`).
+/// Implementations: `SQLiteMemoryStore` (embedded, this module) and `PostgresMemoryStore`
+/// (MemoryStorePostgres). Both run the same contract suites (`Tests/MemoryStoreTests/StoreContractTests.swift`
+/// and `SearchIndexContractTests.swift`).
 package protocol MemoryStore: Sendable {
     /// Creates or upgrades the schema. Safe to call on every start and from two processes at once.
     func migrate() async throws
