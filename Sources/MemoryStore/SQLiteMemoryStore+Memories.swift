@@ -1,0 +1,163 @@
+package import MemoryCore
+import GRDB
+import Logging
+#if canImport(FoundationEssentials)
+package import FoundationEssentials
+#else
+package import Foundation
+#endif
+
+extension SQLiteMemoryStore {
+    package func insertMemory(_ memory: Memory, at now: Timestamp) async throws -> Session {
+        try StoredTextCheck.check(memory)
+        return try await write { db in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        UPDATE sessions SET memory_count = memory_count + 1, updated_at = ?, version = version + 1
+                        WHERE id = ? AND user_id = ? RETURNING *
+                        """,
+                    arguments: [now.microsecondsSinceEpoch, memory.sessionID.lowercased, memory.userID])
+            else { throw MemoryHubError.sessionNotFound(memory.sessionID.lowercased) }
+            try db.execute(
+                sql: """
+                    INSERT INTO memories (id, session_id, user_id, project_id, content, summary, memory_type, importance,
+                        confidence, entities, tags, related_memories, metadata, has_embedding, access_count,
+                        last_accessed, created_at, updated_at, version, change_seq)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: try Self.arguments(for: memory) + [try Self.nextSequence(db, userID: memory.userID)])
+            return try Self.session(from: row)
+        }
+    }
+
+    package func memory(id: UUID, userID: String?) async throws -> Memory? {
+        try StoredTextCheck.check(userID, field: "user_id")
+        return try await read { db in try Self.fetchMemory(db, id: id, userID: userID) }
+    }
+
+    package func recordAccess(memoryID: UUID, userID: String?, at now: Timestamp) async throws -> Memory? {
+        try StoredTextCheck.check(userID, field: "user_id")
+        return try await write { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    UPDATE memories SET access_count = access_count + 1, last_accessed = ?
+                    WHERE id = ? AND (? IS NULL OR user_id = ?) RETURNING *
+                    """,
+                arguments: [now.microsecondsSinceEpoch, memoryID.lowercased, userID, userID]
+            ).map(Self.memory(from:))
+        }
+    }
+
+    package func updateMemory(id: UUID, userID: String?, change: MemoryChange, at now: Timestamp) async throws -> Memory? {
+        try StoredTextCheck.check(userID, field: "user_id")
+        try StoredTextCheck.check(change)
+        return try await write { db in
+            guard let current = try Self.fetchMemory(db, id: id, userID: userID) else { return nil }
+            let updated = change.applied(to: current, at: now)
+            try db.execute(
+                sql: """
+                    UPDATE memories SET content = ?, summary = ?, importance = ?, confidence = ?, entities = ?, tags = ?,
+                        metadata = ?, has_embedding = ?, embedding = CASE WHEN ? THEN embedding END, updated_at = ?,
+                        version = ?, change_seq = ?
+                    WHERE id = ?
+                    """,
+                arguments: [
+                    updated.content, updated.summary, updated.importance, updated.confidence,
+                    JSONText.encode(updated.entities), JSONText.encode(updated.tags),
+                    JSONText.encode(updated.metadata), updated.hasEmbedding, updated.hasEmbedding,
+                    updated.updatedAt.microsecondsSinceEpoch, updated.version,
+                    try Self.nextSequence(db, userID: current.userID), id.lowercased,
+                ])
+            return updated
+        }
+    }
+
+    package func deleteMemory(id: UUID, userID: String?, at now: Timestamp) async throws -> Session? {
+        try StoredTextCheck.check(userID, field: "user_id")
+        return try await write { db in
+            guard let memory = try Self.fetchMemory(db, id: id, userID: userID) else { return nil }
+            try db.execute(sql: "DELETE FROM memories WHERE id = ?", arguments: [id.lowercased])
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO memory_tombstones (id, user_id, change_seq) VALUES (?, ?, ?)",
+                arguments: [id.lowercased, memory.userID, try Self.nextSequence(db, userID: memory.userID)])
+            return try Row.fetchOne(
+                db,
+                sql: """
+                    UPDATE sessions SET memory_count = memory_count - 1, updated_at = ?, version = version + 1
+                    WHERE id = ? RETURNING *
+                    """,
+                arguments: [now.microsecondsSinceEpoch, memory.sessionID.lowercased]
+            ).map(Self.session(from:))
+        }
+    }
+
+    package func memories(matching filter: MemoryFilter, limit: Int, offset: Int) async throws -> Page<Memory> {
+        try StoredTextCheck.check(filter)
+        var clauses = ["user_id = ?"]
+        var arguments: StatementArguments = [filter.userID]
+        if let sessionID = filter.sessionID {
+            clauses.append("session_id = ?")
+            _ = arguments.append(contentsOf: [sessionID.lowercased])
+        }
+        if let projectID = filter.projectID {
+            clauses.append("project_id = ?")
+            _ = arguments.append(contentsOf: [projectID])
+        }
+        if let memoryType = filter.memoryType {
+            clauses.append("memory_type = ?")
+            _ = arguments.append(contentsOf: [memoryType.rawValue])
+        }
+        if let minImportance = filter.minImportance {
+            clauses.append("importance >= ?")
+            _ = arguments.append(contentsOf: [minImportance])
+        }
+        let whereClause = clauses.joined(separator: " AND ")
+        let countArguments = arguments
+        let pageArguments = arguments + [limit, offset]
+        return try await read { db in
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM memories WHERE \(whereClause)", arguments: countArguments) ?? 0
+            let items = try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM memories WHERE \(whereClause) ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+                arguments: pageArguments
+            ).map(Self.memory(from:))
+            return Page(items: items, total: total)
+        }
+    }
+
+    package func existingMemoryIDs(_ ids: [UUID], userID: String) async throws -> Set<UUID> {
+        try StoredTextCheck.check(userID, field: "user_id")
+        guard !ids.isEmpty else { return [] }
+        let texts = ids.map(\.lowercased)
+        return try await read { db in
+            let found = try String.fetchAll(
+                db,
+                sql: "SELECT id FROM memories WHERE +user_id = ? AND id IN (\(texts.map { _ in "?" }.joined(separator: ", ")))",
+                arguments: [userID] + StatementArguments(texts))
+            return Set(found.compactMap(UUID.init(uuidString:)))
+        }
+    }
+
+    package func memories(ids: [UUID], userID: String) async throws -> [Memory] {
+        try StoredTextCheck.check(userID, field: "user_id")
+        guard !ids.isEmpty else { return [] }
+        let texts = ids.map(\.lowercased)
+        return try await read { db in
+            var found: [Memory] = []
+            // Bounded IN lists keep each statement under SQLite's variable limit. `+user_id` keeps
+            // the planner on the primary key: the user index would scan all of the user's rows.
+            for start in stride(from: 0, to: texts.count, by: 500) {
+                let chunk = Array(texts[start..<min(start + 500, texts.count)])
+                found += try Row.fetchAll(
+                    db,
+                    sql: "SELECT * FROM memories WHERE +user_id = ? AND id IN (\(chunk.map { _ in "?" }.joined(separator: ", ")))",
+                    arguments: [userID] + StatementArguments(chunk)
+                ).map(Self.memory(from:))
+            }
+            return found
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package import MemoryCore
+import GRDB
+import Logging
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+extension SQLiteMemoryStore {
+    package func lexicalMatches(terms: [String], filter: SearchFilter, limit: Int) async throws -> [LexicalMatch] {
+        try StoredTextCheck.check(filter)
+        try StoredTextCheck.check(terms, field: "query")
+        // Each term is quoted for FTS5, so no character of it is query syntax.
+        let expression = terms.map { "\"" + $0.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\"" }.joined(separator: " OR ")
+        guard !expression.isEmpty, limit > 0 else { return [] }
+        var (clauses, arguments) = Self.conditions(for: filter, alias: "m")
+        clauses.insert("memories_fts MATCH ?", at: 0)
+        arguments = [expression] + arguments
+        let whereClause = clauses.joined(separator: " AND ")
+        let allArguments = arguments + [limit]
+        return try await read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT m.id AS id, bm25(memories_fts) AS rank, m.importance AS importance, m.created_at AS created_at
+                    FROM memories_fts
+                    JOIN memories m ON m.rowid = memories_fts.rowid
+                    WHERE \(whereClause) ORDER BY rank LIMIT ?
+                    """,
+                arguments: allArguments
+            ).map { row in
+                LexicalMatch(
+                    id: try Self.uuid(row["id"]), score: -(row["rank"] as Double), importance: row["importance"],
+                    createdAt: Timestamp(microsecondsSinceEpoch: row["created_at"]))
+            }
+        }
+    }
+
+    package func changeSequence(userID: String) async throws -> Int64 {
+        try StoredTextCheck.check(userID, field: "user_id")
+        return try await read { db in
+            try Int64.fetchOne(db, sql: "SELECT value FROM user_sequences WHERE user_id = ?", arguments: [userID]) ?? 0
+        }
+    }
+
+    package func indexChanges(userID: String, after sequence: Int64) async throws -> [IndexChange] {
+        try StoredTextCheck.check(userID, field: "user_id")
+        return try await read { db in
+            var changes = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, change_seq, session_id, project_id, memory_type, importance, tags, created_at, embedding
+                    FROM memories WHERE user_id = ? AND change_seq > ?
+                    """,
+                arguments: [userID, sequence]
+            ).map { row -> IndexChange in
+                let id = try Self.uuid(row["id"])
+                let vector = (row["embedding"] as Data?).flatMap { VectorBytes.decode($0) }
+                return IndexChange(
+                    id: id, sequence: row["change_seq"],
+                    entry: try vector.map { vector in
+                        IndexedMemory(
+                            id: id, sessionID: try Self.uuid(row["session_id"]), projectID: row["project_id"],
+                            memoryType: MemoryType(rawValue: row["memory_type"]) ?? .fact, importance: row["importance"],
+                            tags: try JSONText.decodeStrings(row["tags"]),
+                            createdAt: Timestamp(microsecondsSinceEpoch: row["created_at"]), vector: vector)
+                    })
+            }
+            changes += try Row.fetchAll(
+                db, sql: "SELECT id, change_seq FROM memory_tombstones WHERE user_id = ? AND change_seq > ?",
+                arguments: [userID, sequence]
+            ).map { row in IndexChange(id: try Self.uuid(row["id"]), sequence: row["change_seq"], entry: nil) }
+            return changes.sorted { $0.sequence < $1.sequence }
+        }
+    }
+
+    /// The SQL conditions of a search filter, on the memories table under `alias`.
+    static func conditions(for filter: SearchFilter, alias: String) -> ([String], StatementArguments) {
+        var clauses = ["\(alias).user_id = ?"]
+        var arguments: StatementArguments = [filter.userID]
+        if let projectID = filter.projectID {
+            clauses.append("\(alias).project_id = ?")
+            _ = arguments.append(contentsOf: [projectID])
+        }
+        if let sessionID = filter.sessionID {
+            clauses.append("\(alias).session_id = ?")
+            _ = arguments.append(contentsOf: [sessionID.lowercased])
+        }
+        if !filter.memoryTypes.isEmpty {
+            let types = filter.memoryTypes.map(\.rawValue).sorted()
+            clauses.append("\(alias).memory_type IN (\(types.map { _ in "?" }.joined(separator: ", ")))")
+            _ = arguments.append(contentsOf: StatementArguments(types))
+        }
+        if let minImportance = filter.minImportance {
+            clauses.append("\(alias).importance >= ?")
+            _ = arguments.append(contentsOf: [minImportance])
+        }
+        if !filter.tags.isEmpty {
+            clauses.append(
+                "EXISTS (SELECT 1 FROM json_each(\(alias).tags) WHERE json_each.value IN (\(filter.tags.map { _ in "?" }.joined(separator: ", "))))")
+            _ = arguments.append(contentsOf: StatementArguments(filter.tags))
+        }
+        if let createdAfter = filter.createdAfter {
+            clauses.append("\(alias).created_at >= ?")
+            _ = arguments.append(contentsOf: [createdAfter.microsecondsSinceEpoch])
+        }
+        return (clauses, arguments)
+    }
+
+    /// Moves the user's change sequence on inside the current write transaction.
+}

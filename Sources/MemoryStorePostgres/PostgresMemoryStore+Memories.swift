@@ -1,0 +1,192 @@
+import Logging
+package import MemoryCore
+import MemoryStore
+internal import PostgresNIO
+import ServiceLifecycle
+#if canImport(FoundationEssentials)
+package import FoundationEssentials
+#else
+package import Foundation
+#endif
+
+extension PostgresMemoryStore {
+    /// One statement: a CTE counts the memory in its session (scoped by the memory's user,
+    /// returning the session as it now is) and the INSERT reads from that CTE, so the memory is
+    /// written only if the session was counted, and both or neither happen.
+    package func insertMemory(_ memory: Memory, at now: Timestamp) async throws -> Session {
+        try StoredTextCheck.check(memory)
+        let counted = try await fetch(
+            """
+            WITH sequence AS (
+                INSERT INTO user_sequences (user_id, value) VALUES (\(memory.userID), 1)
+                ON CONFLICT (user_id) DO UPDATE SET value = user_sequences.value + 1
+                RETURNING value
+            ), counted AS (
+                UPDATE sessions SET memory_count = memory_count + 1, updated_at = \(now.postgres), version = version + 1
+                WHERE id = \(memory.sessionID) AND user_id = \(memory.userID) AND EXISTS (SELECT 1 FROM sequence)
+                RETURNING \(unescaped: SessionColumns.list)
+            ), inserted AS (
+                INSERT INTO memories (id, session_id, user_id, project_id, content, summary, memory_type, importance,
+                    confidence, entities, tags, related_memories, metadata, has_embedding, access_count, last_accessed,
+                    created_at, updated_at, version, change_seq)
+                SELECT \(memory.id), counted.id, counted.user_id, \(memory.projectID)::text, \(memory.content),
+                    \(memory.summary)::text, \(memory.memoryType.rawValue), \(memory.importance), \(memory.confidence),
+                    \(memory.entities), \(memory.tags), \(memory.relatedMemories), \(PostgresJSONObject(memory.metadata)),
+                    \(memory.hasEmbedding), \(memory.accessCount), \(memory.lastAccessed?.postgres)::timestamptz,
+                    \(memory.createdAt.postgres), \(memory.updatedAt.postgres), \(memory.version), sequence.value
+                FROM counted, sequence
+            )
+            SELECT \(unescaped: SessionColumns.list) FROM counted
+            """, SessionColumns.decode)
+        guard let session = counted.first else { throw MemoryHubError.sessionNotFound(memory.sessionID.lowercased) }
+        return session
+    }
+
+    /// The memory, if it exists and (when `userID` is set) belongs to that user.
+    package func memory(id: UUID, userID: String?) async throws -> Memory? {
+        try StoredTextCheck.check(userID, field: "user_id")
+        return try await fetch(
+            """
+            SELECT \(unescaped: MemoryColumns.list) FROM memories
+            WHERE id = \(id) AND (\(userID)::text IS NULL OR user_id = \(userID)::text)
+            """, MemoryColumns.decode
+        ).first
+    }
+
+    /// One UPDATE … RETURNING: `access_count + 1`, `last_accessed = now`.
+    package func recordAccess(memoryID: UUID, userID: String?, at now: Timestamp) async throws -> Memory? {
+        try StoredTextCheck.check(userID, field: "user_id")
+        return try await fetch(
+            """
+            UPDATE memories SET access_count = access_count + 1, last_accessed = \(now.postgres)
+            WHERE id = \(memoryID) AND (\(userID)::text IS NULL OR user_id = \(userID)::text)
+            RETURNING \(unescaped: MemoryColumns.list)
+            """, MemoryColumns.decode
+        ).first
+    }
+
+    /// One UPDATE with `MemoryChange` semantics: a content that differs (as Swift compares strings,
+    /// by canonical equivalence) replaces the old one and clears `has_embedding`; `.some(nil)`
+    /// clears the summary; entities and tags are replaced; metadata is merged; `version + 1`.
+    package func updateMemory(id: UUID, userID: String?, change: MemoryChange, at now: Timestamp) async throws -> Memory? {
+        try StoredTextCheck.check(userID, field: "user_id")
+        try StoredTextCheck.check(change)
+        var setValues: JSONObject = [:]
+        var removedKeys: [String] = []
+        for (key, value) in change.metadataPatch {
+            if value.isNull { removedKeys.append(key) } else { setValues[key] = value }
+        }
+        let summary: String? = change.summary ?? nil
+        return try await fetch(
+            """
+            WITH target AS (
+                SELECT user_id FROM memories WHERE id = \(id) AND (\(userID)::text IS NULL OR user_id = \(userID)::text)
+            ), sequence AS (
+                INSERT INTO user_sequences (user_id, value) SELECT user_id, 1 FROM target
+                ON CONFLICT (user_id) DO UPDATE SET value = user_sequences.value + 1
+                RETURNING value
+            )
+            UPDATE memories SET
+                content = CASE WHEN input.content IS NULL OR normalize(input.content, NFD) = normalize(memories.content, NFD)
+                    THEN memories.content ELSE input.content END,
+                has_embedding = memories.has_embedding AND \(unescaped: Self.indexedTextUnchanged),
+                embedding = CASE WHEN \(unescaped: Self.indexedTextUnchanged) THEN memories.embedding END,
+                change_seq = (SELECT value FROM sequence),
+                summary = CASE WHEN input.replace_summary THEN input.summary ELSE memories.summary END,
+                importance = COALESCE(input.importance, memories.importance),
+                confidence = COALESCE(input.confidence, memories.confidence),
+                entities = COALESCE(input.entities, memories.entities),
+                tags = COALESCE(input.tags, memories.tags),
+                metadata = (memories.metadata || input.set_values) - input.removed_keys,
+                updated_at = input.now,
+                version = memories.version + 1
+            FROM (
+                SELECT \(change.content)::text AS content, \(change.summary != nil)::boolean AS replace_summary,
+                    \(summary)::text AS summary, \(change.importance)::float8 AS importance,
+                    \(change.confidence)::float8 AS confidence, \(change.entities)::text[] AS entities,
+                    \(change.tags)::text[] AS tags, \(PostgresJSONObject(setValues))::jsonb AS set_values,
+                    \(removedKeys.sorted())::text[] AS removed_keys, \(now.postgres)::timestamptz AS now
+            ) AS input
+            WHERE memories.id = \(id) AND (\(userID)::text IS NULL OR memories.user_id = \(userID)::text)
+                AND EXISTS (SELECT 1 FROM sequence)
+            RETURNING \(unescaped: MemoryColumns.list(qualifiedBy: "memories"))
+            """, MemoryColumns.decode
+        ).first
+    }
+
+    /// True in `updateMemory` when the change leaves the embedded text (content, summary, entities,
+    /// tags) as it was, compared as Swift compares strings; the vector then stays valid.
+    static let indexedTextUnchanged = """
+        ((input.content IS NULL OR normalize(input.content, NFD) = normalize(memories.content, NFD))
+            AND (NOT input.replace_summary OR normalize(input.summary, NFD) IS NOT DISTINCT FROM normalize(memories.summary, NFD))
+            AND (input.entities IS NULL OR input.entities = memories.entities)
+            AND (input.tags IS NULL OR input.tags = memories.tags))
+        """
+
+    /// One statement: the DELETE (scoped by user) feeds the UPDATE that uncounts the memory in its
+    /// session and returns the session.
+    package func deleteMemory(id: UUID, userID: String?, at now: Timestamp) async throws -> Session? {
+        try StoredTextCheck.check(userID, field: "user_id")
+        return try await fetch(
+            """
+            WITH target AS (
+                SELECT user_id FROM memories WHERE id = \(id) AND (\(userID)::text IS NULL OR user_id = \(userID)::text)
+            ), sequence AS (
+                INSERT INTO user_sequences (user_id, value) SELECT user_id, 1 FROM target
+                ON CONFLICT (user_id) DO UPDATE SET value = user_sequences.value + 1
+                RETURNING value
+            ), removed AS (
+                DELETE FROM memories WHERE id = \(id) AND (\(userID)::text IS NULL OR user_id = \(userID)::text)
+                    AND EXISTS (SELECT 1 FROM sequence)
+                RETURNING id, session_id, user_id
+            ), tombstone AS (
+                INSERT INTO memory_tombstones (id, user_id, change_seq)
+                SELECT removed.id, removed.user_id, sequence.value FROM removed, sequence
+                ON CONFLICT (id) DO UPDATE SET change_seq = excluded.change_seq
+            )
+            UPDATE sessions SET memory_count = memory_count - 1, updated_at = \(now.postgres), version = version + 1
+            FROM removed WHERE sessions.id = removed.session_id
+            RETURNING \(unescaped: SessionColumns.list(qualifiedBy: "sessions"))
+            """, SessionColumns.decode
+        ).first
+    }
+
+    /// The user's memories matching the filter, newest first, and the total number of matches.
+    package func memories(matching filter: MemoryFilter, limit: Int, offset: Int) async throws -> Page<Memory> {
+        try StoredTextCheck.check(filter.userID, field: "user_id")
+        try StoredTextCheck.check(filter.projectID, field: "project_id")
+        let conditions = """
+            user_id = $1 AND ($2::uuid IS NULL OR session_id = $2::uuid) AND ($3::text IS NULL OR project_id = $3::text)
+                AND ($4::text IS NULL OR memory_type = $4::text) AND ($5::float8 IS NULL OR importance >= $5::float8)
+            """
+        var bindings = PostgresBindings()
+        bindings.append(filter.userID)
+        bindings.append(filter.sessionID)
+        bindings.append(filter.projectID)
+        bindings.append(filter.memoryType?.rawValue)
+        bindings.append(filter.minImportance)
+        return try await page(
+            where: conditions, bindings: bindings, table: "memories", columns: MemoryColumns.list,
+            columnCount: MemoryColumns.names.count, order: "created_at DESC, id DESC", limit: limit, offset: offset,
+            MemoryColumns.decode)
+    }
+
+    /// The subset of `ids` naming memories of `userID`, in one query.
+    package func existingMemoryIDs(_ ids: [UUID], userID: String) async throws -> Set<UUID> {
+        guard !ids.isEmpty else { return [] }
+        try StoredTextCheck.check(userID, field: "user_id")
+        let found = try await fetch("SELECT id FROM memories WHERE user_id = \(userID) AND id = ANY(\(ids)::uuid[])") {
+            try $0.decode(UUID.self)
+        }
+        return Set(found)
+    }
+
+    /// The user's memories with these ids, in one query.
+    package func memories(ids: [UUID], userID: String) async throws -> [Memory] {
+        guard !ids.isEmpty else { return [] }
+        try StoredTextCheck.check(userID, field: "user_id")
+        return try await fetch(
+            "SELECT \(unescaped: MemoryColumns.list) FROM memories WHERE user_id = \(userID) AND id = ANY(\(ids)::uuid[])",
+            MemoryColumns.decode)
+    }
+}
