@@ -38,12 +38,19 @@ package final class InProcessSessionCache: SessionCache {
 
     private let configuration: Configuration
     private let coherence: (any CacheCoherenceSource)?
+    /// The time entries expire by: the continuous clock, or a test's manual one.
+    private let now: @Sendable () -> ContinuousClock.Instant
     private let state: Mutex<LRUMap<UUID, Entry>>
     package let metrics: CacheMetrics
 
-    package init(configuration: Configuration = .init(), coherence: (any CacheCoherenceSource)? = nil) {
+    /// A cache; `now` tells the time for expiry (tests pass a manual clock instead of sleeping).
+    package init(
+        configuration: Configuration = .init(), coherence: (any CacheCoherenceSource)? = nil,
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
+    ) {
         self.configuration = configuration
         self.coherence = coherence
+        self.now = now
         self.state = Mutex(LRUMap(capacity: max(1, configuration.capacity)))
         self.metrics = CacheMetrics(name: "session", backend: "memory")
     }
@@ -55,7 +62,7 @@ package final class InProcessSessionCache: SessionCache {
     package func session(id: UUID) async -> Session? {
         let start = ContinuousClock.now
         defer { metrics.recordLatency(nanoseconds: (ContinuousClock.now - start).nanoseconds) }
-        let now = ContinuousClock.now
+        let now = self.now()
         guard let entry = state.withLock({ map -> Entry? in
             guard let entry = map.value(forKey: id) else { return nil }
             if entry.expires <= now {
@@ -102,10 +109,10 @@ package final class InProcessSessionCache: SessionCache {
     }
 
     package func store(_ session: Session) async {
-        let expires = ContinuousClock.now + configuration.timeToLive
+        let expires = now() + configuration.timeToLive
         let evicted = state.withLock { map -> Bool in
             if let existing = map.peek(session.id), existing.version >= session.version,
-               existing.expires > ContinuousClock.now
+               existing.expires > now()
             {
                 return false
             }
@@ -116,7 +123,7 @@ package final class InProcessSessionCache: SessionCache {
     }
 
     package func remove(id: UUID) async {
-        let expires = ContinuousClock.now + configuration.timeToLive
+        let expires = now() + configuration.timeToLive
         state.withLock { map in
             _ = map.set(Entry(session: nil, version: .max, expires: expires, checkedAt: nil), forKey: id)
         }

@@ -8,46 +8,6 @@ import Testing
         Session(id: id, userID: "u", startedAt: .now(), metadata: ["v": .int(version)], version: version)
     }
 
-    @Test func countsMissesFillsAndHits() async {
-        let cache = InProcessSessionCache()
-        let value = session()
-        #expect(await cache.session(id: value.id) == nil)
-        await cache.store(value)
-        #expect(await cache.session(id: value.id) == value)
-        #expect(await cache.session(id: value.id) == value)
-        let stats = cache.statistics
-        #expect(stats.hits == 2 && stats.misses == 1 && stats.fills == 1 && stats.entries == 1)
-        #expect(abs(stats.hitRatio - 2.0 / 3.0) < 1e-9)
-    }
-
-    @Test func anOlderVersionNeverReplacesANewerOne() async {
-        let cache = InProcessSessionCache()
-        let id = UUID.v7()
-        await cache.store(session(version: 5, id: id))
-        await cache.store(session(version: 3, id: id))
-        #expect(await cache.session(id: id)?.version == 5)
-        await cache.store(session(version: 6, id: id))
-        #expect(await cache.session(id: id)?.version == 6)
-    }
-
-    @Test func aRemovedSessionIsNotRefilledByASlowReader() async {
-        let cache = InProcessSessionCache()
-        let value = session(version: 9)
-        await cache.store(value)
-        await cache.remove(id: value.id)
-        await cache.store(value)
-        #expect(await cache.session(id: value.id) == nil)
-    }
-
-    @Test func entriesExpireAfterTheirTimeToLive() async throws {
-        let cache = InProcessSessionCache(configuration: .init(timeToLive: .milliseconds(50)))
-        let value = session()
-        await cache.store(value)
-        #expect(await cache.session(id: value.id) == value)
-        try await Task.sleep(for: .milliseconds(120))
-        #expect(await cache.session(id: value.id) == nil)
-    }
-
     @Test func theLeastRecentlyUsedEntryGoesFirst() async {
         let cache = InProcessSessionCache(configuration: .init(capacity: 3))
         let values = (0..<4).map { _ in session() }

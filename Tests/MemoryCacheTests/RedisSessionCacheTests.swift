@@ -12,47 +12,6 @@ struct RedisSessionCacheTests {
         return (RedisSessionCache(client: client, configuration: .init(timeToLive: timeToLive, breaker: breaker), logger: Logger(label: "test")), client)
     }
 
-    @Test func everySessionFieldSurvivesARoundTripThroughRedis() async throws {
-        let (cache, client) = try makeCache()
-        defer { Task { await client.close() } }
-        let session = SessionDocumentTests.richSession()
-        #expect(await cache.session(id: session.id) == nil)
-        await cache.store(session)
-        let cached = try #require(await cache.session(id: session.id))
-        #expect(cached == session)
-        #expect(cached.metadata == session.metadata && cached.tags == session.tags && cached.endedAt == session.endedAt)
-        let bare = Session(userID: "u", startedAt: Timestamp(microsecondsSinceEpoch: 1_764_000_000_000_007))
-        await cache.store(bare)
-        #expect(await cache.session(id: bare.id) == bare)
-        #expect(cache.statistics.hits == 2 && cache.statistics.misses == 1 && cache.statistics.errors == 0)
-        #expect(cache.statistics.backend == "redis")
-    }
-
-    @Test func aNewerVersionIsNeverReplacedByAnOlderOne() async throws {
-        let (cache, client) = try makeCache()
-        defer { Task { await client.close() } }
-        var session = Session(userID: "u", startedAt: .now(), version: 5)
-        await cache.store(session)
-        session.version = 3
-        session.summary = "old"
-        await cache.store(session)
-        #expect(await cache.session(id: session.id)?.version == 5)
-        session.version = 6
-        await cache.store(session)
-        #expect(await cache.session(id: session.id)?.summary == "old")
-    }
-
-    @Test func aDeletedSessionStaysDeletedWhenASlowReaderFillsAnOldVersion() async throws {
-        let (cache, client) = try makeCache()
-        defer { Task { await client.close() } }
-        let session = Session(userID: "u", startedAt: .now(), version: 7)
-        await cache.store(session)
-        await cache.remove(id: session.id)
-        await cache.store(session)
-        #expect(await cache.session(id: session.id) == nil)
-        #expect(cache.statistics.errors == 0)
-    }
-
     @Test func entriesCarryTheConfiguredTimeToLive() async throws {
         let (cache, client) = try makeCache(timeToLive: .seconds(90))
         defer { Task { await client.close() } }
