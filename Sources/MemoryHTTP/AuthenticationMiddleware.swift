@@ -84,8 +84,3 @@ struct AuthenticationMiddleware: AuthenticatorMiddleware {
         value == value.rounded() ? String(Int(value)) : String(value)
     }
 }
-
-extension HTTPField.Name {
-    /// A key presented without the Bearer scheme.
-    static let apiKey = HTTPField.Name("X-API-Key")!
-}

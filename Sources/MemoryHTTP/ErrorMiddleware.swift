@@ -62,8 +62,3 @@ enum JSONResponse {
     }
 }
 
-extension HTTPField.Name {
-    static let totalCount = HTTPField.Name("X-Total-Count")!
-    /// The user a request acts for, until API keys name it (DESIGN.md "What comes after").
-    static let userID = HTTPField.Name("X-User-ID")!
-}

@@ -3,7 +3,6 @@ import Logging
 import Embeddings
 import MemoryCore
 import MemoryService
-import MemoryStore
 import Foundation
 
 /// `memoryhub eval FILE`: DESIGN.md "Retrieval evaluation". Each case becomes one user, each

@@ -1,9 +1,7 @@
 import ArgumentParser
 import Logging
-import MemoryCache
 import MemoryCore
 import MemoryService
-import Embeddings
 import Foundation
 
 /// Options every subcommand shares, each with its environment variable.

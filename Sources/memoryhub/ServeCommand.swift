@@ -1,7 +1,6 @@
 import ArgumentParser
 import Hummingbird
 import Logging
-import MemoryCache
 import MemoryHTTP
 import MemoryMCP
 import MemoryService
