@@ -12,16 +12,57 @@ import Foundation
 #endif
 
 /// Raised by writes that need an embedding, so the embedding service starts at once instead of
-/// at its next poll.
+/// at its next poll. One waiter at a time (the embedding service); it is woken, not polled.
 package final class EmbeddingSignal: Sendable {
-    private let raised = Atomic<Bool>(false)
+    private struct State {
+        var raised = false
+        var waiter: CheckedContinuation<Void, Never>?
+    }
+
+    private let state = Mutex(State())
 
     package init() {}
 
-    package func raise() { raised.store(true, ordering: .releasing) }
+    /// Wakes the waiter, or makes its next wait return at once.
+    package func raise() {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard let waiter = state.waiter else {
+                state.raised = true
+                return nil
+            }
+            state.waiter = nil
+            return waiter
+        }
+        waiter?.resume()
+    }
 
-    /// True once after each raise.
-    func consume() -> Bool { raised.exchange(false, ordering: .acquiringAndReleasing) }
+    /// Returns when the signal is raised (at once if it was raised since the last wait), when
+    /// `timeout` has passed, or when the task is cancelled.
+    func wait(timeout: Duration) async {
+        if state.withLock({ state in defer { state.raised = false }; return state.raised }) { return }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await withTaskCancellationHandler {
+                    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                        let now = self.state.withLock { state -> Bool in
+                            if state.raised || Task.isCancelled {
+                                state.raised = false
+                                return true
+                            }
+                            state.waiter = continuation
+                            return false
+                        }
+                        if now { continuation.resume() }
+                    }
+                } onCancel: {
+                    self.state.withLock { state in defer { state.waiter = nil }; return state.waiter }?.resume()
+                }
+            }
+            group.addTask { try? await Task.sleep(for: timeout) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
 }
 
 /// Embeds new and changed memories in batches, in the background: a write never waits for a
@@ -160,13 +201,8 @@ package final class EmbeddingService: Service, Sendable {
         }
     }
 
-    /// Sleeps until the signal is raised or the poll interval has passed.
+    /// Waits until the signal is raised, the poll interval has passed or shutdown begins.
     private func idle() async {
-        let clock = ContinuousClock()
-        let deadline = clock.now + configuration.pollInterval
-        while clock.now < deadline && !Task.isCancelled && !Task.isShuttingDownGracefully {
-            if signal.consume() { return }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(50)) }
-        }
+        await cancelWhenGracefulShutdown { await self.signal.wait(timeout: self.configuration.pollInterval) }
     }
 }

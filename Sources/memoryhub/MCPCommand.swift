@@ -3,6 +3,7 @@ import Logging
 import MemoryHooks
 import MemoryMCP
 import MemoryService
+import ServiceLifecycle
 import Foundation
 
 /// `memoryhub mcp`: the MCP tools over stdin/stdout for one client (Claude Code, Claude Desktop).
@@ -27,15 +28,29 @@ struct MCPCommand: AsyncParsableCommand {
             projectID: project ?? environment["MEMORYHUB_PROJECT"] ?? ProjectName.of(folder: FileManager.default.currentDirectoryPath))
         let embedder = try options.embeddingOptions.embedder(logger: logger)
         let services = try MemoryHubServices.open(try options.deployment, embedder: embedder, logger: logger)
-        try await services.withBackgroundServices { services in
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                // New memories are embedded here too, so search by meaning finds them without a server.
-                if let embedding = services.embeddingService {
-                    group.addTask { try await embedding.run() }
-                }
-                try await MemoryMCPServer.runStdio(services: services, connection: connection, logger: logger)
-                group.cancelAll()
-            }
-        }
+        // The pools, the embedding service (new memories are embedded here too, so search by
+        // meaning finds them without a server) and the stdio server, in one ServiceGroup: when
+        // the client closes stdin, the rest shut down gracefully. No signal handlers: the stdio
+        // transport blocks on stdin, so SIGTERM and SIGINT keep their default (end the process).
+        let stdio = StdioMCPService(services: services, connection: connection, logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: services.backgroundServices.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+                    + (services.embeddingService.map { [.init(service: $0)] } ?? [])
+                    + [.init(service: stdio, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup)],
+                logger: logger))
+        try await group.run()
+    }
+}
+
+/// Prepares the store, then serves MCP over stdin/stdout until the client closes stdin.
+private struct StdioMCPService: Service {
+    let services: MemoryHubServices
+    let connection: MCPConnection
+    let logger: Logger
+
+    func run() async throws {
+        try await services.prepare()
+        try await MemoryMCPServer.runStdio(services: services, connection: connection, logger: logger)
     }
 }
