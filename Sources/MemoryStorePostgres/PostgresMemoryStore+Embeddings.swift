@@ -39,9 +39,7 @@ extension PostgresMemoryStore {
                 WITH target AS (
                     SELECT user_id FROM memories WHERE id = \(embedding.id) AND version = \(embedding.version)
                 ), sequence AS (
-                    INSERT INTO user_sequences (user_id, value) SELECT user_id, 1 FROM target
-                    ON CONFLICT (user_id) DO UPDATE SET value = user_sequences.value + 1
-                    RETURNING value
+                    \(unescaped: Self.bumpSequence(forUsersIn: "target"))
                 )
                 UPDATE memories SET embedding = \(bytes), has_embedding = true, change_seq = (SELECT value FROM sequence)
                 WHERE id = \(embedding.id) AND version = \(embedding.version) AND EXISTS (SELECT 1 FROM sequence)
@@ -60,10 +58,10 @@ extension PostgresMemoryStore {
         }
         return try await fetch(
             """
-            WITH sequence AS (
-                INSERT INTO user_sequences (user_id, value) VALUES (\(userID), 1)
-                ON CONFLICT (user_id) DO UPDATE SET value = user_sequences.value + 1
-                RETURNING value
+            WITH target AS (
+                SELECT \(userID)::text AS user_id
+            ), sequence AS (
+                \(unescaped: Self.bumpSequence(forUsersIn: "target"))
             )
             UPDATE memories SET embedding = NULL, has_embedding = false, change_seq = (SELECT value FROM sequence)
             WHERE session_id = \(sessionID) AND user_id = \(userID) AND EXISTS (SELECT 1 FROM sequence)

@@ -17,10 +17,10 @@ extension PostgresMemoryStore {
         try StoredTextCheck.check(memory)
         let counted = try await fetch(
             """
-            WITH sequence AS (
-                INSERT INTO user_sequences (user_id, value) VALUES (\(memory.userID), 1)
-                ON CONFLICT (user_id) DO UPDATE SET value = user_sequences.value + 1
-                RETURNING value
+            WITH target AS (
+                SELECT \(memory.userID)::text AS user_id
+            ), sequence AS (
+                \(unescaped: Self.bumpSequence(forUsersIn: "target"))
             ), counted AS (
                 UPDATE sessions SET memory_count = memory_count + 1, updated_at = \(now.postgres), version = version + 1
                 WHERE id = \(memory.sessionID) AND user_id = \(memory.userID) AND EXISTS (SELECT 1 FROM sequence)
@@ -82,9 +82,7 @@ extension PostgresMemoryStore {
             WITH target AS (
                 SELECT user_id FROM memories WHERE id = \(id) AND (\(userID)::text IS NULL OR user_id = \(userID)::text)
             ), sequence AS (
-                INSERT INTO user_sequences (user_id, value) SELECT user_id, 1 FROM target
-                ON CONFLICT (user_id) DO UPDATE SET value = user_sequences.value + 1
-                RETURNING value
+                \(unescaped: Self.bumpSequence(forUsersIn: "target"))
             )
             UPDATE memories SET
                 content = CASE WHEN input.content IS NULL OR normalize(input.content, NFD) = normalize(memories.content, NFD)
@@ -132,9 +130,7 @@ extension PostgresMemoryStore {
             WITH target AS (
                 SELECT user_id FROM memories WHERE id = \(id) AND (\(userID)::text IS NULL OR user_id = \(userID)::text)
             ), sequence AS (
-                INSERT INTO user_sequences (user_id, value) SELECT user_id, 1 FROM target
-                ON CONFLICT (user_id) DO UPDATE SET value = user_sequences.value + 1
-                RETURNING value
+                \(unescaped: Self.bumpSequence(forUsersIn: "target"))
             ), removed AS (
                 DELETE FROM memories WHERE id = \(id) AND (\(userID)::text IS NULL OR user_id = \(userID)::text)
                     AND EXISTS (SELECT 1 FROM sequence)

@@ -126,9 +126,7 @@ extension PostgresMemoryStore {
                     SELECT memories.id, memories.user_id FROM memories JOIN sessions ON sessions.id = memories.session_id
                     WHERE sessions.id = \(id) AND (\(userID)::text IS NULL OR sessions.user_id = \(userID)::text)
                 ), sequence AS (
-                    INSERT INTO user_sequences (user_id, value) SELECT DISTINCT user_id, 1 FROM doomed
-                    ON CONFLICT (user_id) DO UPDATE SET value = user_sequences.value + 1
-                    RETURNING value
+                    \(unescaped: Self.bumpSequence(forUsersIn: "doomed"))
                 )
                 INSERT INTO memory_tombstones (id, user_id, change_seq)
                 SELECT doomed.id, doomed.user_id, sequence.value FROM doomed, sequence

@@ -82,6 +82,17 @@ package final class PostgresMemoryStore: MemoryStore, Service {
 
     // MARK: Queries
 
+    /// The SQL of a CTE that moves the change sequence of every user in CTE `source` (a column
+    /// `user_id`) by one and returns the new values. Every memory write runs it first, in its own
+    /// statement, so the sequence follows commit order and the row lock orders writers of a user.
+    static func bumpSequence(forUsersIn source: String) -> String {
+        """
+        INSERT INTO user_sequences (user_id, value) SELECT DISTINCT user_id, 1 FROM \(source)
+        ON CONFLICT (user_id) DO UPDATE SET value = user_sequences.value + 1
+        RETURNING value
+        """
+    }
+
     /// A page of rows newest first and the number of all matches. The count comes from a window
     /// function in the same statement (one snapshot, one round trip); only an empty page needs a
     /// separate count. `conditions` and `order` are fixed SQL of this file; values are in `bindings`.
