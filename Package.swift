@@ -254,6 +254,7 @@ let package = Package(
                 "MemoryCore", "MemoryStore", "MemoryService", "MemoryMCP", "MemoryHooks",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            exclude: ["python"],
             swiftSettings: swiftSettings
         ),
     ]

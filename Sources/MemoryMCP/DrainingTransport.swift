@@ -6,11 +6,16 @@ import MemoryCore
 /// Wraps a transport to count the requests received and the responses sent, so that when the
 /// client closes its side (stdin reaches EOF) the server can still answer what it already read
 /// before it stops: `echo '...' | memoryhub mcp` gets every answer.
+///
+/// It also mends one detail of the SDK: the parse-error reply to a line with no readable id
+/// carries a made-up id, where JSON-RPC 2.0 (section 5) requires `null`.
 actor DrainingTransport: Transport {
     private let inner: any Transport
     nonisolated let logger: Logger
     private var requests = 0
     private var responses = 0
+    /// Lines received whose id could not be read, not yet answered with a parse error.
+    private var unidentified = 0
 
     init(_ inner: any Transport, logger: Logger) {
         self.inner = inner
@@ -22,8 +27,22 @@ actor DrainingTransport: Transport {
     func disconnect() async { await inner.disconnect() }
 
     func send(_ data: Data) async throws {
+        var data = data
+        if unidentified > 0, let mended = Self.withNullID(ifParseError: data) {
+            unidentified -= 1
+            data = mended
+        }
         try await inner.send(data)
         if Self.kind(of: data) == .response { responses += 1 }
+    }
+
+    /// The message with `"id": null` when it is a parse-error response (-32700); nil otherwise.
+    private static func withNullID(ifParseError data: Data) -> Data? {
+        guard let value = try? JSONParser.parse(data), case .object(var object) = value,
+              object["error"]?.objectValue?["code"] == .int(-32700)
+        else { return nil }
+        object["id"] = .null
+        return Data(JSONWriter.bytes(.object(object)))
     }
 
     func receive() -> AsyncThrowingStream<Data, any Error> {
@@ -32,7 +51,11 @@ actor DrainingTransport: Transport {
         let task = Task {
             do {
                 for try await message in await source.receive() {
-                    if Self.kind(of: message) == .request { self.countRequest() }
+                    switch Self.kind(of: message) {
+                    case .request: self.countRequest()
+                    case .unidentified: self.countUnidentified()
+                    case .response, .other: break
+                    }
                     continuation.yield(message)
                 }
                 continuation.finish()
@@ -46,6 +69,8 @@ actor DrainingTransport: Transport {
 
     private func countRequest() { requests += 1 }
 
+    private func countUnidentified() { unidentified += 1 }
+
     /// Waits until every request read has been answered, or `timeout` passes.
     func drain(timeout: Duration) async {
         let deadline = ContinuousClock.now + timeout
@@ -54,11 +79,19 @@ actor DrainingTransport: Transport {
         }
     }
 
-    private enum Kind { case request, response, other }
+    private enum Kind { case request, response, unidentified, other }
 
     /// A JSON-RPC request has `method` and `id`; a response has `id` and `result` or `error`.
+    /// Text that is not a JSON object, or an object whose `id` is neither a string nor a number,
+    /// is `unidentified`: its error reply must carry `null`.
     private static func kind(of data: Data) -> Kind {
-        guard let value = try? JSONParser.parse(data), case .object(let object) = value else { return .other }
+        guard let value = try? JSONParser.parse(data), case .object(let object) = value else { return .unidentified }
+        if object["method"] == nil, object["result"] == nil, object["error"] == nil {
+            switch object["id"] {
+            case .string?, .int?: break
+            default: return .unidentified
+            }
+        }
         let hasID = object["id"].map { !$0.isNull } ?? false
         if object["method"] != nil { return hasID ? .request : .other }
         if hasID, object["result"] != nil || object["error"] != nil { return .response }

@@ -38,8 +38,8 @@ package struct MCPHTTPConfiguration: Sendable {
 /// Each request is handled by a fresh SDK server on a `StatelessHTTPServerTransport`, so clients
 /// never share protocol state and their request ids cannot collide. What a client's calls share
 /// (its current session) lives in an `MCPConnection` keyed by the `Mcp-Session-Id` this route
-/// hands out on `initialize`; an unknown id (say, after a restart) gets a fresh connection instead
-/// of an error. `DELETE /mcp` forgets a connection; `GET /mcp` (a server-to-client stream) is 405.
+/// hands out on `initialize`; an unknown id (say, after a restart) is 404, so the client initializes
+/// again. `DELETE /mcp` forgets a connection; `GET /mcp` (a server-to-client stream) is 405.
 ///
 /// The user is the request's, by the REST API's rule: an API key's user, or in `local` mode the
 /// `X-User-ID` header or `user_id` query parameter; the optional `X-Project-ID` header sets the
@@ -97,12 +97,17 @@ package struct MCPHTTPRoute: Sendable {
         let offered = request.headers[.mcpSessionID]
         var issued: String?
         let connection: MCPConnection
-        if let offered {
-            connection = await connections.connection(id: offered, user: user, project: project)
-        } else if Self.isInitialize(bytes) {
+        if Self.isInitialize(bytes) {
             let id = UUID().uuidString.lowercased()
             connection = await connections.connection(id: id, user: user, project: project)
             issued = id
+        } else if let offered {
+            // An id this server does not know (it restarted, forgot the connection, or another
+            // user presents it) is 404, so the client starts a new session (MCP, "Session Management").
+            guard let known = await connections.existing(id: offered, user: user, project: project) else {
+                return Self.unknownSession()
+            }
+            connection = known
         } else {
             connection = MCPConnection(userID: user, projectID: project)
         }
@@ -165,6 +170,14 @@ package struct MCPHTTPRoute: Sendable {
         }
     }
 
+    /// 404 with a JSON-RPC error, for a request naming a session this server does not know.
+    private static func unknownSession() -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        let body = #"{"jsonrpc":"2.0","id":null,"error":{"code":-32001,"message":"Session not found: send initialize without Mcp-Session-Id to start a new one."}}"#
+        return Response(status: .notFound, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
     private static func isInitialize(_ body: Data) -> Bool {
         guard let message = try? JSONParser.parse(body), case .object(let object) = message else { return false }
         return object["method"]?.stringValue == "initialize"
@@ -211,6 +224,15 @@ actor MCPHTTPConnections {
         let connection = MCPConnection(userID: user, projectID: project)
         entries[key] = (connection, clock)
         return connection
+    }
+
+    /// The connection with this id for this user and project, if the server still knows it.
+    func existing(id: String, user: String?, project: String?) -> MCPConnection? {
+        let key = Key(id: id, user: user, project: project)
+        guard let entry = entries[key] else { return nil }
+        clock += 1
+        entries[key] = (entry.connection, clock)
+        return entry.connection
     }
 
     func remove(id: String, user: String?, project: String?) {

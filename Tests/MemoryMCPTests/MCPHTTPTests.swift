@@ -63,13 +63,24 @@ struct MCPHTTPTests {
         #expect(anonymousResult?["isError"] == true)
         #expect(anonymousResult?["content"]?.arrayValue?.first?.objectValue?["text"]?.stringValue?.contains("X-User-ID") == true)
 
-        let named = try await Self.send("POST", url, call, headers: ["Mcp-Session-Id": sessionID, "X-User-ID": "erin"])
+        // A session belongs to the user who initialized it: presented by anyone else, or unknown
+        // to the server (after a restart, a DELETE), it is 404 so the client starts a new one.
+        let foreign = try await Self.send("POST", url, call, headers: ["Mcp-Session-Id": sessionID, "X-User-ID": "erin"])
+        #expect(foreign.status == 404 && foreign.json?.objectValue?["error"] != nil, "\(String(describing: foreign.json))")
+        let unknown = try await Self.send("POST", url, call, headers: ["Mcp-Session-Id": UUID().uuidString, "X-User-ID": "erin"])
+        #expect(unknown.status == 404)
+
+        let erins = try await Self.send("POST", url, Self.initialize, headers: ["X-User-ID": "erin"])
+        let erinSession = try #require(erins.header("Mcp-Session-Id"))
+        let named = try await Self.send("POST", url, call, headers: ["Mcp-Session-Id": erinSession, "X-User-ID": "erin"])
         let memory = named.json?.objectValue?["result"]?.objectValue?["structuredContent"]?.objectValue?["memory"]?.objectValue
         #expect(memory?["user_id"] == "erin" && memory?["content"] == "over plain HTTP", "\(String(describing: named.json))")
         // The same connection keeps its current session.
-        let second = try await Self.send("POST", url, call, headers: ["Mcp-Session-Id": sessionID, "X-User-ID": "erin"])
+        let second = try await Self.send("POST", url, call, headers: ["Mcp-Session-Id": erinSession, "X-User-ID": "erin"])
         let secondMemory = second.json?.objectValue?["result"]?.objectValue?["structuredContent"]?.objectValue?["memory"]?.objectValue
         #expect(secondMemory?["session_id"] == memory?["session_id"])
+        #expect(try await Self.send("DELETE", url, nil, headers: ["Mcp-Session-Id": erinSession, "X-User-ID": "erin"]).status == 200)
+        #expect(try await Self.send("POST", url, call, headers: ["Mcp-Session-Id": erinSession, "X-User-ID": "erin"]).status == 404)
 
         #expect(try await Self.send("DELETE", url, nil, headers: ["Mcp-Session-Id": sessionID]).status == 200)
         let notJSON = try await Self.send("POST", url, nil, headers: ["X-User-ID": "erin"])

@@ -29,4 +29,22 @@ struct MCPStdioTests {
         #expect(byID["3"]?["result"]?.objectValue?["isError"] == true)
         #expect(result.stderr.contains("serving over stdio"))
     }
+
+    /// JSON-RPC 2.0 section 5: a parse error's reply carries `"id": null`, not a made-up id.
+    @Test func aLineThatIsNotJSONGetsAParseErrorWithANullID() async throws {
+        let folder = try MCPTestEnvironment.temporaryFolder("mcp-parse")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let initialize: JSONValue = [
+            "jsonrpc": "2.0", "id": 1, "method": "initialize",
+            "params": ["protocolVersion": "2025-06-18", "capabilities": [:], "clientInfo": ["name": "pipe", "version": "1"]],
+        ]
+        let input = JSONWriter.string(initialize) + "\nthis is not json\n" + #"{"jsonrpc":"2.0","id":7,"method":"tools/list"}"# + "\n"
+        let result = try await ChildProcess.run(
+            MCPTestEnvironment.binary!, ["mcp", "--database", folder.path + "/db.sqlite", "--no-embeddings"], stdin: input, timeout: .seconds(120))
+        let replies = result.stdout.split(separator: "\n").compactMap { try? JSONParser.parse(String($0)).objectValue }
+        let parseErrors = replies.filter { $0["error"]?.objectValue?["code"] == -32700 }
+        #expect(parseErrors.count == 1, "\(result.stdout)")
+        #expect(parseErrors.first?["id"] == .null, "\(result.stdout)")
+        #expect(replies.contains { $0["id"] == 7 && $0["result"] != nil }, "the session goes on after the bad line: \(result.stdout)")
+    }
 }
