@@ -24,9 +24,11 @@ start() {
   chmod 755 "$dir"
   mkdir -p "$dir/pg"
   [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$dir/pg"
-  local pg_port redis_port
+  local pg_port redis_port auth_port auth_password
   pg_port=$(free_port)
   redis_port=$(free_port)
+  auth_port=$(free_port)
+  auth_password=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
 
   as_postgres "$PG_BIN/initdb" -D "$dir/pg/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
     { cat "$dir/initdb.log" >&2; echo "initdb failed" >&2; exit 1; }
@@ -44,10 +46,20 @@ start() {
     sleep 0.1
   done
   redis-cli -p "$redis_port" ping >/dev/null || { cat "$dir/redis.log" >&2; echo "redis-server did not start" >&2; exit 1; }
+  # A second server that requires a password, for the client's AUTH test.
+  redis-server --port "$auth_port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
+    --requirepass "$auth_password" --dir "$dir" --logfile "$dir/redis-auth.log" --pidfile "$dir/redis-auth.pid" >&2
+  for _ in $(seq 1 100); do
+    redis-cli -p "$auth_port" -a "$auth_password" --no-auth-warning ping >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  redis-cli -p "$auth_port" -a "$auth_password" --no-auth-warning ping >/dev/null ||
+    { cat "$dir/redis-auth.log" >&2; echo "the password-protected redis-server did not start" >&2; exit 1; }
 
   echo "export MEMORYHUB_SERVICES_DIR=$dir"
   echo "export MEMORYHUB_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:$pg_port/memoryhub_store"
   echo "export MEMORYHUB_TEST_REDIS_URL=redis://127.0.0.1:$redis_port/0"
+  echo "export MEMORYHUB_TEST_REDIS_AUTH_URL=redis://:$auth_password@127.0.0.1:$auth_port/0"
   echo "export MEMORYHUB_TEST_PG_BIN=$PG_BIN"
 }
 
@@ -55,6 +67,7 @@ stop() {
   local dir="$1"
   [ -d "$dir" ] || return 0
   [ -f "$dir/redis.pid" ] && kill "$(cat "$dir/redis.pid")" 2>/dev/null || true
+  [ -f "$dir/redis-auth.pid" ] && kill "$(cat "$dir/redis-auth.pid")" 2>/dev/null || true
   [ -d "$dir/pg/data" ] && as_postgres "$PG_BIN/pg_ctl" -D "$dir/pg/data" -m immediate stop >/dev/null 2>&1 || true
   rm -rf "$dir"
 }

@@ -15,7 +15,7 @@ if [ -z "${MEMORYHUB_TEST_POSTGRES_URL:-}" ] || [ -z "${MEMORYHUB_TEST_REDIS_URL
   services=$(scripts/test-services.sh start)
   eval "$services"
   trap 'scripts/test-services.sh stop "$MEMORYHUB_SERVICES_DIR"' EXIT
-  echo "PostgreSQL: $MEMORYHUB_TEST_POSTGRES_URL  Redis: $MEMORYHUB_TEST_REDIS_URL" >&2
+  echo "PostgreSQL: $MEMORYHUB_TEST_POSTGRES_URL  Redis: $MEMORYHUB_TEST_REDIS_URL (and one with a password)" >&2
 fi
 log=$(mktemp)
 set +e

@@ -109,7 +109,7 @@ package struct ContextPacker: Sendable {
 
     /// `- [type] text`, with line breaks folded, shortened with "…" to fit `maxTokens`; nil when
     /// not even `minTokens` fit.
-    static func line(for memory: Memory, maxTokens: Int, minTokens: Int) -> String? {
+    package static func line(for memory: Memory, maxTokens: Int, minTokens: Int) -> String? {
         let text = (memory.summary.flatMap { $0.isEmpty ? nil : $0 } ?? memory.content)
             .split(whereSeparator: \.isNewline).joined(separator: " ")
         let prefix = "- [\(memory.memoryType.rawValue)] "
@@ -119,8 +119,15 @@ package struct ContextPacker: Sendable {
         // lineTokens(s) = ceil(scalars/4) + 1 ≤ maxTokens  ⇔  scalars ≤ 4 × (maxTokens − 1).
         let room = 4 * (maxTokens - 1) - prefix.unicodeScalars.count - 1
         guard room > 0 else { return nil }
-        var kept = String.UnicodeScalarView()
-        kept.append(contentsOf: text.unicodeScalars.prefix(room))
-        return prefix + String(kept) + "…"
+        // Whole characters (grapheme clusters) only: a flag or an accented letter is kept or
+        // dropped, never cut in half.
+        var kept = ""
+        var scalars = 0
+        for character in text {
+            scalars += character.unicodeScalars.count
+            if scalars > room { break }
+            kept.append(character)
+        }
+        return prefix + kept + "…"
     }
 }

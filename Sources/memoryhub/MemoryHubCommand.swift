@@ -18,6 +18,12 @@ struct MemoryHubCommand: AsyncParsableCommand {
     /// As ArgumentParser's, except that `memoryhub hook` exits 0 even when its own command line
     /// is wrong: a hook must never break the assistant (the reason goes to the hook log).
     static func main() async {
+        // A hook's command line never fails loudly, but asking for help at a terminal gets it.
+        let requested = CommandLine.arguments.dropFirst()
+        if requested.first == "hook", requested.contains(where: { ["--help", "-h", "help"].contains($0) }) {
+            print(helpMessage(for: HookCommand.self))
+            return
+        }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

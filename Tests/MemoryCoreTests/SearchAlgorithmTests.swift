@@ -89,6 +89,18 @@ import Testing
         #expect(tokens <= 120)
         #expect(packer.pack([], renderOrder: []).markdown.isEmpty)
     }
+
+    /// Issue 10, item 10: the shortener keeps or drops whole characters, so a flag (two regional
+    /// indicator scalars) at the cut is never halved, whatever the budget.
+    @Test func shorteningNeverCutsInsideACharacter() {
+        let flags = String(repeating: "\u{1F1EF}\u{1F1F5}", count: 200)
+        for budget in 5...40 {
+            let line = ContextPacker.line(for: Self.memory(flags), maxTokens: budget, minTokens: 1) ?? ""
+            let body = line.dropFirst("- [fact] ".count).dropLast()
+            #expect(body.unicodeScalars.count % 2 == 0, "budget \(budget) cut a flag: \(line.unicodeScalars.count) scalars")
+            #expect(body.allSatisfy { $0 == "\u{1F1EF}\u{1F1F5}" })
+        }
+    }
 }
 
 @Suite struct RetrievalEvaluationTests {

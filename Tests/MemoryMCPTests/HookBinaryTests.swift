@@ -174,4 +174,13 @@ struct HookBinaryTests {
             #expect(((try? String(contentsOfFile: defaultLog, encoding: .utf8)) ?? "").contains("bad command line"))
         }
     }
+
+    /// A hook never fails loudly, but asking for its help at a terminal prints it (issue 10, item 10).
+    @Test func hookHelpPrintsHelp() async throws {
+        for arguments in [["hook", "--help"], ["hook", "session-start", "--help"], ["hook", "-h"]] {
+            let result = try await ChildProcess.run(MCPTestEnvironment.binary!, arguments, stdin: "", timeout: .seconds(60))
+            #expect(result.status == 0)
+            #expect(result.stdout.contains("USAGE: memoryhub hook") && result.stdout.contains("session-start"), "\(arguments): \(result.stdout)")
+        }
+    }
 }
