@@ -36,6 +36,7 @@ package struct MemoryHubError: Error, Sendable, Hashable, CustomStringConvertibl
             case duplicateID = "duplicate_id"
             case embeddingPending = "embedding_pending"
             case embedderUnavailable = "embedder_unavailable"
+            case embedderUnreachable = "embedder_unreachable"
             case forbidden
             case payloadTooLarge = "payload_too_large"
             case storeUnavailable = "store_unavailable"
@@ -64,6 +65,8 @@ package struct MemoryHubError: Error, Sendable, Hashable, CustomStringConvertibl
         package static let embeddingPending = Code(.embeddingPending)
         /// Semantic search was asked for without an embedding model.
         package static let embedderUnavailable = Code(.embedderUnavailable)
+        /// The embedding model failed or did not answer in time (or its circuit breaker is open).
+        package static let embedderUnreachable = Code(.embedderUnreachable)
         package static let forbidden = Code(.forbidden)
         package static let payloadTooLarge = Code(.payloadTooLarge)
         package static let storeUnavailable = Code(.storeUnavailable)

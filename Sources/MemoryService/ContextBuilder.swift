@@ -47,9 +47,11 @@ package struct ContextBuilder: Sendable {
         }
 
         var groups: [ContextPacker.Candidates] = []
+        var notice: String?
         let wanted = Set(request.contextTypes)
         for type in Self.fillOrder where wanted.contains(type) {
-            let items = try await candidates(for: type, query: query, filter: filter, sessionID: request.sessionID, now: now)
+            let items = try await candidates(
+                for: type, query: query, filter: filter, sessionID: request.sessionID, now: now, notice: &notice)
             groups.append(ContextPacker.Candidates(key: type.rawValue, title: type.title, items: items))
         }
         let packer = ContextPacker(maxMemories: request.maxMemories, maxTokens: request.maxTokens, minRelevance: request.minRelevance)
@@ -73,7 +75,7 @@ package struct ContextBuilder: Sendable {
         return ContextResponse(
             sections: sections, totalMemories: total, totalTokens: packed.tokens,
             maxRelevance: sections.map(\.relevanceScore).max() ?? 0, retrievalTime: clock.now - start,
-            formattedContext: packed.markdown, contextSummary: summary)
+            formattedContext: packed.markdown, contextSummary: summary, notice: notice)
     }
 
     /// Counts and usage of a user's memories.
@@ -94,12 +96,12 @@ package struct ContextBuilder: Sendable {
     // MARK: Candidates
 
     private func candidates(
-        for type: ContextType, query: String, filter: SearchFilter, sessionID: UUID?, now: Timestamp
+        for type: ContextType, query: String, filter: SearchFilter, sessionID: UUID?, now: Timestamp, notice: inout String?
     ) async throws -> [ContextPacker.Item] {
         switch type {
         case .similar:
             guard !query.isEmpty else { return [] }
-            return try await searched(query: query, filter: filter).map { memory, score in
+            return try await searched(query: query, filter: filter, notice: &notice).map { memory, score in
                 ContextPacker.Item(memory: memory, relevance: score, reason: "matches the query (score \(Self.formatted(score)))")
             }
         case .recent:
@@ -121,7 +123,7 @@ package struct ContextBuilder: Sendable {
             typed.memoryTypes = [memoryType]
             let label = memoryType.rawValue
             if !query.isEmpty {
-                let found = try await searched(query: query, filter: typed)
+                let found = try await searched(query: query, filter: typed, notice: &notice)
                 if !found.isEmpty {
                     return found.map { memory, score in
                         let relevance = 0.6 * score + 0.4 * Self.standing(memory, now: now)
@@ -142,14 +144,17 @@ package struct ContextBuilder: Sendable {
         }
     }
 
-    private func searched(query: String, filter: SearchFilter) async throws -> [(Memory, Double)] {
+    /// Hybrid search; `notice` is set when it answered lexically (the embedder is down).
+    private func searched(query: String, filter: SearchFilter, notice: inout String?) async throws -> [(Memory, Double)] {
         var request = SearchRequest(userID: filter.userID, query: query)
         request.projectID = filter.projectID
         request.memoryTypes = Array(filter.memoryTypes)
         request.tags = filter.tags
         request.createdAfter = filter.createdAfter
         request.limit = Self.candidatesPerSection
-        return try await search.search(request).results.map { ($0.memory, $0.score) }
+        let response = try await search.search(request)
+        if let fallback = response.notice { notice = fallback }
+        return response.results.map { ($0.memory, $0.score) }
     }
 
     /// Importance, recency (half after 30 days) and use (full at 10 accesses).

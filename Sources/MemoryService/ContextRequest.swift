@@ -93,11 +93,15 @@ package struct ContextResponse: Sendable {
     package var retrievalTime: Duration
     package var formattedContext: String
     package var contextSummary: String
+    /// Set when related memories were found by words only, because the embedding model failed or
+    /// did not answer in time.
+    package var notice: String?
 
     package init(
         sections: [ContextSection], totalMemories: Int, totalTokens: Int, maxRelevance: Double, retrievalTime: Duration,
-        formattedContext: String, contextSummary: String
+        formattedContext: String, contextSummary: String, notice: String? = nil
     ) {
+        self.notice = notice
         self.sections = sections
         self.totalMemories = totalMemories
         self.totalTokens = totalTokens

@@ -11,12 +11,15 @@ package struct Readiness: Sendable {
     package var cacheBackend: String
     /// The embedding model's name and vector length; nil when search is lexical only.
     package var embedder: (model: String, dimension: Int)?
+    /// Why the embedding model is not answering queries now (its circuit breaker is open); nil when it is.
+    package var embedderProblem: String?
 
     /// A report: `storeProblem` nil when the store answers.
-    package init(storeProblem: String?, cacheBackend: String, embedder: (model: String, dimension: Int)?) {
+    package init(storeProblem: String?, cacheBackend: String, embedder: (model: String, dimension: Int)?, embedderProblem: String? = nil) {
         self.storeProblem = storeProblem
         self.cacheBackend = cacheBackend
         self.embedder = embedder
+        self.embedderProblem = embedderProblem
     }
 
     /// True when the store answers (the cache and the embedder degrade, they never stop serving).
@@ -34,7 +37,7 @@ extension MemoryHubServices {
         }
         return Readiness(
             storeProblem: problem, cacheBackend: sessionCache.statistics.backend,
-            embedder: search.embedder.map { ($0.modelName, $0.dimension) })
+            embedder: search.embedder.map { ($0.modelName, $0.dimension) }, embedderProblem: search.embedderProblem)
     }
 
     /// The session cache's backend: `memory`, `redis` or `none`.

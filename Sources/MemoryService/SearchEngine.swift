@@ -4,6 +4,7 @@ package import Embeddings
 package import MemoryCache
 package import Logging
 import Synchronization
+import Metrics
 #if canImport(FoundationEssentials)
 package import FoundationEssentials
 #else
@@ -33,6 +34,10 @@ package struct SearchConfiguration: Sendable {
     package var resultCacheCapacity = 2048
     /// Cached query embeddings.
     package var queryVectorCacheCapacity = 1024
+    /// How long a search waits for the embedding of its query. Past it (or on an error) hybrid
+    /// search answers lexically, saying so, semantic search is 503, and a circuit breaker skips
+    /// the embedder for a back-off (1 s doubling to 30 s). The built-in model takes milliseconds.
+    package var queryEmbeddingTimeout: Duration = .seconds(3)
 
     package init() {}
 }
@@ -52,6 +57,10 @@ package final class SearchEngine: Sendable {
     let logger: Logger
     private let results: Mutex<LRUMap<ResultKey, CachedPage>>
     private let queryVectors: Mutex<LRUMap<String, [Float]>>
+    /// Whether query embeddings may be asked for now, and why not.
+    private let embedderHealth = Mutex(EmbedderHealth())
+    private let embedderFailures = Counter(label: "memoryhub.embedder.failures.total")
+    private let embedderFallbacks = Counter(label: "memoryhub.search.lexical_fallbacks.total")
     /// Hits and misses of the result cache.
     package let cacheMetrics = CacheMetrics(name: "search", backend: "in-process")
 
@@ -65,9 +74,15 @@ package final class SearchEngine: Sendable {
         self.queryVectors = Mutex(LRUMap(capacity: max(1, configuration.queryVectorCacheCapacity)))
     }
 
-    /// The result cache's counters.
     /// True when an embedding model is configured (semantic and hybrid search are available).
     package var hasEmbedder: Bool { embedder != nil }
+
+    /// Nil while query embeddings work; else why they do not (its circuit breaker is open).
+    package var embedderProblem: String? {
+        embedderHealth.withLock { $0.breaker.isClosed ? nil : $0.problem }
+    }
+
+    /// The result cache's counters.
 
     package var cacheStatistics: CacheStatistics {
         cacheMetrics.snapshot(entries: results.withLock { $0.count })
@@ -98,7 +113,8 @@ package final class SearchEngine: Sendable {
                 kept.ranked = Array(kept.ranked.prefix(configuration.maximumCachedRanking))
                 kept.isComplete = false
             }
-            results.withLock { _ = $0.set(kept, forKey: key) }
+            // A lexical stand-in for a hybrid ranking is not kept: the next search tries again.
+            if ranking.notice == nil { results.withLock { _ = $0.set(kept, forKey: key) } }
         }
 
         let page = Array(ranking.ranked.dropFirst(request.offset).prefix(request.limit))
@@ -110,7 +126,7 @@ package final class SearchEngine: Sendable {
         }
         return SearchResponse(
             results: scored, total: ranking.total, query: request.query, limit: request.limit, offset: request.offset,
-            mode: mode, searchTime: clock.now - start)
+            mode: ranking.notice == nil ? mode : .lexical, searchTime: clock.now - start, notice: ranking.notice)
     }
 
     /// The user's memories most similar in meaning to `query`: `POST /vector/search`.
@@ -188,12 +204,25 @@ package final class SearchEngine: Sendable {
         }
         var semantic: [SemanticHit] = []
         if mode != .lexical {
-            let vector = try await queryVector(query)
+            let vector: [Float]
+            do {
+                vector = try await queryVector(query)
+            } catch let error as MemoryHubError where error.code == .embedderUnreachable && mode == .hybrid {
+                embedderFallbacks.increment()
+                let notice = error.detail + " These results are lexical only."
+                // The lexical matches were read above (hybrid reads both).
+                return rankFused(lexical: lexical, semantic: [], mode: .lexical, now: now, notice: notice)
+            }
             // Every match is ranked, so every page that `total` promises can be read.
             semantic = try await index.search(
                 userID: filter.userID, query: vector, filter: filter, threshold: configuration.semanticThreshold)
         }
 
+        return rankFused(lexical: lexical, semantic: semantic, mode: mode, now: now, notice: nil)
+    }
+
+    /// Fuses the two candidate lists (RRF for hybrid), adjusts by importance and recency, sorts.
+    private func rankFused(lexical: [LexicalMatch], semantic: [SemanticHit], mode: SearchMode, now: Timestamp, notice: String?) -> CachedPage {
         var total = Set(lexical.map(\.id))
         total.formUnion(semantic.map(\.entry.id))
 
@@ -241,7 +270,7 @@ package final class SearchEngine: Sendable {
             $0.element.breakdown.final != $1.element.breakdown.final
                 ? $0.element.breakdown.final > $1.element.breakdown.final : $0.offset < $1.offset
         }.map(\.element)
-        return CachedPage(ranked: ranked, total: max(total.count, ranked.count))
+        return CachedPage(ranked: ranked, total: max(total.count, ranked.count), notice: notice)
     }
 
     /// Embeds a query into the query-vector cache: benchmarks separate that cost from search.
@@ -254,8 +283,38 @@ package final class SearchEngine: Sendable {
     func queryVector(_ text: String) async throws -> [Float] {
         guard let embedder else { throw Self.noEmbedder }
         if let cached = queryVectors.withLock({ $0.value(forKey: text) }) { return cached }
-        guard let vector = try await embedder.embed([text]).first else {
-            throw MemoryHubError.internal("the embedder returned no vector")
+        let permit = embedderHealth.withLock { $0.breaker.permit(at: .now) }
+        if permit == .denied {
+            throw Self.unreachable(embedderHealth.withLock { $0.problem } ?? "The embedding model is not answering.")
+        }
+        let vector: [Float]
+        do {
+            vector = try await Self.withTimeout(configuration.queryEmbeddingTimeout) {
+                guard let vector = try await embedder.embed([text]).first else {
+                    throw MemoryHubError.internal("the embedder returned no vector")
+                }
+                return vector
+            }
+        } catch {
+            if Task.isCancelled { throw error }
+            let sentence = error is EmbeddingTimeout
+                ? "The embedding model did not answer within \(Self.seconds(configuration.queryEmbeddingTimeout)) s."
+                : "The embedding model failed."
+            embedderFailures.increment()
+            embedderHealth.withLock { health in
+                health.breaker.recordFailure(at: .now)
+                health.problem = sentence
+            }
+            logger.warning("query embedding failed; semantic search pauses", metadata: ["memoryhub.error": "\(error)"])
+            throw Self.unreachable(sentence)
+        }
+        embedderHealth.withLock { health in
+            if case .recover = permit {
+                health.breaker.recoverySucceeded(deleted: [], clearedAll: false)
+            } else {
+                health.breaker.recordSuccess()
+            }
+            health.problem = nil
         }
         queryVectors.withLock { _ = $0.set(vector, forKey: text) }
         return vector
@@ -267,6 +326,32 @@ package final class SearchEngine: Sendable {
         case .lexical, .hybrid: return .lexical
         case .semantic: throw Self.noEmbedder
         }
+    }
+
+    private static func unreachable(_ sentence: String) -> MemoryHubError {
+        MemoryHubError(
+            kind: .unavailable, code: .embedderUnreachable,
+            detail: sentence + " Semantic search is unavailable for now; lexical search works.")
+    }
+
+    private struct EmbeddingTimeout: Error {}
+
+    /// Runs `body`, throwing `EmbeddingTimeout` (and cancelling it) when it takes longer than `timeout`.
+    private static func withTimeout<T: Sendable>(_ timeout: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw EmbeddingTimeout()
+            }
+            defer { group.cancelAll() }
+            return try await group.next()!
+        }
+    }
+
+    private static func seconds(_ duration: Duration) -> String {
+        let value = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        return value == value.rounded() ? String(Int(value)) : String(value)
     }
 
     private static let noEmbedder = MemoryHubError(
@@ -286,12 +371,20 @@ package final class SearchEngine: Sendable {
     }
 }
 
+/// The query embedder's circuit breaker (MemoryCache's, with no pending keys) and the last problem.
+struct EmbedderHealth {
+    var breaker = CircuitBreaker(configuration: .init(initialBackoff: .seconds(1), maximumBackoff: .seconds(30)))
+    var problem: String?
+}
+
 /// A search's full ranking, as cached.
 struct CachedPage: Sendable {
     var ranked: [RankedCandidate]
     var total: Int
     /// False when `ranked` keeps only the best of a longer ranking.
     var isComplete = true
+    /// Why the ranking is less than asked for (hybrid answered lexically); never cached.
+    var notice: String?
 }
 
 struct RankedCandidate: Sendable {

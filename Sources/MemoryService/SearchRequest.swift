@@ -93,8 +93,15 @@ package struct SearchResponse: Sendable {
     /// The mode actually used (hybrid falls back to lexical without an embedder).
     package var mode: SearchMode
     package var searchTime: Duration
+    /// Set when the results are less than asked for: hybrid search answered lexically because the
+    /// embedding model failed or did not answer in time. A sentence for the caller.
+    package var notice: String?
 
-    package init(results: [ScoredMemory], total: Int, query: String, limit: Int, offset: Int, mode: SearchMode, searchTime: Duration) {
+    package init(
+        results: [ScoredMemory], total: Int, query: String, limit: Int, offset: Int, mode: SearchMode, searchTime: Duration,
+        notice: String? = nil
+    ) {
+        self.notice = notice
         self.results = results
         self.total = total
         self.query = query

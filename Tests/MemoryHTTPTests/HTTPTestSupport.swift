@@ -61,11 +61,12 @@ struct LiveAPI {
     /// Runs `body` against a live server over a real socket, once per deployment.
     static func run(
         bodyLimit: Int = 1 << 20, embedder: (any Embedder)? = nil, auth: MemoryHTTPServer.AuthMode = .local,
-        rateLimit: MemoryHTTPServer.RateLimit? = nil, adminKey: String? = nil,
+        rateLimit: MemoryHTTPServer.RateLimit? = nil, adminKey: String? = nil, service: ServiceConfiguration? = nil,
         _ body: @Sendable (APIClient, MemoryHubServices) async throws -> Void
     ) async throws {
         for var configured in try deployments {
             configured.adminKey = adminKey
+            if let service { configured.service = service }
             let deployment = configured
             let services = try MemoryHubServices.open(deployment, embedder: embedder, logger: Logger(label: "test"))
             try await services.withBackgroundServices { services in

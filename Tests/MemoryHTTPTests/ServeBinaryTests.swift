@@ -74,6 +74,29 @@ import Testing
         #expect(!server.log.contains(text) && !server.log.contains(adminKey), "a key reached the log")
     }
 
+    @Test(.enabled(if: binary != nil, "needs the memoryhub binary (make test sets MEMORYHUB_BINARY)"))
+    func anEmbedderThatNeverAnswersIsCountedInMetricsAndSearchStillAnswers() async throws {
+        let silent = try SilentServer()
+        defer { silent.close() }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("memoryhub-silent-\(UUID().uuidString)")
+        let server = try ServerProcess(
+            binary: Self.binary!,
+            arguments: ["serve", "--port", "0", "--database", folder.path + "/db.sqlite", "--embeddings-url", "http://127.0.0.1:\(silent.port)/v1", "--embeddings-model", "silent"])
+        defer { server.stop() }
+        let base = try await server.waitForAddress()
+        var search = HTTPClientRequest(url: base + "/api/memory/memories/search")
+        search.method = .POST
+        search.headers.add(name: "Content-Type", value: "application/json")
+        search.body = .bytes(ByteBuffer(bytes: JSONWriter.bytes(["user_id": "ivy", "query": "anything"])))
+        let answered = try await HTTPClient.shared.execute(search, timeout: .seconds(30))
+        let text = String(buffer: try await answered.body.collect(upTo: 1 << 20))
+        #expect(answered.status.code == 200 && text.contains("notice"), "\(text)")
+        let metrics = try await HTTPClient.shared.execute(HTTPClientRequest(url: base + "/metrics"), timeout: .seconds(30))
+        let exposition = String(buffer: try await metrics.body.collect(upTo: 1 << 22))
+        #expect(exposition.contains("memoryhub_embedder_failures_total"), "no embedder failure counter in /metrics")
+        #expect(exposition.contains("memoryhub_search_lexical_fallbacks_total"))
+    }
+
     private func exercise(_ arguments: [String], cacheBackend: String) async throws {
         let server = try ServerProcess(binary: Self.binary!, arguments: arguments)
         defer { server.stop() }

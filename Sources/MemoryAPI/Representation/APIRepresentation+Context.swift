@@ -5,7 +5,7 @@ extension APIRepresentation {
     /// The `POST /api/memory/context/retrieve` response (also `/quick`, `/comprehensive` and MCP
     /// `get_context`'s structured content).
     package static func context(_ response: ContextResponse, now: Timestamp = .now()) -> JSONValue {
-        return .object([
+        var object: JSONObject = [
             "sections": .array(response.sections.map { section in
                 .object([
                     "title": .string(section.title),
@@ -26,7 +26,9 @@ extension APIRepresentation {
             "retrieval_time_ms": .double(milliseconds(response.retrievalTime)),
             "formatted_context": .string(response.formattedContext),
             "context_summary": .string(response.contextSummary),
-        ])
+        ]
+        if let notice = response.notice { object["notice"] = .string(notice) }
+        return .object(object)
     }
 
     /// `GET /api/memory/context/stats/{user_id}` and MCP `get_memory_stats`: the same fields

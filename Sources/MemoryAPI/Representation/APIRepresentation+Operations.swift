@@ -6,9 +6,13 @@ extension APIRepresentation {
     /// its `status`.
     package static func readiness(_ readiness: Readiness) -> JSONValue {
         let store: JSONObject = readiness.storeProblem.map { ["status": "unavailable", "detail": .string($0)] } ?? ["status": "ok"]
-        let embedder: JSONObject = readiness.embedder.map { model, dimension in
+        var embedder: JSONObject = readiness.embedder.map { model, dimension in
             ["status": "ok", "model": .string(model), "dimension": .int(Int64(dimension))]
         } ?? ["status": "not_configured", "detail": "No embedding model is configured: search is lexical only."]
+        if readiness.embedder != nil, let problem = readiness.embedderProblem {
+            embedder["status"] = "unavailable"
+            embedder["detail"] = .string(problem + " Search answers lexically until it recovers.")
+        }
         return .object([
             "status": .string(readiness.isReady ? "ready" : "unavailable"),
             "store": .object(store),

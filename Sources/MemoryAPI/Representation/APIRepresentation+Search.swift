@@ -4,9 +4,10 @@ package import MemoryService
 extension APIRepresentation {
     /// The `POST /api/memory/memories/search` response (also MCP `search_memories`'s structured
     /// content): `results` (Memory + `score`, + `score_breakdown` when explained), `total`,
-    /// `query`, `limit`, `offset`, `mode`, `search_time_ms`. Scores are rounded to 6 places.
+    /// `query`, `limit`, `offset`, `mode` (the one used), `search_time_ms`, and `notice` when hybrid
+    /// search answered lexically because the embedder failed. Scores are rounded to 6 places.
     package static func search(_ response: SearchResponse, now: Timestamp = .now()) -> JSONValue {
-        return .object([
+        var object: JSONObject = [
             "results": .array(response.results.map { result in
                 var extra: JSONObject = ["score": .double(rounded(result.score))]
                 if let breakdown = result.breakdown { extra["score_breakdown"] = Self.breakdown(breakdown) }
@@ -18,7 +19,9 @@ extension APIRepresentation {
             "offset": .int(Int64(response.offset)),
             "mode": .string(response.mode.rawValue),
             "search_time_ms": .double(milliseconds(response.searchTime)),
-        ])
+        ]
+        if let notice = response.notice { object["notice"] = .string(notice) }
+        return .object(object)
     }
 
     /// The `/api/memory/vector/*` response: `results: [{memory, similarity}]`, `total`, plus `extra`

@@ -91,7 +91,8 @@ extension ToolContext {
         _ = try arguments.int("limit", in: 1...100)
         let request = try SearchRequest(fields: arguments, userID: try user())
         let response = try await services.search.search(request)
-        var text = "\(response.total) memor\(response.total == 1 ? "y matches" : "ies match") '\(request.query)'"
+        var text = response.notice.map { $0 + "\n" } ?? ""
+        text += "\(response.total) memor\(response.total == 1 ? "y matches" : "ies match") '\(request.query)'"
         if response.results.isEmpty {
             text += "."
         } else {
