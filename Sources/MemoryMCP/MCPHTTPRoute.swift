@@ -23,6 +23,8 @@ package struct MCPHTTPConfiguration: Sendable {
     /// Connection states (current session per `Mcp-Session-Id`) kept at most; the least recently
     /// used go first.
     package var maximumConnections: Int = 10_000
+    /// What a tool result may hold at most (text plus structured content).
+    package var resultBudget = ResultBudget()
 
     /// The defaults above, with any value given here instead.
     package init(allowedOrigins: [String]? = nil, allowedHosts: [String]? = nil, bodyLimit: Int? = nil, maximumConnections: Int? = nil) {
@@ -113,7 +115,8 @@ package struct MCPHTTPRoute: Sendable {
         }
 
         let transport = StatelessHTTPServerTransport(validationPipeline: validation, logger: logger)
-        let server = await MemoryMCPServer.makeServer(services: services, connection: connection, logger: logger)
+        let server = await MemoryMCPServer.makeServer(
+            services: services, connection: connection, budget: configuration.resultBudget, logger: logger)
         try await server.start(transport: transport)
         let answer = await transport.handleRequest(
             MCP.HTTPRequest(method: "POST", headers: Self.headers(of: request), body: bytes, path: request.uri.path))

@@ -16,8 +16,10 @@ package enum MemoryMCPServer {
         """
 
     /// A server whose tools act for `connection`. Not started.
-    package static func makeServer(services: MemoryHubServices, connection: MCPConnection, logger: Logger) async -> MCP.Server {
-        let tools = MemoryTools(services: services, connection: connection, logger: logger)
+    package static func makeServer(
+        services: MemoryHubServices, connection: MCPConnection, budget: ResultBudget = .init(), logger: Logger
+    ) async -> MCP.Server {
+        let tools = MemoryTools(services: services, connection: connection, budget: budget, logger: logger)
         let server = MCP.Server(
             name: name, version: version, title: "MemoryHub", instructions: instructions,
             capabilities: .init(tools: .init(listChanged: false)))
@@ -36,8 +38,10 @@ package enum MemoryMCPServer {
     }
 
     /// Serves one client over stdin/stdout until stdin closes. Nothing else may write to stdout.
-    package static func runStdio(services: MemoryHubServices, connection: MCPConnection, logger: Logger) async throws {
-        let server = await makeServer(services: services, connection: connection, logger: logger)
+    package static func runStdio(
+        services: MemoryHubServices, connection: MCPConnection, budget: ResultBudget = .init(), logger: Logger
+    ) async throws {
+        let server = await makeServer(services: services, connection: connection, budget: budget, logger: logger)
         let transport = DrainingTransport(StdioTransport(logger: logger), logger: logger)
         try await server.start(transport: transport)
         logger.info("memoryhub mcp serving over stdio", metadata: [

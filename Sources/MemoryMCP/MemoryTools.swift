@@ -27,9 +27,12 @@ package struct ToolOutcome: Sendable {
 /// wrong, never a protocol error or a crash.
 package struct MemoryTools: Sendable {
     let context: ToolContext
+    let budget: ResultBudget
 
-    package init(services: MemoryHubServices, connection: MCPConnection, logger: Logger) {
+    /// The tools for one connection; every result is kept within `budget`.
+    package init(services: MemoryHubServices, connection: MCPConnection, budget: ResultBudget = .init(), logger: Logger) {
         self.context = ToolContext(services: services, connection: connection, logger: logger)
+        self.budget = budget
     }
 
     /// Runs one tool call.
@@ -41,7 +44,7 @@ package struct MemoryTools: Sendable {
         let arguments = JSONFields(arguments)
         do {
             try arguments.requireOnly(tool.argumentNames, owner: name)
-            return try await tool.run(arguments, context)
+            return budget.apply(to: try await tool.run(arguments, context))
         } catch let error as MemoryHubError {
             if error.kind == .internal || error.kind == .unavailable {
                 context.logger.error("tool failed", metadata: ["memoryhub.tool": "\(name)", "memoryhub.error": "\(String(reflecting: error))"])

@@ -17,6 +17,9 @@ struct MCPCommand: AsyncParsableCommand {
     @Option(help: "The user the tools act for (env MEMORYHUB_USER; default: the OS user name).")
     var user: String?
 
+    @Option(help: "Characters a tool result may hold at most, text plus structured content (env MEMORYHUB_MCP_RESULT_BUDGET; default 60000, about 15,000 tokens).")
+    var resultBudget: Int?
+
     @Option(help: "The project new sessions belong to (env MEMORYHUB_PROJECT; default: the enclosing git repository's folder name, else the working folder's).")
     var project: String?
 
@@ -32,7 +35,9 @@ struct MCPCommand: AsyncParsableCommand {
         // meaning finds them without a server) and the stdio server, in one ServiceGroup: when
         // the client closes stdin, the rest shut down gracefully. No signal handlers: the stdio
         // transport blocks on stdin, so SIGTERM and SIGINT keep their default (end the process).
-        let stdio = StdioMCPService(services: services, connection: connection, logger: logger)
+        let budget = ResultBudget(
+            maximumCharacters: try resultBudget ?? environment["MEMORYHUB_MCP_RESULT_BUDGET"].map { try ServeCommand.integer($0, "MEMORYHUB_MCP_RESULT_BUDGET") } ?? 60_000)
+        let stdio = StdioMCPService(services: services, connection: connection, budget: budget, logger: logger)
         let group = ServiceGroup(
             configuration: .init(
                 services: services.backgroundServices.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
@@ -47,10 +52,11 @@ struct MCPCommand: AsyncParsableCommand {
 private struct StdioMCPService: Service {
     let services: MemoryHubServices
     let connection: MCPConnection
+    let budget: ResultBudget
     let logger: Logger
 
     func run() async throws {
         try await services.prepare()
-        try await MemoryMCPServer.runStdio(services: services, connection: connection, logger: logger)
+        try await MemoryMCPServer.runStdio(services: services, connection: connection, budget: budget, logger: logger)
     }
 }

@@ -37,6 +37,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Requests an API key may send at once above the rate (env MEMORYHUB_RATE_BURST; default 2 × the rate).")
     var rateBurst: Double?
 
+    @Option(help: "Characters an MCP tool result may hold at most, text plus structured content (env MEMORYHUB_MCP_RESULT_BUDGET; default 60000, about 15,000 tokens).")
+    var mcpResultBudget: Int?
+
     @Option(name: .customLong("allowed-origin"), help: "A browser origin allowed to call /mcp besides loopback ones, e.g. https://app.example.com; repeatable; * allows any (env MEMORYHUB_ALLOWED_ORIGINS, comma-separated).")
     var allowedOrigins: [String] = []
 
@@ -77,13 +80,14 @@ struct ServeCommand: AsyncParsableCommand {
         let host = configuration.host
         let database = deployment.isPostgres ? "postgresql" : deployment.sqlitePath
         let cache = services.cacheBackend
-        let mcp = MCPHTTPRoute(
-            services: services,
-            configuration: MCPHTTPConfiguration(
-                allowedOrigins: allowedOrigins + Self.list(environment["MEMORYHUB_ALLOWED_ORIGINS"]),
-                allowedHosts: allowedHosts + Self.list(environment["MEMORYHUB_ALLOWED_HOSTS"]),
-                bodyLimit: configuration.bodyLimit),
-            logger: logger)
+        var mcpConfiguration = MCPHTTPConfiguration(
+            allowedOrigins: allowedOrigins + Self.list(environment["MEMORYHUB_ALLOWED_ORIGINS"]),
+            allowedHosts: allowedHosts + Self.list(environment["MEMORYHUB_ALLOWED_HOSTS"]),
+            bodyLimit: configuration.bodyLimit)
+        if let budget = try mcpResultBudget ?? environment["MEMORYHUB_MCP_RESULT_BUDGET"].map({ try Self.integer($0, "MEMORYHUB_MCP_RESULT_BUDGET") }) {
+            mcpConfiguration.resultBudget = ResultBudget(maximumCharacters: budget)
+        }
+        let mcp = MCPHTTPRoute(services: services, configuration: mcpConfiguration, logger: logger)
         let application = MemoryHTTPServer.application(
             services: services, configuration: configuration, metrics: registry, logger: logger,
             additionalRoutes: { router in mcp.register(on: router) },

@@ -96,4 +96,40 @@ import Testing
             #expect(memory.structured?.objectValue?["memory"]?.objectValue?["session_id"] != started.structured?.objectValue?["session"]?.objectValue?["id"])
         }
     }
+
+    /// Issue 10, item 5: a search with limit 100 over long memories was 6 MB of structured
+    /// content. Every result stays within the budget; clipped contents name the id that
+    /// get_memory returns whole.
+    @Test func toolResultsStayWithinTheBudgetAndSayHowToGetTheRest() async throws {
+        try await Self.withTools { tools, services in
+            let session = try await services.sessions.start(SessionStartRequest(userID: "dana", projectID: "shop", autoLink: false)).session
+            let body = String(repeating: "The deploy pipeline runs make release then uploads the binary. ", count: 60)
+            var ids: [String] = []
+            for index in 0..<100 {
+                let memory = try await services.memories.create(
+                    NewMemory(sessionID: session.id, content: "\(index) \(body)", memoryType: .fact), actingUser: "dana")
+                ids.append(memory.id.lowercased)
+            }
+            let budget = ResultBudget().maximumCharacters
+            func size(_ outcome: ToolOutcome) -> Int { outcome.text.count + (outcome.structured.map { JSONWriter.bytes($0).count } ?? 0) }
+
+            let search = await tools.call("search_memories", arguments: ["query": "deploy pipeline release", "limit": 100])
+            #expect(!search.isError, "\(search.text)")
+            #expect(size(search) <= budget, "search: \(size(search)) characters")
+            let results = search.structured?.objectValue?["results"]?.arrayValue ?? []
+            let clipped = try #require(results.first?.objectValue)
+            #expect(clipped["content_clipped"] == true)
+            let clippedID = try #require(clipped["id"]?.stringValue)
+            #expect(clipped["content"]?.stringValue?.contains("get_memory with memory_id \(clippedID)") == true)
+            #expect(search.structured?.objectValue?["total"] == 100)
+
+            let context = await tools.call("get_context", arguments: ["query": "deploy pipeline", "max_tokens": 32000, "max_memories": 100])
+            #expect(!context.isError && size(context) <= budget, "context: \(size(context)) characters")
+
+            let whole = await tools.call("get_memory", arguments: ["memory_id": .string(clippedID)])
+            #expect(whole.structured?.objectValue?["memory"]?.objectValue?["content"]?.stringValue?.count ?? 0 > body.count, "get_memory returns the whole memory")
+            #expect(size(whole) <= budget)
+            _ = ids
+        }
+    }
 }
