@@ -105,11 +105,9 @@ package struct ContextBuilder: Sendable {
                 ContextPacker.Item(memory: memory, relevance: score, reason: "matches the query (score \(Self.formatted(score)))")
             }
         case .recent:
-            let recent = try await store.memories(
-                matching: MemoryFilter(userID: filter.userID, projectID: filter.projectID), limit: Self.candidatesPerSection * 2,
-                offset: 0
-            ).items.filter(filter.matches)
-            return recent.prefix(Self.candidatesPerSection).map { memory in
+            // Every filter applies in the store's query, so old matches are found too.
+            let recent = try await store.memories(matching: MemoryFilter(filter), limit: Self.candidatesPerSection, offset: 0).items
+            return recent.map { memory in
                 let ageDays = memory.ageDays(at: now)
                 var relevance = 0.6 / (1 + ageDays / 7) + 0.4 * memory.importance
                 if let sessionID, memory.sessionID == sessionID { relevance = min(1, relevance + 0.1) }
@@ -132,10 +130,7 @@ package struct ContextBuilder: Sendable {
                     }
                 }
             }
-            let listed = try await store.memories(
-                matching: MemoryFilter(userID: filter.userID, projectID: filter.projectID, memoryType: memoryType),
-                limit: Self.candidatesPerSection * 2, offset: 0
-            ).items.filter(typed.matches)
+            let listed = try await store.memories(matching: MemoryFilter(typed), limit: Self.candidatesPerSection, offset: 0).items
             return listed.map { memory in
                 ContextPacker.Item(
                     memory: memory, relevance: Self.standing(memory, now: now),

@@ -114,6 +114,19 @@ extension SQLiteMemoryStore {
             clauses.append("importance >= ?")
             _ = arguments.append(contentsOf: [minImportance])
         }
+        if !filter.memoryTypes.isEmpty {
+            let types = filter.memoryTypes.map(\.rawValue).sorted()
+            clauses.append("memory_type IN (\(types.map { _ in "?" }.joined(separator: ", ")))")
+            _ = arguments.append(contentsOf: StatementArguments(types))
+        }
+        if !filter.tags.isEmpty {
+            clauses.append("EXISTS (SELECT 1 FROM json_each(memories.tags) WHERE json_each.value IN (\(filter.tags.map { _ in "?" }.joined(separator: ", "))))")
+            _ = arguments.append(contentsOf: StatementArguments(filter.tags))
+        }
+        if let createdAfter = filter.createdAfter {
+            clauses.append("created_at >= ?")
+            _ = arguments.append(contentsOf: [createdAfter.microsecondsSinceEpoch])
+        }
         let whereClause = clauses.joined(separator: " AND ")
         let countArguments = arguments
         let pageArguments = arguments + [limit, offset]

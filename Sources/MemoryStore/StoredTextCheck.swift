@@ -63,6 +63,7 @@ package enum StoredTextCheck {
     package static func check(_ filter: MemoryFilter) throws {
         try check(filter.userID, field: "user_id")
         try check(filter.projectID, field: "project_id")
+        try check(filter.tags, field: "tags")
     }
 
     package static func check(_ filter: SearchFilter) throws {

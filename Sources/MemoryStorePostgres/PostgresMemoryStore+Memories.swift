@@ -149,11 +149,12 @@ extension PostgresMemoryStore {
 
     /// The user's memories matching the filter, newest first, and the total number of matches.
     package func memories(matching filter: MemoryFilter, limit: Int, offset: Int) async throws -> Page<Memory> {
-        try StoredTextCheck.check(filter.userID, field: "user_id")
-        try StoredTextCheck.check(filter.projectID, field: "project_id")
+        try StoredTextCheck.check(filter)
         let conditions = """
             user_id = $1 AND ($2::uuid IS NULL OR session_id = $2::uuid) AND ($3::text IS NULL OR project_id = $3::text)
                 AND ($4::text IS NULL OR memory_type = $4::text) AND ($5::float8 IS NULL OR importance >= $5::float8)
+                AND ($6::text[] IS NULL OR memory_type = ANY($6::text[])) AND ($7::text[] IS NULL OR tags && $7::text[])
+                AND ($8::timestamptz IS NULL OR created_at >= $8::timestamptz)
             """
         var bindings = PostgresBindings()
         bindings.append(filter.userID)
@@ -161,6 +162,9 @@ extension PostgresMemoryStore {
         bindings.append(filter.projectID)
         bindings.append(filter.memoryType?.rawValue)
         bindings.append(filter.minImportance)
+        bindings.append(filter.memoryTypes.isEmpty ? nil : filter.memoryTypes.map(\.rawValue).sorted())
+        bindings.append(filter.tags.isEmpty ? nil : filter.tags)
+        bindings.append(filter.createdAfter?.postgres)
         return try await page(
             where: conditions, bindings: bindings, table: "memories", columns: MemoryColumns.list,
             columnCount: MemoryColumns.names.count, order: "created_at DESC, id DESC", limit: limit, offset: offset,

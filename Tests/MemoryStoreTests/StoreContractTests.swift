@@ -384,6 +384,17 @@ import Testing
         #expect(Set(important.items.map(\.content)) == ["memory 7", "memory 8", "memory 9"])
         let everything = try await store.memories(matching: MemoryFilter(userID: user), limit: 50, offset: 0)
         #expect(everything.total == 11)
+        // The search filter's fields apply in the query, before paging: the same semantics as SearchFilter.matches.
+        var searchFilter = SearchFilter(userID: user)
+        searchFilter.memoryTypes = [.decision, .code]
+        searchFilter.createdAfter = Fixture.time(2)
+        let typedAndRecent = try await store.memories(matching: MemoryFilter(searchFilter), limit: 1, offset: 0)
+        #expect(typedAndRecent.total == 2 && typedAndRecent.items.map(\.content) == ["memory 3"])
+        searchFilter = SearchFilter(userID: user)
+        searchFilter.tags = ["storage", "absent"]
+        #expect(try await store.memories(matching: MemoryFilter(searchFilter), limit: 50, offset: 0).total == 11)
+        searchFilter.tags = ["absent"]
+        #expect(try await store.memories(matching: MemoryFilter(searchFilter), limit: 50, offset: 0).total == 0)
         let byProject = try await store.memories(matching: MemoryFilter(userID: user, projectID: "elsewhere"), limit: 50, offset: 0)
         #expect(byProject.total == 1)
         #expect(try await store.memories(matching: MemoryFilter(userID: Fixture.user(), sessionID: session.id), limit: 50, offset: 0).total == 0)
