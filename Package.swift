@@ -47,6 +47,7 @@ let package = Package(
             dependencies: [
                 "MemoryCore", "MemoryStore", "ServiceURL",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -1,3 +1,4 @@
+import Metrics
 package import Logging
 import MemoryCore
 internal import PostgresNIO
@@ -40,6 +41,9 @@ package enum PostgresErrorTranslation {
         }
     }
 
+    /// Statements stopped by `statement_timeout` or `lock_timeout` (`memoryhub_store_timeouts_total`).
+    static let storeTimeouts = Counter(label: "memoryhub.store.timeouts.total")
+
     private static func translate(_ error: PSQLError, logger: Logger) -> MemoryHubError {
         guard error.code == .server, let serverInfo = error.serverInfo else {
             switch error.code {
@@ -77,6 +81,14 @@ package enum PostgresErrorTranslation {
         case "22008", "22003":
             return MemoryHubError(
                 kind: .invalidField, code: .invalidField, detail: "A value is outside the range the store can keep.", underlying: summary)
+        case "57014", "55P03":
+            // statement_timeout or lock_timeout: a lock held elsewhere or a slow query.
+            storeTimeouts.increment()
+            logger.warning("PostgreSQL statement timed out", metadata: ["memoryhub.postgres.sqlstate": "\(state)"])
+            return MemoryHubError(
+                kind: .unavailable, code: .storeUnavailable,
+                detail: "The store did not answer in time (a lock held by another transaction, or a slow query); try again shortly.",
+                underlying: summary)
         case _ where state.hasPrefix("08") || state.hasPrefix("53") || state.hasPrefix("57") || state.hasPrefix("28")
             || state == "40001" || state == "40P01" || state == "55P03" || state == "3D000":
             // Connection trouble, resources, shutdown or cancellation, authentication, conflicts a

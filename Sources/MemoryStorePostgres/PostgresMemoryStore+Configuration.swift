@@ -42,6 +42,12 @@ extension PostgresMemoryStore {
         package var connectionAcquireTimeout: Duration = .seconds(10)
         /// Shown in `pg_stat_activity`.
         package var applicationName: String = "memoryhub"
+        /// The longest a statement may run (PostgreSQL's `statement_timeout`); past it the call
+        /// fails with `unavailable` (503) instead of holding the request. Migrations are exempt.
+        package var statementTimeout: Duration = .seconds(10)
+        /// The longest a statement may wait for a lock (`lock_timeout`): a table locked by another
+        /// transaction answers 503 within this, not when the lock is released.
+        package var lockTimeout: Duration = .seconds(2)
 
         /// A configuration with every default: `postgres@127.0.0.1:5432/memoryhub`, no TLS.
         package init() {}
@@ -109,10 +115,20 @@ extension PostgresMemoryStore {
                     connectTimeout = .seconds(seconds)
                 case "application_name":
                     applicationName = value
+                case "statement_timeout", "lock_timeout":
+                    guard let milliseconds = Int64(value), milliseconds > 0 else {
+                        throw PostgresURLError(.invalidParameterValue, reason: "\(name) must be a positive number of milliseconds")
+                    }
+                    if name == "statement_timeout" { statementTimeout = .milliseconds(milliseconds) } else { lockTimeout = .milliseconds(milliseconds) }
                 default:
-                    throw PostgresURLError(.unsupportedParameter, reason: "supported parameters are sslmode, connect_timeout and application_name")
+                    throw PostgresURLError(.unsupportedParameter, reason: "supported parameters are sslmode, connect_timeout, application_name, statement_timeout and lock_timeout")
                 }
             }
+        }
+
+        static func milliseconds(_ duration: Duration) -> Int64 {
+            let (seconds, attoseconds) = duration.components
+            return max(1, seconds * 1000 + attoseconds / 1_000_000_000_000_000)
         }
 
         /// The settings, with the password shown as `***` if set.
@@ -129,7 +145,11 @@ extension PostgresMemoryStore {
                 host: host, port: port, username: username, password: password, database: database, tls: clientTLS)
             configuration.options.maximumConnections = max(1, maximumConnections)
             configuration.options.connectTimeout = connectTimeout
-            configuration.options.additionalStartupParameters = [("application_name", applicationName)]
+            configuration.options.additionalStartupParameters = [
+                ("application_name", applicationName),
+                ("statement_timeout", String(Self.milliseconds(statementTimeout))),
+                ("lock_timeout", String(Self.milliseconds(lockTimeout))),
+            ]
             return configuration
         }
 

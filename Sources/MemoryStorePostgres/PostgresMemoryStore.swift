@@ -52,6 +52,9 @@ package final class PostgresMemoryStore: MemoryStore, Service {
     /// find nothing left to do.
     package func migrate() async throws {
         let applied = try await transaction { connection, logger in
+            // A migration may wait for another replica's and rewrite whole tables: no time limits here.
+            try await Self.execute("SET LOCAL statement_timeout = 0", on: connection, logger: logger)
+            try await Self.execute("SET LOCAL lock_timeout = 0", on: connection, logger: logger)
             try await Self.execute("SELECT pg_advisory_xact_lock(\(PostgresSchema.migrationLockKey))", on: connection, logger: logger)
             try await Self.execute(PostgresQuery(unsafeSQL: PostgresSchema.createMigrationsTable), on: connection, logger: logger)
             var done = Set<Int>()

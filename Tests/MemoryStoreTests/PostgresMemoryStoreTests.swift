@@ -50,6 +50,7 @@ import Testing
         ("postgres://host/db?sslmode=sometimes", .invalidParameterValue),
         ("postgres://host/db?connect_timeout=-1", .invalidParameterValue),
         ("postgres://host/db?pool=5", .unsupportedParameter),
+        ("postgres://host/db?lock_timeout=soon", .invalidParameterValue),
     ])
     func badURLsAreRejectedWithoutShowingThePassword(_ url: String, _ code: PostgresURLError.Code) {
         let error = #expect(throws: PostgresURLError.self) { _ = try PostgresMemoryStore.Configuration(url: url) }
