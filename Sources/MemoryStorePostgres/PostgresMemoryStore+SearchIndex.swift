@@ -23,7 +23,7 @@ extension PostgresMemoryStore {
         return try await fetch(
             """
             SELECT id, ts_rank(search_vector, query, 1) AS score, importance, created_at
-            FROM memories, to_tsquery('english'::regconfig, \(words.joined(separator: " | "))) AS query
+            FROM memories, to_tsquery('memoryhub_english'::regconfig, \(words.joined(separator: " | "))) AS query
             WHERE search_vector @@ query AND user_id = \(filter.userID)
                 AND (\(filter.projectID)::text IS NULL OR project_id = \(filter.projectID)::text)
                 AND (\(filter.sessionID)::uuid IS NULL OR session_id = \(filter.sessionID)::uuid)

@@ -130,5 +130,33 @@ enum PostgresSchema {
                 """,
                 "CREATE INDEX api_keys_user ON api_keys (user_id, created_at DESC)",
             ]),
+        Migration(
+            version: 4, name: "search-words-like-sqlite",
+            statements: [
+                // English stemming without a stop-word list, as SQLite's porter tokenizer: the
+                // 'english' configuration dropped words such as "don" and "t", so `don't` found
+                // nothing (our query parser leaves out its own common words).
+                "CREATE TEXT SEARCH DICTIONARY memoryhub_english_stem (TEMPLATE = snowball, Language = english)",
+                "CREATE TEXT SEARCH CONFIGURATION memoryhub_english (COPY = english)",
+                """
+                ALTER TEXT SEARCH CONFIGURATION memoryhub_english ALTER MAPPING FOR asciiword, word, numword,
+                    asciihword, hword, numhword, hword_asciipart, hword_part, hword_numpart WITH memoryhub_english_stem
+                """,
+                // Words are runs of letters and digits, as SQLite's unicode61 tokenizer cuts them:
+                // PostgreSQL's parser kept `v2.1-rc`, `500ms` or `a/b.swift` whole, so the words
+                // of a query never matched them (issue 10, item 6).
+                """
+                CREATE OR REPLACE FUNCTION memoryhub_memory_search_vector() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    NEW.search_vector := to_tsvector('memoryhub_english'::regconfig, regexp_replace(
+                        NEW.content || ' ' || coalesce(NEW.summary, '') || ' ' || array_to_string(NEW.entities, ' ')
+                            || ' ' || array_to_string(NEW.tags, ' '),
+                        '[^[:alnum:]]+', ' ', 'g'));
+                    RETURN NEW;
+                END
+                $$
+                """,
+                "UPDATE memories SET content = content",
+            ]),
     ]
 }

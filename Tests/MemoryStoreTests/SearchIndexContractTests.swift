@@ -24,6 +24,28 @@ import Testing
         return (session, memories)
     }
 
+    /// Issue 10, item 6: both stores find the same memory for ordinary technical tokens, which
+    /// PostgreSQL's parser used to keep whole (`v2.1-rc` found nothing there).
+    @Test(arguments: StoreBackend.available)
+    func technicalTokensAreFoundOnEveryStore(_ backend: StoreBackend) async throws {
+        let store = try await backend.makeStore()
+        let user = Fixture.user()
+        let cases: [(content: String, query: String)] = [
+            ("We shipped release v2.1-rc yesterday", "v2.1-rc"),
+            ("The request timeout is 500ms now", "500ms"),
+            ("The offset came out as -42 again", "-42"),
+            ("Please don't retry failed uploads", "don't"),
+            ("The bug was in Sources/MemoryCore/Timestamp.swift", "Timestamp.swift"),
+            ("Settings live in config.production.yaml", "config.production.yaml"),
+            ("Call memoryhub.session.start first", "memoryhub.session.start"),
+        ]
+        let (_, memories) = try await Self.seed(store, user: user, cases.map { ($0.content, .fact) })
+        for (index, item) in cases.enumerated() {
+            let matches = try await store.lexicalMatches(terms: SearchText.terms(item.query), filter: SearchFilter(userID: user), limit: 10)
+            #expect(matches.first?.id == memories[index].id, "\(backend): '\(item.query)' found \(matches.map(\.id))")
+        }
+    }
+
     @Test(arguments: StoreBackend.available)
     func lexicalMatchesRankAndStemAndStayWithTheUser(_ backend: StoreBackend) async throws {
         let store = try await backend.makeStore()
