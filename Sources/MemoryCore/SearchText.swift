@@ -24,6 +24,37 @@ package enum SearchText {
         return terms
     }
 
+    /// True for the scripts written without spaces between words (Han, Hiragana, Katakana, Hangul):
+    /// each of their characters is indexed as a word of its own, and a query's run of them is
+    /// matched as a phrase of its characters, so a word inside an unspaced run is found.
+    package static func isUnspacedScript(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x3040...0x30FF, 0x31F0...0x31FF,  // Hiragana, Katakana
+             0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF, 0x20000...0x2FA1F,  // Han
+             0x1100...0x11FF, 0x3130...0x318F, 0xAC00...0xD7AF:  // Hangul
+            true
+        default:
+            false
+        }
+    }
+
+    /// `text` with a space on each side of every character of an unspaced script (see
+    /// `isUnspacedScript`): what the stores index, and how a query term becomes a phrase.
+    package static func spacingUnspacedScripts(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isUnspacedScript) else { return text }
+        var spaced = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if isUnspacedScript(scalar) {
+                spaced.append(" ")
+                spaced.append(scalar)
+                spaced.append(" ")
+            } else {
+                spaced.append(scalar)
+            }
+        }
+        return String(spaced)
+    }
+
     /// Lower-cased runs of letters and digits.
     package static func words(_ text: String) -> [String] {
         var words: [String] = []

@@ -12,7 +12,11 @@ extension SQLiteMemoryStore {
         try StoredTextCheck.check(filter)
         try StoredTextCheck.check(terms, field: "query")
         // Each term is quoted for FTS5, so no character of it is query syntax.
-        let expression = terms.map { "\"" + $0.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\"" }.joined(separator: " OR ")
+        // A run of an unspaced script (Chinese, Japanese, Korean) becomes a phrase of its characters.
+        let expression = terms.map { term in
+            let spaced = SearchText.spacingUnspacedScripts(term).trimmedWhitespace
+            return "\"" + spaced.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
+        }.joined(separator: " OR ")
         guard !expression.isEmpty, limit > 0 else { return [] }
         var (clauses, arguments) = Self.conditions(for: filter, alias: "m")
         clauses.insert("memories_fts MATCH ?", at: 0)

@@ -1,11 +1,7 @@
 import MemoryCore
 import GRDB
 package import Logging
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
 import Foundation
-#endif
 
 /// The embedded store: one SQLite file in WAL mode through GRDB. Several processes may share the
 /// file; writes are IMMEDIATE transactions, so each read-modify-write below holds SQLite's write
@@ -25,6 +21,13 @@ package final class SQLiteMemoryStore: MemoryStore {
         }
     }
 
+    /// `memoryhub_index_text(text)`: the text the full-text index holds (SearchText.spacingUnspacedScripts),
+    /// used by the FTS triggers; every connection of the store registers it.
+    static let indexTextFunction = DatabaseFunction("memoryhub_index_text", argumentCount: 1, pure: true) { values in
+        guard let text = String.fromDatabaseValue(values[0]) else { return nil }
+        return SearchText.spacingUnspacedScripts(text)
+    }
+
     let pool: DatabasePool
     /// A connection of its own that only asks `PRAGMA data_version`, whose answer changes when any
     /// other connection (another process, or this store's writer) commits.
@@ -38,13 +41,25 @@ package final class SQLiteMemoryStore: MemoryStore {
         config.foreignKeysEnabled = true
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            db.add(function: Self.indexTextFunction)
         }
         do {
             let folder = URL(fileURLWithPath: configuration.path).deletingLastPathComponent().path
             if !folder.isEmpty {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             }
-            self.pool = try DatabasePool(path: configuration.path, configuration: config)
+            // Processes opening one new file at once race to switch it to WAL, which SQLite answers
+            // with SQLITE_BUSY without waiting: try again a few times.
+            var attempt = 0
+            while true {
+                do {
+                    self.pool = try DatabasePool(path: configuration.path, configuration: config)
+                    break
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && attempt < 20 {
+                    attempt += 1
+                    Thread.sleep(forTimeInterval: 0.05)
+                }
+            }
             var watcherConfig = GRDB.Configuration()
             watcherConfig.busyMode = .timeout(configuration.busyTimeout)
             self.watcher = try DatabaseQueue(path: configuration.path, configuration: watcherConfig)
@@ -55,7 +70,17 @@ package final class SQLiteMemoryStore: MemoryStore {
     }
 
     package func migrate() async throws {
-        try await run { [pool] in try SQLiteSchema.migrator.migrate(pool) }
+        // Another process migrating the same new file at once may hold the lock past the busy
+        // timeout's first answer; what it applied is then simply skipped on the next attempt.
+        var attempt = 0
+        while true {
+            do {
+                return try await run { [pool] in try SQLiteSchema.migrator.migrate(pool) }
+            } catch let error as MemoryHubError where error.kind == .unavailable && attempt < 3 {
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(100 * attempt))
+            }
+        }
     }
 
     package func ping() async throws {

@@ -108,6 +108,26 @@ enum SQLiteSchema {
                     CREATE INDEX api_keys_user ON api_keys (user_id, created_at DESC);
                     """)
         }
+        migrator.registerMigration("v4-unspaced-scripts") { db in
+            // Chinese, Japanese and Korean runs are indexed a character at a time (and queried as
+            // phrases), so a word inside an unspaced run is found (issue 10, item 6).
+            let indexed = "memoryhub_index_text(new.content || ' ' || coalesce(new.summary, '') || ' ' || new.entities || ' ' || new.tags)"
+            try db.execute(
+                sql: """
+                    DROP TRIGGER memories_fts_insert;
+                    DROP TRIGGER memories_fts_update;
+                    CREATE TRIGGER memories_fts_insert AFTER INSERT ON memories BEGIN
+                        INSERT INTO memories_fts (rowid, text) VALUES (new.rowid, \(indexed));
+                    END;
+                    CREATE TRIGGER memories_fts_update AFTER UPDATE OF content, summary, entities, tags ON memories BEGIN
+                        DELETE FROM memories_fts WHERE rowid = old.rowid;
+                        INSERT INTO memories_fts (rowid, text) VALUES (new.rowid, \(indexed));
+                    END;
+                    DELETE FROM memories_fts;
+                    INSERT INTO memories_fts (rowid, text)
+                        SELECT rowid, memoryhub_index_text(content || ' ' || coalesce(summary, '') || ' ' || entities || ' ' || tags) FROM memories;
+                    """)
+        }
         return migrator
     }
 }

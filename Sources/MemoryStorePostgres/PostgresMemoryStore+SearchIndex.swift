@@ -20,10 +20,15 @@ extension PostgresMemoryStore {
         for tag in filter.tags { try StoredTextCheck.check(tag, field: "tags") }
         let types = filter.memoryTypes.isEmpty ? nil : filter.memoryTypes.map(\.rawValue).sorted()
         let tags = filter.tags.isEmpty ? nil : filter.tags
+        // A run of an unspaced script (Chinese, Japanese, Korean) becomes a phrase of its characters.
+        let query = words.map { word in
+            let parts = SearchText.spacingUnspacedScripts(word).split(separator: " ")
+            return parts.count == 1 ? word : "(" + parts.joined(separator: " <-> ") + ")"
+        }.joined(separator: " | ")
         return try await fetch(
             """
             SELECT id, ts_rank(search_vector, query, 1) AS score, importance, created_at
-            FROM memories, to_tsquery('memoryhub_english'::regconfig, \(words.joined(separator: " | "))) AS query
+            FROM memories, to_tsquery('memoryhub_english'::regconfig, \(query)) AS query
             WHERE search_vector @@ query AND user_id = \(filter.userID)
                 AND (\(filter.projectID)::text IS NULL OR project_id = \(filter.projectID)::text)
                 AND (\(filter.sessionID)::uuid IS NULL OR session_id = \(filter.sessionID)::uuid)

@@ -158,5 +158,25 @@ enum PostgresSchema {
                 """,
                 "UPDATE memories SET content = content",
             ]),
+        Migration(
+            version: 5, name: "unspaced-scripts",
+            statements: [
+                // Chinese, Japanese and Korean runs are indexed a character at a time (and queried
+                // as phrases), as on SQLite, so a word inside an unspaced run is found (issue 10, item 6).
+                """
+                CREATE OR REPLACE FUNCTION memoryhub_memory_search_vector() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    NEW.search_vector := to_tsvector('memoryhub_english'::regconfig, regexp_replace(regexp_replace(
+                        NEW.content || ' ' || coalesce(NEW.summary, '') || ' ' || array_to_string(NEW.entities, ' ')
+                            || ' ' || array_to_string(NEW.tags, ' '),
+                        '([\\u3040-\\u30ff\\u31f0-\\u31ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u1100-\\u11ff\\u3130-\\u318f\\uac00-\\ud7af\\U00020000-\\U0002fa1f])',
+                        ' \\1 ', 'g'),
+                        '[^[:alnum:]]+', ' ', 'g'));
+                    RETURN NEW;
+                END
+                $$
+                """,
+                "UPDATE memories SET content = content",
+            ]),
     ]
 }

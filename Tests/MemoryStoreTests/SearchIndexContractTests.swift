@@ -46,6 +46,28 @@ import Testing
         }
     }
 
+    /// Issue 10, item 6: a word inside an unspaced Chinese, Japanese or Korean run is found.
+    @Test(arguments: StoreBackend.available)
+    func wordsInsideUnspacedRunsAreFound(_ backend: StoreBackend) async throws {
+        let store = try await backend.makeStore()
+        let user = Fixture.user()
+        let (_, memories) = try await Self.seed(store, user: user, [
+            ("部署失败，原因是证书过期", .error),
+            ("東京でデプロイが完了しました", .fact),
+            ("배포가실패했습니다", .error),
+            ("证书更新好了", .fact),
+        ])
+        func found(_ query: String) async throws -> [UUID] {
+            try await store.lexicalMatches(terms: SearchText.terms(query), filter: SearchFilter(userID: user), limit: 10).map(\.id)
+        }
+        #expect(try await found("证书过期") == [memories[0].id], "\(backend)")
+        #expect(try await found("原因是证书过期") == [memories[0].id], "\(backend)")
+        #expect(Set(try await found("证书")) == [memories[0].id, memories[3].id], "\(backend)")
+        #expect(try await found("デプロイ") == [memories[1].id], "\(backend)")
+        #expect(try await found("실패") == [memories[2].id], "\(backend)")
+        #expect(try await found("过证").isEmpty, "\(backend): characters out of order are no phrase")
+    }
+
     @Test(arguments: StoreBackend.available)
     func lexicalMatchesRankAndStemAndStayWithTheUser(_ backend: StoreBackend) async throws {
         let store = try await backend.makeStore()
