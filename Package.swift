@@ -74,6 +74,7 @@ let package = Package(
             name: "MemoryCache",
             dependencies: [
                 "MemoryCore", "RESP",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
             ],

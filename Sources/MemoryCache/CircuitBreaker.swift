@@ -68,6 +68,14 @@ package struct CircuitBreaker: Sendable {
         }
     }
 
+    /// For a background probe that must not wait out the back-off: `.recover` when invalidations
+    /// are pending (in any state but recovering), nil when there is nothing to do. The probe then
+    /// reports back as a caller of `permit` would.
+    package mutating func pendingRecovery() -> Permit? {
+        guard state != .recovering, !pending.isEmpty || overflowed else { return nil }
+        return startRecovery()
+    }
+
     private mutating func startRecovery() -> Permit {
         state = .recovering
         return .recover(pending: pending, clearAll: overflowed)

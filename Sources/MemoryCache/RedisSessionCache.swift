@@ -123,23 +123,35 @@ package final class RedisSessionCache: SessionCache {
         switch breaker.withLock({ $0.permit(at: .now) }) {
         case .allowed: return true
         case .denied: return false
-        case .recover(let pending, let clearAll):
-            do {
-                if clearAll {
-                    try await deleteNamespace()
-                } else {
-                    for chunk in Array(pending).chunked(into: 500) {
-                        _ = try await client.delete(chunk.map(SessionDocument.key(for:)))
-                    }
+        case .recover(let pending, let clearAll): return await recover(pending: pending, clearAll: clearAll)
+        }
+    }
+
+    /// Deletes the entries that writes could not update while Redis was unreachable, without
+    /// waiting for the back-off or for a request: `PendingInvalidationService` calls it every
+    /// second, so after a stall (Redis stopped, then resumed) no other replica serves an entry
+    /// older than an acknowledged write for longer than that. Does nothing when nothing is pending.
+    package func recoverPendingInvalidations() async {
+        guard case .recover(let pending, let clearAll)? = breaker.withLock({ $0.pendingRecovery() }) else { return }
+        _ = await recover(pending: pending, clearAll: clearAll)
+    }
+
+    private func recover(pending: Set<UUID>, clearAll: Bool) async -> Bool {
+        do {
+            if clearAll {
+                try await deleteNamespace()
+            } else {
+                for chunk in Array(pending).chunked(into: 500) {
+                    _ = try await client.delete(chunk.map(SessionDocument.key(for:)))
                 }
-                breaker.withLock { $0.recoverySucceeded(deleted: pending, clearedAll: clearAll) }
-                metrics.invalidation()
-                logger.notice("Redis session cache recovered", metadata: ["memoryhub.cache.invalidated": "\(clearAll ? "all" : String(pending.count))"])
-                return true
-            } catch {
-                failed(error, pending: nil)
-                return false
             }
+            breaker.withLock { $0.recoverySucceeded(deleted: pending, clearedAll: clearAll) }
+            metrics.invalidation()
+            logger.notice("Redis session cache recovered", metadata: ["memoryhub.cache.invalidated": "\(clearAll ? "all" : String(pending.count))"])
+            return true
+        } catch {
+            failed(error, pending: nil)
+            return false
         }
     }
 

@@ -127,9 +127,13 @@ package struct MemoryHubServices: Sendable {
             redisConfiguration.commandTimeout = deployment.redisTimeout
             let client = RedisClient(configuration: redisConfiguration, logger: logger)
             background.append(client)
-            cache = deployment.cacheEnabled
-                ? RedisSessionCache(client: client, configuration: .init(timeToLive: deployment.cacheTimeToLive), logger: logger)
-                : DisabledSessionCache()
+            if deployment.cacheEnabled {
+                let redisCache = RedisSessionCache(client: client, configuration: .init(timeToLive: deployment.cacheTimeToLive), logger: logger)
+                background.append(PendingInvalidationService(cache: redisCache))
+                cache = redisCache
+            } else {
+                cache = DisabledSessionCache()
+            }
         } else if deployment.cacheEnabled {
             if deployment.isPostgres {
                 logger.notice("PostgreSQL without Redis: sessions are cached in this process only; run one replica, or set a Redis URL")

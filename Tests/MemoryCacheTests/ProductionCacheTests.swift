@@ -72,6 +72,37 @@ struct ProductionCacheTests {
         }
     }
 
+    /// Issue 10, item 4: with Redis stopped (SIGSTOP, not killed: it keeps its data), replica A ends
+    /// a session it cannot invalidate in the cache; once Redis resumes, replica B must stop serving
+    /// the old version within a couple of seconds, although A gets no further request.
+    @Test(.enabled(if: TestServices.redisServer != nil, "needs redis-server to start a private one"))
+    func afterARedisStallNoReplicaServesAnOlderVersionForLong() async throws {
+        let redis = try PrivateRedis()
+        let replicaA = try MemoryHubServices.open(Self.deployment(redisURL: redis.url), logger: Logger(label: "a"))
+        let replicaB = try MemoryHubServices.open(Self.deployment(redisURL: redis.url), logger: Logger(label: "b"))
+        try await replicaA.withBackgroundServices { a in
+            try await replicaB.withBackgroundServices { b in
+                let id = try await a.sessions.start(SessionStartRequest(userID: "stall", autoLink: false)).session.id
+                #expect(try await a.sessions.session(id: id, actingUser: nil).state == .active)
+                #expect(try await b.sessions.session(id: id, actingUser: nil).state == .active)
+
+                redis.pause()
+                let ended = try await a.sessions.end(id: id, actingUser: nil)
+                #expect(ended.state == .ended, "the store acknowledges the write while Redis is stalled")
+                redis.resume()
+
+                // No request reaches A from here on; B reads once every 100 ms for up to 6 s.
+                let resumed = ContinuousClock.now
+                var fresh = false
+                for _ in 0..<60 where !fresh {
+                    fresh = try await b.sessions.session(id: id, actingUser: nil).state == .ended
+                    if !fresh { try await Task.sleep(for: .milliseconds(100)) }
+                }
+                #expect(fresh, "replica B still serves the session as active \(ContinuousClock.now - resumed) after Redis resumed")
+            }
+        }
+    }
+
     @Test(.enabled(if: TestServices.redisServer != nil, "needs redis-server to start a private one"))
     func requestsSucceedWhileRedisIsDownAndNothingStaleIsServedAfter() async throws {
         let redis = try PrivateRedis()

@@ -70,6 +70,18 @@ final class PrivateRedis: @unchecked Sendable {
         throw CancellationError()
     }
 
+    /// SIGSTOP: the server keeps its connections and data but answers nothing (a stall).
+    func pause() {
+        guard let process, process.isRunning else { return }
+        Foundation.kill(process.processIdentifier, SIGSTOP)
+    }
+
+    /// SIGCONT after `pause()`.
+    func resume() {
+        guard let process else { return }
+        Foundation.kill(process.processIdentifier, SIGCONT)
+    }
+
     /// SIGKILL, like a crash.
     func kill() {
         guard let process, process.isRunning else { return }
@@ -77,5 +89,8 @@ final class PrivateRedis: @unchecked Sendable {
         process.waitUntilExit()
     }
 
-    deinit { kill() }
+    deinit {
+        resume()
+        kill()
+    }
 }
