@@ -95,6 +95,10 @@ package final class EmbeddingService: Service, Sendable {
     private let backlog = Gauge(label: "memoryhub.embedding.queue.depth")
     private let embedded = Counter(label: "memoryhub.embedding.embedded.total")
     private let failures = Counter(label: "memoryhub.embedding.failures.total")
+    private let modelChanges = Counter(label: "memoryhub.embedding.model_changes.total")
+
+    /// The embedder as the store records it: `name/dimension`.
+    package var modelIdentity: String { "\(embedder.modelName)/\(embedder.dimension)" }
 
     /// `preparation` is the gate `MemoryHubServices.prepare()` opens: nothing is read from the store before.
     package init(
@@ -117,6 +121,16 @@ package final class EmbeddingService: Service, Sendable {
         } catch {
             return
         }
+        var reconciled = false
+        while !reconciled && !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                try await reconcileModel()
+                reconciled = true
+            } catch {
+                logger.warning("could not check the embedding model; retrying", metadata: ["memoryhub.error": "\(error)"])
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(2)) }
+            }
+        }
         var backoff: Duration = .seconds(1)
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
@@ -137,10 +151,36 @@ package final class EmbeddingService: Service, Sendable {
         }
     }
 
+    /// Compares the embedder with the model the stored vectors come from. On a change (another
+    /// name or dimension), every stored vector is dropped and queued to be embedded again, so a
+    /// vector of the old model is never compared with one of the new; the indexes follow the
+    /// store's change feed and rebuild in place. A database from before the model was recorded
+    /// keeps its vectors when their length matches.
+    package func reconcileModel() async throws {
+        let recorded = try await store.embeddingModel()
+        guard recorded != modelIdentity else { return }
+        let changed: Bool
+        if let recorded {
+            changed = recorded != modelIdentity
+        } else {
+            changed = try await store.storedVectorDimension().map { $0 != embedder.dimension } ?? false
+        }
+        let queued = try await store.setEmbeddingModel(modelIdentity, clearingVectors: changed)
+        if changed {
+            modelChanges.increment()
+            logger.notice("the embedding model changed; every memory is embedded again", metadata: [
+                "memoryhub.embedding.from": "\(recorded ?? "unrecorded")", "memoryhub.embedding.to": "\(modelIdentity)",
+                "memoryhub.embedding.queued": "\(queued)",
+            ])
+            signal.raise()
+        }
+    }
+
     /// Embeds everything waiting now, then returns how many were stored: for one-shot commands
     /// (`memoryhub eval`) and tests.
     @discardableResult
     package func drain() async throws -> Int {
+        try await reconcileModel()
         var total = 0
         while true {
             let count = try await embedBatch()

@@ -13,6 +13,8 @@ package struct Readiness: Sendable {
     package var embedder: (model: String, dimension: Int)?
     /// Why the embedding model is not answering queries now (its circuit breaker is open); nil when it is.
     package var embedderProblem: String?
+    /// Memories waiting for a vector (after a model change, every memory); nil when unknown.
+    package var embeddingBacklog: Int?
 
     /// A report: `storeProblem` nil when the store answers.
     package init(storeProblem: String?, cacheBackend: String, embedder: (model: String, dimension: Int)?, embedderProblem: String? = nil) {
@@ -35,9 +37,11 @@ extension MemoryHubServices {
         } catch {
             problem = "\(error)"
         }
-        return Readiness(
+        var readiness = Readiness(
             storeProblem: problem, cacheBackend: sessionCache.statistics.backend,
             embedder: search.embedder.map { ($0.modelName, $0.dimension) }, embedderProblem: search.embedderProblem)
+        if problem == nil, search.embedder != nil { readiness.embeddingBacklog = try? await store.embeddingBacklog() }
+        return readiness
     }
 
     /// The session cache's backend: `memory`, `redis` or `none`.

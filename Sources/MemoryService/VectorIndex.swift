@@ -71,6 +71,11 @@ struct VectorRows: Sendable {
     /// sequence existed carry 0.
     var sequence: Int64 = -1
     var dimension = 0
+
+    init(sequence: Int64 = -1, dimension: Int = 0) {
+        self.sequence = sequence
+        self.dimension = dimension
+    }
     private var slotOf: [UUID: Int] = [:]
     private var entries: [IndexedMemory?] = []
     private var matrix: [Float] = []
@@ -85,7 +90,11 @@ struct VectorRows: Sendable {
             return
         }
         if dimension == 0 { dimension = entry.vector.count }
-        guard entry.vector.count == dimension else { return }
+        if entry.vector.count != dimension {
+            // Vectors of another length come from another embedding model: the old ones can never
+            // be compared with them (the store drops them when the model changes), so start over.
+            self = VectorRows(sequence: sequence, dimension: entry.vector.count)
+        }
         let vector = entry.vector
         entry.vector = []
         let slot: Int

@@ -89,6 +89,18 @@ package protocol MemoryStore: Sendable {
     /// Counts for statistics; `since` bounds the "recent" counts.
     func memoryCounts(userID: String, projectID: String?, since: Timestamp, mostAccessed: Int) async throws -> StoredMemoryCounts
 
+    // MARK: Embedding model
+
+    /// The embedding model the stored vectors come from (`name/dimension`), as recorded by
+    /// `setEmbeddingModel`; nil before the first record.
+    func embeddingModel() async throws -> String?
+    /// Records the model vectors now come from. With `clearingVectors`, every stored vector is
+    /// dropped in the same transaction (each user's change sequence moves, so every index follows)
+    /// and the memories queue to be embedded again; returns how many were queued.
+    func setEmbeddingModel(_ identity: String, clearingVectors: Bool) async throws -> Int
+    /// The length of some stored vector; nil when none is stored.
+    func storedVectorDimension() async throws -> Int?
+
     // MARK: API keys
 
     /// Stores a new key record (its digest, never the key).

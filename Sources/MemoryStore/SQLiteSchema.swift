@@ -128,6 +128,9 @@ enum SQLiteSchema {
                         SELECT rowid, memoryhub_index_text(content || ' ' || coalesce(summary, '') || ' ' || entities || ' ' || tags) FROM memories;
                     """)
         }
+        migrator.registerMigration("v5-settings") { db in
+            try db.execute(sql: "CREATE TABLE memoryhub_settings (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)")
+        }
         return migrator
     }
 }

@@ -178,5 +178,8 @@ enum PostgresSchema {
                 """,
                 "UPDATE memories SET content = content",
             ]),
+        Migration(
+            version: 6, name: "settings",
+            statements: ["CREATE TABLE memoryhub_settings (key text PRIMARY KEY, value text NOT NULL)"]),
     ]
 }

@@ -9,6 +9,7 @@ extension APIRepresentation {
         var embedder: JSONObject = readiness.embedder.map { model, dimension in
             ["status": "ok", "model": .string(model), "dimension": .int(Int64(dimension))]
         } ?? ["status": "not_configured", "detail": "No embedding model is configured: search is lexical only."]
+        if let backlog = readiness.embeddingBacklog { embedder["pending"] = .int(Int64(backlog)) }
         if readiness.embedder != nil, let problem = readiness.embedderProblem {
             embedder["status"] = "unavailable"
             embedder["detail"] = .string(problem + " Search answers lexically until it recovers.")
