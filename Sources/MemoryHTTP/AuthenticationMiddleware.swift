@@ -24,7 +24,7 @@ struct AuthenticationMiddleware: AuthenticatorMiddleware {
 
     /// The caller the request's key names; nil when it presents none.
     func authenticate(request: Request, context: Context) async throws -> Caller? {
-        guard let presented = request.headers.bearer?.token ?? request.headers[.apiKey] else { return nil }
+        guard let presented = request.headers.bearer?.token ?? Self.bearerAnyCase(request) ?? request.headers[.apiKey] else { return nil }
         // In local mode a client's own, non-MemoryHub credentials (KnowledgeHub clients send their
         // X-API-Key) are ignored as they were before keys existed; a MemoryHub key is checked.
         if mode == .local, !presented.hasPrefix(APIKey.prefix) { return nil }
@@ -73,6 +73,14 @@ struct AuthenticationMiddleware: AuthenticatorMiddleware {
     }
 
     private enum Unauthorized: Error { case invalidKey }
+
+    /// The token of an `Authorization` header whose scheme is spelt in another case (`bearer`):
+    /// RFC 9110 §11.1 makes the scheme case-insensitive.
+    static func bearerAnyCase(_ request: Request) -> String? {
+        guard let value = request.headers[.authorization], value.count > 7, value.prefix(7).lowercased() == "bearer " else { return nil }
+        let token = String(value.dropFirst(7)).trimmedWhitespace
+        return token.isEmpty ? nil : token
+    }
 
     static func unauthorized(_ detail: String) -> Response {
         var headers = HTTPFields()

@@ -92,8 +92,12 @@ struct ServeCommand: AsyncParsableCommand {
             services: services, configuration: configuration, metrics: registry, logger: logger,
             additionalRoutes: { router in mcp.register(on: router) },
             beforeServerStarts: { try await services.prepare() },
-            onServerRunning: { [auth = configuration.auth] port in
-                logger.notice("memoryhub listening on http://\(host):\(port)", metadata: [
+            onServerRunning: { [auth = configuration.auth, adminKey = deployment.adminKey] port in
+                let shownHost = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+                if auth == .required, adminKey == nil, (try? await services.keys.list(userID: nil).isEmpty) == true {
+                    logger.warning("--auth required, but no API key exists and MEMORYHUB_ADMIN_KEY is not set: nobody can call; create one with memoryhub keys create")
+                }
+                logger.notice("memoryhub listening on http://\(shownHost):\(port)", metadata: [
                     "memoryhub.database": "\(database)", "memoryhub.cache": "\(cache)", "memoryhub.auth": "\(auth.rawValue)",
                 ])
             })
@@ -121,12 +125,18 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if mode == .local && !isLoopback(host) {
             guard insecure else {
-                throw ValidationError(
+                throw Refusal(
                     "Serving \(host) without API keys would let anyone who reaches it act as any user: pass --auth required (and create keys with memoryhub keys create, or set MEMORYHUB_ADMIN_KEY), or --insecure-no-auth.")
             }
             logger.warning("serving a non-loopback address without API keys (--insecure-no-auth): anyone who can reach it acts as any user", metadata: ["memoryhub.host": "\(host)"])
         }
         return mode
+    }
+
+    /// A reason not to start, printed without the usage text (the command line was fine).
+    struct Refusal: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
     }
 
     static func isLoopback(_ host: String) -> Bool {

@@ -36,6 +36,10 @@ import Testing
             headers[HTTPField.Name("X-API-Key")!] = alice.key
             let viaHeader = try await api.client.executeRequest(uri: "/api/memory/session/user/alice", method: .get, headers: headers, body: nil)
             #expect(viaHeader.status == .ok)
+            // The scheme is case-insensitive (RFC 9110).
+            var lowercase = HTTPFields()
+            lowercase[.authorization] = "bearer \(alice.key)"
+            #expect(try await api.client.executeRequest(uri: "/api/memory/session/user/alice", method: .get, headers: lowercase, body: nil).status == .ok)
 
             #expect(try await api.delete("/api/memory/admin/keys/\(alice.id)", key: Self.adminKey).status == .noContent)
             expectError(try await api.get("/api/memory/session/user/alice", key: alice.key), .unauthorized)
