@@ -18,22 +18,12 @@ pg="$MEMORYHUB_TEST_POSTGRES_URL"
 redis="$MEMORYHUB_TEST_REDIS_URL"
 admin="bench-admin-key-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 
-start_server() { # $1: name, $2...: flags; sets $server_pid and $base
-  local log="$work/$1.log"
-  MEMORYHUB_ADMIN_KEY="$admin" "$bin/memoryhub" serve --port 0 --log-level notice --no-embeddings \
-    --database "$pg" --redis "$redis" "${@:2}" >/dev/null 2>"$log" &
-  server_pid=$!
-  for _ in $(seq 1 400); do
-    base=$(grep -o 'http://[0-9.]*:[0-9]*' "$log" | head -1 || true)
-    [ -n "$base" ] && return
-    sleep 0.05
-  done
-  echo "server did not start: $(cat "$log")" >&2
-  exit 1
-}
+source "$(dirname "$0")/bench-server.sh"
+export MEMORYHUB_ADMIN_KEY="$admin"
+serve=(--no-embeddings --database "$pg" --redis "$redis")
 
 # One user, one session and one key, made once through a keyed server.
-start_server setup --auth required --rate-limit 0
+start_server setup "${serve[@]}" --auth required --rate-limit 0
 key=$(curl -s -X POST "$base/api/memory/admin/keys" -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
   -d '{"user_id":"bench","name":"wrk"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
 id=$(curl -s -X POST "$base/api/memory/session/start" -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
@@ -45,10 +35,10 @@ declare -A rps p50 p99
 for round in $(seq 1 "$rounds"); do
   for mode in local key; do
     if [ "$mode" = local ]; then
-      start_server "$mode" --auth local
+      start_server "$mode" "${serve[@]}" --auth local
       headers=(-H "X-User-ID: bench")
     else
-      start_server "$mode" --auth required --rate-limit 0
+      start_server "$mode" "${serve[@]}" --auth required --rate-limit 0
       headers=(-H "Authorization: Bearer $key")
     fi
     status=$(curl -s -o /dev/null -w '%{http_code}' "${headers[@]}" "$base/api/memory/session/$id")

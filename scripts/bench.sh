@@ -25,18 +25,7 @@ echo
 "$bin/MemoryBench" --postgres "$pg" --redis "$redis"
 echo
 
-start_server() { # $1: name, $2...: flags; sets $server_pid and $base
-  local log="$work/$1.log"
-  "$bin/memoryhub" serve --port 0 --log-level notice "${@:2}" >/dev/null 2>"$log" &
-  server_pid=$!
-  for _ in $(seq 1 200); do
-    base=$(grep -o 'http://[0-9.]*:[0-9]*' "$log" | head -1 || true)
-    [ -n "$base" ] && return
-    sleep 0.05
-  done
-  echo "server did not start: $(cat "$log")" >&2
-  exit 1
-}
+source "$(dirname "$0")/bench-server.sh"
 
 echo "### GET /api/memory/session/{id} over HTTP (wrk, 2 threads, 32 connections, ${seconds}s)"
 echo

@@ -1,3 +1,4 @@
+import MemoryService
 import Synchronization
 #if canImport(FoundationEssentials)
 package import FoundationEssentials
@@ -40,8 +41,7 @@ package struct TokenBucket: Sendable {
     }
 
     private func tokens(at now: ContinuousClock.Instant) -> Double {
-        let (seconds, attoseconds) = (now - updated).components
-        return min(burst, tokens + (Double(seconds) + Double(attoseconds) / 1e18) * rate)
+        min(burst, tokens + (now - updated).seconds * rate)
     }
 }
 

@@ -46,7 +46,7 @@ struct AuthenticationMiddleware: AuthenticatorMiddleware {
             return Self.unauthorized("This server needs an API key: send Authorization: Bearer <key> (or X-API-Key).")
         }
         if let limiter, let caller = context.identity, let keyID = caller.keyID, let wait = limiter.admit(keyID) {
-            let seconds = max(1, Int((Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18).rounded(.up)))
+            let seconds = max(1, Int(wait.seconds.rounded(.up)))
             var headers = HTTPFields()
             headers[.retryAfter] = String(seconds)
             return JSONResponse.make(

@@ -15,7 +15,7 @@ struct LocalOriginMiddleware<Context: RequestContext>: RouterMiddleware {
     let allowedOrigins: Set<String>
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if let host = request.head.authority, !allowedHosts.contains(host), !Self.isLoopback(host: host) {
+        if let host = request.head.authority, !allowedHosts.contains(host), !MemoryHTTPServer.isLoopback(host: host) {
             return JSONResponse.make(
                 .object([
                     "detail": .string("This server answers only loopback host names in local mode; start it with --auth required, or allow the host with --allowed-host."),
@@ -24,16 +24,20 @@ struct LocalOriginMiddleware<Context: RequestContext>: RouterMiddleware {
                 status: .misdirectedRequest)
         }
         if let origin = request.headers[.origin], !allowedOrigins.contains("*"), !allowedOrigins.contains(origin),
-           !Self.isLoopback(origin: origin) {
+           !MemoryHTTPServer.isLoopback(origin: origin) {
             return JSONResponse.make(
                 .object(["detail": .string("Requests from the origin \(origin) are not allowed in local mode."), "code": "forbidden"]),
                 status: .forbidden)
         }
         return try await next(request, context)
     }
+}
 
-    /// `localhost`, `127.x.x.x` or `[::1]`, with or without a port.
-    static func isLoopback(host: String) -> Bool {
+extension MemoryHTTPServer {
+    /// `localhost`, `127.x.x.x`, `::1` or `[::1]`, with or without a port: a Host header value or
+    /// a listen address (`memoryhub serve --host`).
+    package static func isLoopback(host: String) -> Bool {
+        if host == "::1" { return true }
         var name = Substring(host)
         if name.hasPrefix("[") {
             guard let end = name.firstIndex(of: "]") else { return false }
@@ -44,7 +48,7 @@ struct LocalOriginMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     /// `http://localhost:3000` and the like.
-    static func isLoopback(origin: String) -> Bool {
+    package static func isLoopback(origin: String) -> Bool {
         guard let range = origin.range(of: "://") else { return false }
         let authority = origin[range.upperBound...].prefix { $0 != "/" }
         return isLoopback(host: String(authority))

@@ -96,6 +96,14 @@ package final class EmbeddingService: Service, Sendable {
     private let embedded = Counter(label: "memoryhub.embedding.embedded.total")
     private let failures = Counter(label: "memoryhub.embedding.failures.total")
     private let modelChanges = Counter(label: "memoryhub.embedding.model_changes.total")
+    /// The backlog the last batch saw (-1 before the first), for `/ready` without another count.
+    private let lastBacklog = Atomic<Int>(-1)
+
+    /// Memories waiting for a vector, as of the last batch; nil before the first batch.
+    package var pending: Int? {
+        let value = lastBacklog.load(ordering: .relaxed)
+        return value < 0 ? nil : value
+    }
 
     /// The embedder as the store records it: `name/dimension`.
     package var modelIdentity: String { "\(embedder.modelName)/\(embedder.dimension)" }
@@ -159,12 +167,8 @@ package final class EmbeddingService: Service, Sendable {
     package func reconcileModel() async throws {
         let recorded = try await store.embeddingModel()
         guard recorded != modelIdentity else { return }
-        let changed: Bool
-        if let recorded {
-            changed = recorded != modelIdentity
-        } else {
-            changed = try await store.storedVectorDimension().map { $0 != embedder.dimension } ?? false
-        }
+        // A recorded model other than ours is a change; with none recorded, vectors of another length are.
+        let changed = recorded != nil ? true : try await store.storedVectorDimension().map { $0 != embedder.dimension } ?? false
         let queued = try await store.setEmbeddingModel(modelIdentity, clearingVectors: changed)
         if changed {
             modelChanges.increment()
@@ -200,6 +204,7 @@ package final class EmbeddingService: Service, Sendable {
             .prefix(configuration.batchSize)
         guard !jobs.isEmpty else {
             backlog.record(0)
+            lastBacklog.store(0, ordering: .relaxed)
             return 0
         }
         var computed: [ComputedEmbedding] = []
@@ -226,7 +231,9 @@ package final class EmbeddingService: Service, Sendable {
         }
         let stored = try await store.storeEmbeddings(computed)
         embedded.increment(by: stored)
-        backlog.record(try await store.embeddingBacklog())
+        let waiting = try await store.embeddingBacklog()
+        backlog.record(waiting)
+        lastBacklog.store(waiting, ordering: .relaxed)
         // A memory changed while it was embedded keeps has_embedding = false and comes back.
         return jobs.count
     }

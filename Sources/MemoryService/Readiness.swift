@@ -13,7 +13,8 @@ package struct Readiness: Sendable {
     package var embedder: (model: String, dimension: Int)?
     /// Why the embedding model is not answering queries now (its circuit breaker is open); nil when it is.
     package var embedderProblem: String?
-    /// Memories waiting for a vector (after a model change, every memory); nil when unknown.
+    /// Memories waiting for a vector (after a model change, every memory), as the embedding
+    /// service last counted them; nil when it has not run a batch.
     package var embeddingBacklog: Int?
 
     /// A report: `storeProblem` nil when the store answers.
@@ -40,7 +41,7 @@ extension MemoryHubServices {
         var readiness = Readiness(
             storeProblem: problem, cacheBackend: sessionCache.statistics.backend,
             embedder: search.embedder.map { ($0.modelName, $0.dimension) }, embedderProblem: search.embedderProblem)
-        if problem == nil, search.embedder != nil { readiness.embeddingBacklog = try? await store.embeddingBacklog() }
+        readiness.embeddingBacklog = embeddingService?.pending
         return readiness
     }
 

@@ -297,8 +297,9 @@ package final class SearchEngine: Sendable {
             }
         } catch {
             if Task.isCancelled { throw error }
+            let limit = configuration.queryEmbeddingTimeout.seconds
             let sentence = error is EmbeddingTimeout
-                ? "The embedding model did not answer within \(Self.seconds(configuration.queryEmbeddingTimeout)) s."
+                ? "The embedding model did not answer within \(limit == limit.rounded() ? String(Int(limit)) : String(limit)) s."
                 : "The embedding model failed."
             embedderFailures.increment()
             embedderHealth.withLock { health in
@@ -347,11 +348,6 @@ package final class SearchEngine: Sendable {
             defer { group.cancelAll() }
             return try await group.next()!
         }
-    }
-
-    private static func seconds(_ duration: Duration) -> String {
-        let value = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-        return value == value.rounded() ? String(Int(value)) : String(value)
     }
 
     private static let noEmbedder = MemoryHubError(

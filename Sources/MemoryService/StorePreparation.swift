@@ -14,9 +14,6 @@ package final class StorePreparation: Sendable {
 
     package init() {}
 
-    /// True once the store is prepared.
-    package var isPrepared: Bool { state.withLock { $0.isPrepared } }
-
     /// Opens the gate and wakes every waiter. Opening twice does nothing more.
     func markPrepared() {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, any Error>] in

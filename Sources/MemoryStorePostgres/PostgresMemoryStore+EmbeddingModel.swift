@@ -1,6 +1,5 @@
 import MemoryCore
 import MemoryStore
-import Foundation
 internal import PostgresNIO
 
 extension PostgresMemoryStore {
@@ -13,7 +12,7 @@ extension PostgresMemoryStore {
         try await transaction { connection, logger in
             var queued = 0
             if clearingVectors {
-                let rows = try await Self.fetch(
+                queued = try await Self.fetch(
                     """
                     WITH target AS (SELECT DISTINCT user_id FROM memories WHERE has_embedding),
                     sequence AS (
@@ -21,12 +20,14 @@ extension PostgresMemoryStore {
                         ON CONFLICT (user_id) DO UPDATE SET value = user_sequences.value + 1
                         RETURNING user_id, value
                     )
-                    UPDATE memories SET embedding = NULL, has_embedding = false, change_seq = sequence.value
-                    FROM sequence WHERE memories.user_id = sequence.user_id AND memories.has_embedding
-                    RETURNING memories.id
+                    , cleared AS (
+                        UPDATE memories SET embedding = NULL, has_embedding = false, change_seq = sequence.value
+                        FROM sequence WHERE memories.user_id = sequence.user_id AND memories.has_embedding
+                        RETURNING 1
+                    )
+                    SELECT count(*) FROM cleared
                     """, on: connection, logger: logger
-                ) { try $0.decode(UUID.self) }
-                queued = rows.count
+                ) { try $0.decode(Int.self) }.first ?? 0
             }
             try await Self.execute(
                 """

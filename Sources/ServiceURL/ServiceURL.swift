@@ -4,7 +4,7 @@
 /// `RedisConfiguration(url:)`; each checks the scheme, path and parameters it accepts.
 ///
 /// An IPv6 host goes in brackets (`redis://[::1]:6379`); the brackets are not part of `host`.
-package struct ServiceURL: Sendable, Equatable {
+package struct ServiceURL: Sendable {
     /// The scheme, lower-cased (`postgres`, `redis`).
     package var scheme: String
     /// The user name; nil when the URL has none or an empty one.
@@ -123,12 +123,6 @@ package struct ServiceURL: Sendable, Equatable {
             if let equals { value = try Self.decoded(pair[pair.index(after: equals)...], .parameterValue) }
             query.append((name, value))
         }
-    }
-
-    package static func == (lhs: ServiceURL, rhs: ServiceURL) -> Bool {
-        lhs.scheme == rhs.scheme && lhs.user == rhs.user && lhs.password == rhs.password && lhs.host == rhs.host
-            && lhs.port == rhs.port && lhs.path == rhs.path && lhs.hasFragment == rhs.hasFragment
-            && lhs.query.map(\.name) == rhs.query.map(\.name) && lhs.query.map(\.value) == rhs.query.map(\.value)
     }
 
     /// Decodes `%XX` escapes (RFC 3986 §2.1).

@@ -123,7 +123,7 @@ struct ServeCommand: AsyncParsableCommand {
         } else {
             mode = .local
         }
-        if mode == .local && !isLoopback(host) {
+        if mode == .local && !MemoryHTTPServer.isLoopback(host: host) {
             guard insecure else {
                 throw Refusal(
                     "Serving \(host) without API keys would let anyone who reaches it act as any user: pass --auth required (and create keys with memoryhub keys create, or set MEMORYHUB_ADMIN_KEY), or --insecure-no-auth.")
@@ -137,12 +137,6 @@ struct ServeCommand: AsyncParsableCommand {
     struct Refusal: Error, CustomStringConvertible {
         let description: String
         init(_ description: String) { self.description = description }
-    }
-
-    static func isLoopback(_ host: String) -> Bool {
-        if host == "localhost" || host == "::1" || host == "[::1]" { return true }
-        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isNumber) }
     }
 
     static func number(_ text: String, _ name: String) throws -> Double {

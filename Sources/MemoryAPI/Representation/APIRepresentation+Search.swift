@@ -60,7 +60,6 @@ extension APIRepresentation {
 
     /// A duration in milliseconds with microsecond precision.
     static func milliseconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return ((Double(seconds) + Double(attoseconds) / 1e18) * 1_000_000).rounded() / 1000
+        (duration.seconds * 1_000_000).rounded() / 1000
     }
 }
