@@ -205,6 +205,7 @@ let package = Package(
         .testTarget(
             name: "MemoryCoreTests",
             dependencies: ["MemoryCore"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -24,9 +24,10 @@ struct MemoryRoutes {
 
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
         let body = try await request.jsonFields(limit: bodyLimit)
-        let memory = try await services.memories.create(
+        let stored = try await services.memories.store(
             try NewMemory(fields: body, fallbackSessionID: nil), actingUser: try context.actingUser(request, body: body))
-        return JSONResponse.make(APIRepresentation.memory(memory, now: .now()), status: .created)
+        // An identical memory already stored is returned as it is: 200, not 201 (nothing was created).
+        return JSONResponse.make(APIRepresentation.stored(stored), status: stored.deduplicated ? .ok : .created)
     }
 
     @Sendable func batch(_ request: Request, context: Context) async throws -> Response {

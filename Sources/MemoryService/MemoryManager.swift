@@ -43,11 +43,27 @@ package struct NewMemory: Sendable {
 package struct BatchResult: Sendable {
     package var memories: [Memory]
     package var errors: [(index: Int, error: MemoryHubError)]
+    /// Ids among `memories` that already existed (an identical earlier write).
+    package var deduplicated: Set<UUID> = []
 
     /// A batch's outcome.
     package init(memories: [Memory], errors: [(index: Int, error: MemoryHubError)]) {
         self.memories = memories
         self.errors = errors
+    }
+}
+
+/// The outcome of one write: the memory, and whether it was already there.
+package struct StoredMemory: Sendable {
+    /// The new memory, or the existing identical one.
+    package var memory: Memory
+    /// True when an identical memory (same user and project, same content after folding case and
+    /// whitespace) existed: nothing new was stored and its access was counted.
+    package var deduplicated: Bool
+
+    package init(memory: Memory, deduplicated: Bool) {
+        self.memory = memory
+        self.deduplicated = deduplicated
     }
 }
 
@@ -58,6 +74,7 @@ package struct MemoryManager: Sendable {
     let sessions: SessionManager
     let embeddingSignal: EmbeddingSignal
     let configuration: ServiceConfiguration
+    let redaction: SecretRedaction
     let logger: Logger
 
     package init(
@@ -68,17 +85,30 @@ package struct MemoryManager: Sendable {
         self.sessions = sessions
         self.embeddingSignal = embeddingSignal
         self.configuration = configuration
+        self.redaction = SecretRedaction(configuration: configuration.redaction)
         self.logger = logger
     }
 
-    /// Stores one memory in its session.
+    /// Stores one memory in its session, secrets redacted first; returns the memory stored, or the
+    /// user's identical one (same project) when there is one.
     package func create(_ request: NewMemory, actingUser: String?) async throws -> Memory {
+        try await store(request, actingUser: actingUser).memory
+    }
+
+    /// Stores one memory in its session: secrets redacted, then validated, then de-duplicated
+    /// against the user's memories of the same project (``ContentFingerprint``).
+    package func store(_ request: NewMemory, actingUser: String?) async throws -> StoredMemory {
         let session = try await sessions.session(id: request.sessionID, actingUser: actingUser)
-        let memory = try await validated(request, in: session)
-        let updatedSession = try await store.insertMemory(memory, at: memory.createdAt)
-        await sessions.cache.store(updatedSession)
-        embeddingSignal.raise()
-        return memory
+        let memory = try await validated(redaction.redacting(request), in: session)
+        let hash = configuration.deduplicateWrites ? ContentFingerprint.hash(memory.content) : nil
+        switch try await store.insertMemory(memory, contentHash: hash, at: memory.createdAt) {
+        case .inserted(let updatedSession):
+            await sessions.cache.store(updatedSession)
+            embeddingSignal.raise()
+            return StoredMemory(memory: memory, deduplicated: false)
+        case .duplicate(let existing):
+            return StoredMemory(memory: existing, deduplicated: true)
+        }
     }
 
     /// Stores each valid memory; invalid ones are reported by index and do not stop the others.
@@ -89,7 +119,9 @@ package struct MemoryManager: Sendable {
         var result = BatchResult(memories: [], errors: [])
         for (index, item) in items.enumerated() {
             do {
-                result.memories.append(try await create(try item.get(), actingUser: actingUser))
+                let stored = try await store(try item.get(), actingUser: actingUser)
+                result.memories.append(stored.memory)
+                if stored.deduplicated { result.deduplicated.insert(stored.memory.id) }
             } catch let error as MemoryHubError where error.kind != .unavailable && error.kind != .internal {
                 result.errors.append((index, error))
             }
@@ -105,8 +137,10 @@ package struct MemoryManager: Sendable {
         return memory
     }
 
-    /// Changes a memory: entities and tags are replaced, metadata merged.
+    /// Changes a memory: entities and tags are replaced, metadata merged; secrets redacted first.
     package func update(id: UUID, actingUser: String?, change: MemoryChange) async throws -> Memory {
+        var change = redaction.redacting(change)
+        if configuration.deduplicateWrites, let content = change.content { change.contentHash = ContentFingerprint.hash(content) }
         if let content = change.content { _ = try Validation.content(content, maxBytes: configuration.maxContentBytes) }
         if let summary = change.summary ?? nil { _ = try Validation.content(summary, maxBytes: configuration.maxContentBytes, field: "summary") }
         _ = try Validation.unitInterval(change.importance, field: "importance")

@@ -18,6 +18,11 @@ package struct ServiceConfiguration: Sendable {
     package var embedding: EmbeddingService.Configuration = .init()
     /// How API keys are cached and their use recorded.
     package var keys: KeyManager.Configuration = .init()
+    /// Whether a write whose content equals (case and whitespace folded) a memory the user already
+    /// has in the same project returns that memory instead of storing a copy. Off only to measure it.
+    package var deduplicateWrites = true
+    /// Which secrets writes redact, and which exact values they let through.
+    package var redaction: SecretRedaction.Configuration = .init()
 
     package init() {}
 }

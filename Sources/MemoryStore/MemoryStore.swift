@@ -46,9 +46,12 @@ package protocol MemoryStore: Sendable {
     // MARK: Memories
 
     /// Inserts a memory and, in the same transaction, counts it in its session (whose version and
-    /// `updated_at` move). Returns the session as it now is. Throws `sessionNotFound` when the
+    /// `updated_at` move). With a `contentHash`, write-time de-duplication: when the user already
+    /// has a memory with that hash in the same project (no project matches no project), nothing is
+    /// inserted; that memory's access is counted instead and it is returned, also when an identical
+    /// write commits concurrently (a unique index decides). Throws `sessionNotFound` when the
     /// session is gone.
-    func insertMemory(_ memory: Memory, at now: Timestamp) async throws -> Session
+    func insertMemory(_ memory: Memory, contentHash: String?, at now: Timestamp) async throws -> MemoryInsertion
     func memory(id: UUID, userID: String?) async throws -> Memory?
     /// Counts one access (access_count + 1, last_accessed = now) and returns the memory.
     func recordAccess(memoryID: UUID, userID: String?, at now: Timestamp) async throws -> Memory?
@@ -123,3 +126,20 @@ package enum SessionUpdateResult: Sendable {
     case stateMismatch(Session)
 }
 
+/// What ``MemoryStore/insertMemory(_:contentHash:at:)`` did.
+package enum MemoryInsertion: Sendable {
+    /// The memory was stored; its session as it now is.
+    case inserted(Session)
+    /// An identical memory already existed: it, with its access counted.
+    case duplicate(of: Memory)
+}
+
+extension MemoryStore {
+    /// Inserts a memory without de-duplication; returns its session as it now is.
+    package func insertMemory(_ memory: Memory, at now: Timestamp) async throws -> Session {
+        switch try await insertMemory(memory, contentHash: nil, at: now) {
+        case .inserted(let session): return session
+        case .duplicate: throw MemoryHubError.internal("a memory without a content hash was de-duplicated")
+        }
+    }
+}

@@ -8,9 +8,20 @@ package import Foundation
 #endif
 
 extension SQLiteMemoryStore {
-    package func insertMemory(_ memory: Memory, at now: Timestamp) async throws -> Session {
+    package func insertMemory(_ memory: Memory, contentHash: String?, at now: Timestamp) async throws -> MemoryInsertion {
         try StoredTextCheck.check(memory)
         return try await write { db in
+            if let contentHash,
+                let existing = try Row.fetchOne(
+                    db,
+                    sql: """
+                        UPDATE memories SET access_count = access_count + 1, last_accessed = ?
+                        WHERE user_id = ? AND ifnull(project_id, '') = ifnull(?, '') AND content_hash = ? RETURNING *
+                        """,
+                    arguments: [now.microsecondsSinceEpoch, memory.userID, memory.projectID, contentHash])
+            {
+                return .duplicate(of: try Self.memory(from: existing))
+            }
             guard
                 let row = try Row.fetchOne(
                     db,
@@ -24,11 +35,11 @@ extension SQLiteMemoryStore {
                 sql: """
                     INSERT INTO memories (id, session_id, user_id, project_id, content, summary, memory_type, importance,
                         confidence, entities, tags, related_memories, metadata, has_embedding, access_count,
-                        last_accessed, created_at, updated_at, version, change_seq)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        last_accessed, created_at, updated_at, version, change_seq, content_hash)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: try Self.arguments(for: memory) + [try Self.nextSequence(db, userID: memory.userID)])
-            return try Self.session(from: row)
+                arguments: try Self.arguments(for: memory) + [try Self.nextSequence(db, userID: memory.userID), contentHash])
+            return .inserted(try Self.session(from: row))
         }
     }
 
@@ -57,11 +68,17 @@ extension SQLiteMemoryStore {
         return try await write { db in
             guard let current = try Self.fetchMemory(db, id: id, userID: userID) else { return nil }
             let updated = change.applied(to: current, at: now)
+            // An edit that makes the content equal another memory's is kept as asked, unhashed:
+            // de-duplication applies to new writes, never to an explicit edit.
             try db.execute(
                 sql: """
                     UPDATE memories SET content = ?, summary = ?, importance = ?, confidence = ?, entities = ?, tags = ?,
                         metadata = ?, has_embedding = ?, embedding = CASE WHEN ? THEN embedding END, updated_at = ?,
-                        version = ?, change_seq = ?
+                        version = ?, change_seq = ?,
+                        content_hash = CASE WHEN ? IS NULL THEN content_hash WHEN EXISTS (
+                            SELECT 1 FROM memories other WHERE other.user_id = memories.user_id
+                                AND ifnull(other.project_id, '') = ifnull(memories.project_id, '')
+                                AND other.content_hash = ? AND other.id <> memories.id) THEN NULL ELSE ? END
                     WHERE id = ?
                     """,
                 arguments: [
@@ -69,7 +86,8 @@ extension SQLiteMemoryStore {
                     JSONText.encode(updated.entities), JSONText.encode(updated.tags),
                     JSONText.encode(updated.metadata), updated.hasEmbedding, updated.hasEmbedding,
                     updated.updatedAt.microsecondsSinceEpoch, updated.version,
-                    try Self.nextSequence(db, userID: current.userID), id.lowercased,
+                    try Self.nextSequence(db, userID: current.userID), change.contentHash, change.contentHash, change.contentHash,
+                    id.lowercased,
                 ])
             return updated
         }

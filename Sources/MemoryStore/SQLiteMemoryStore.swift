@@ -34,6 +34,9 @@ package final class SQLiteMemoryStore: MemoryStore {
     let watcher: DatabaseQueue
     let logger: Logger
 
+    /// The database file's path (its `-wal` and `-shm` files sit beside it).
+    package var path: String { pool.path }
+
     package init(configuration: Configuration, logger: Logger) throws {
         var config = GRDB.Configuration()
         config.busyMode = .timeout(configuration.busyTimeout)

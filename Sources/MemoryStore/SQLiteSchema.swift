@@ -131,6 +131,16 @@ enum SQLiteSchema {
         migrator.registerMigration("v5-settings") { db in
             try db.execute(sql: "CREATE TABLE memoryhub_settings (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)")
         }
+        migrator.registerMigration("v6-content-hash") { db in
+            // Write-time de-duplication: one memory per (user, project, normalised content hash).
+            // Memories stored before this migration have no hash and are not matched.
+            try db.execute(
+                sql: """
+                    ALTER TABLE memories ADD COLUMN content_hash TEXT;
+                    CREATE UNIQUE INDEX memories_content_hash ON memories (user_id, ifnull(project_id, ''), content_hash)
+                        WHERE content_hash IS NOT NULL;
+                    """)
+        }
         return migrator
     }
 }

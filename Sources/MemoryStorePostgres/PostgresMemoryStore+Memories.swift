@@ -1,6 +1,6 @@
 import Logging
 package import MemoryCore
-import MemoryStore
+package import MemoryStore
 internal import PostgresNIO
 import ServiceLifecycle
 #if canImport(FoundationEssentials)
@@ -13,33 +13,54 @@ extension PostgresMemoryStore {
     /// One statement: a CTE counts the memory in its session (scoped by the memory's user,
     /// returning the session as it now is) and the INSERT reads from that CTE, so the memory is
     /// written only if the session was counted, and both or neither happen.
-    package func insertMemory(_ memory: Memory, at now: Timestamp) async throws -> Session {
+    package func insertMemory(_ memory: Memory, contentHash: String?, at now: Timestamp) async throws -> MemoryInsertion {
         try StoredTextCheck.check(memory)
+        // One statement: bump the user's sequence and insert unless an identical memory is already
+        // visible; ON CONFLICT settles a concurrent identical insert (it waits for that commit and
+        // inserts nothing); the session is counted only when a row went in.
         let counted = try await fetch(
             """
             WITH target AS (
                 SELECT \(memory.userID)::text AS user_id
+                WHERE \(contentHash)::text IS NULL OR NOT EXISTS (
+                    SELECT 1 FROM memories WHERE user_id = \(memory.userID) AND coalesce(project_id, '') = coalesce(\(memory.projectID)::text, '')
+                        AND content_hash = \(contentHash)::text)
             ), sequence AS (
                 \(unescaped: Self.bumpSequence(forUsersIn: "target"))
-            ), counted AS (
-                UPDATE sessions SET memory_count = memory_count + 1, updated_at = \(now.postgres), version = version + 1
-                WHERE id = \(memory.sessionID) AND user_id = \(memory.userID) AND EXISTS (SELECT 1 FROM sequence)
-                RETURNING \(unescaped: SessionColumns.list)
+            ), owner AS (
+                SELECT id, user_id FROM sessions WHERE id = \(memory.sessionID) AND user_id = \(memory.userID)
             ), inserted AS (
                 INSERT INTO memories (id, session_id, user_id, project_id, content, summary, memory_type, importance,
                     confidence, entities, tags, related_memories, metadata, has_embedding, access_count, last_accessed,
-                    created_at, updated_at, version, change_seq)
-                SELECT \(memory.id), counted.id, counted.user_id, \(memory.projectID)::text, \(memory.content),
+                    created_at, updated_at, version, change_seq, content_hash)
+                SELECT \(memory.id), owner.id, owner.user_id, \(memory.projectID)::text, \(memory.content),
                     \(memory.summary)::text, \(memory.memoryType.rawValue), \(memory.importance), \(memory.confidence),
                     \(memory.entities), \(memory.tags), \(memory.relatedMemories), \(PostgresJSONObject(memory.metadata)),
                     \(memory.hasEmbedding), \(memory.accessCount), \(memory.lastAccessed?.postgres)::timestamptz,
-                    \(memory.createdAt.postgres), \(memory.updatedAt.postgres), \(memory.version), sequence.value
-                FROM counted, sequence
+                    \(memory.createdAt.postgres), \(memory.updatedAt.postgres), \(memory.version), sequence.value, \(contentHash)::text
+                FROM owner, sequence
+                ON CONFLICT (user_id, (coalesce(project_id, '')), content_hash) WHERE content_hash IS NOT NULL DO NOTHING
+                RETURNING id
+            ), counted AS (
+                UPDATE sessions SET memory_count = memory_count + 1, updated_at = \(now.postgres), version = version + 1
+                WHERE id = \(memory.sessionID) AND user_id = \(memory.userID) AND EXISTS (SELECT 1 FROM inserted)
+                RETURNING \(unescaped: SessionColumns.list)
             )
             SELECT \(unescaped: SessionColumns.list) FROM counted
             """, SessionColumns.decode)
-        guard let session = counted.first else { throw MemoryHubError.sessionNotFound(memory.sessionID.lowercased) }
-        return session
+        if let session = counted.first { return .inserted(session) }
+        if let contentHash {
+            // A new statement sees what a concurrent identical write committed.
+            let existing = try await fetch(
+                """
+                UPDATE memories SET access_count = access_count + 1, last_accessed = \(now.postgres)
+                WHERE user_id = \(memory.userID) AND coalesce(project_id, '') = coalesce(\(memory.projectID)::text, '')
+                    AND content_hash = \(contentHash)::text
+                RETURNING \(unescaped: MemoryColumns.list)
+                """, MemoryColumns.decode)
+            if let duplicate = existing.first { return .duplicate(of: duplicate) }
+        }
+        throw MemoryHubError.sessionNotFound(memory.sessionID.lowercased)
     }
 
     /// The memory, if it exists and (when `userID` is set) belongs to that user.
@@ -97,13 +118,20 @@ extension PostgresMemoryStore {
                 tags = COALESCE(input.tags, memories.tags),
                 metadata = (memories.metadata || input.set_values) - input.removed_keys,
                 updated_at = input.now,
-                version = memories.version + 1
+                version = memories.version + 1,
+                content_hash = CASE WHEN input.content_hash IS NULL THEN memories.content_hash
+                    WHEN EXISTS (
+                        SELECT 1 FROM memories other WHERE other.user_id = memories.user_id
+                            AND coalesce(other.project_id, '') = coalesce(memories.project_id, '')
+                            AND other.content_hash = input.content_hash AND other.id <> memories.id) THEN NULL
+                    ELSE input.content_hash END
             FROM (
                 SELECT \(change.content)::text AS content, \(change.summary != nil)::boolean AS replace_summary,
                     \(summary)::text AS summary, \(change.importance)::float8 AS importance,
                     \(change.confidence)::float8 AS confidence, \(change.entities)::text[] AS entities,
                     \(change.tags)::text[] AS tags, \(PostgresJSONObject(setValues))::jsonb AS set_values,
-                    \(removedKeys.sorted())::text[] AS removed_keys, \(now.postgres)::timestamptz AS now
+                    \(removedKeys.sorted())::text[] AS removed_keys, \(now.postgres)::timestamptz AS now,
+                    \(change.contentHash)::text AS content_hash
             ) AS input
             WHERE memories.id = \(id) AND (\(userID)::text IS NULL OR memories.user_id = \(userID)::text)
                 AND EXISTS (SELECT 1 FROM sequence)

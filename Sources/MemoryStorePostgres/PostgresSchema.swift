@@ -181,5 +181,16 @@ enum PostgresSchema {
         Migration(
             version: 6, name: "settings",
             statements: ["CREATE TABLE memoryhub_settings (key text PRIMARY KEY, value text NOT NULL)"]),
+        Migration(
+            version: 7, name: "content-hash",
+            statements: [
+                // Write-time de-duplication: one memory per (user, project, normalised content hash).
+                // Memories stored before this migration have no hash and are not matched.
+                "ALTER TABLE memories ADD COLUMN content_hash text",
+                """
+                CREATE UNIQUE INDEX memories_content_hash ON memories (user_id, (coalesce(project_id, '')), content_hash)
+                    WHERE content_hash IS NOT NULL
+                """,
+            ]),
     ]
 }

@@ -63,6 +63,8 @@ struct GlobalOptions: ParsableArguments {
             deployment.cacheEnabled = !(noCache || Self.environment["MEMORYHUB_CACHE"]?.lowercased() == "off")
             deployment.cacheTimeToLive = try cacheTimeToLive
             deployment.adminKey = Self.environment["MEMORYHUB_ADMIN_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+            // Values that look like secrets but are not (a team's well-known test token), comma-separated.
+            deployment.service.redaction.allowList = Set(ServeCommand.list(Self.environment["MEMORYHUB_REDACTION_ALLOW"]))
             return deployment
         }
     }

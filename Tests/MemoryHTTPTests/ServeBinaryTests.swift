@@ -116,7 +116,10 @@ import Testing
         }
 
         #expect(try await call(.GET, "/health").status == 200)
-        let started = try await call(.POST, "/api/memory/session/start", ["user_id": "e2e", "project_id": "demo"])
+        // A user of this run only: the PostgreSQL database outlives runs, and an identical memory
+        // of an earlier run would be returned instead of a new one.
+        let user = "e2e-" + UUID().uuidString.prefix(8).lowercased()
+        let started = try await call(.POST, "/api/memory/session/start", ["user_id": .string(user), "project_id": "demo"])
         #expect(started.status == 201)
         let id = try #require(started.json?.objectValue?["id"]?.stringValue)
         let memory = try await call(.POST, "/api/memory/memories", ["session_id": .string(id), "content": "e2e works", "memory_type": "fact"])
@@ -137,14 +140,14 @@ import Testing
             }
             #expect(embedded, "the embedding service did not embed the memory: \(server.log)")
             let semantic = try await call(.POST, "/api/memory/memories/search", [
-                "user_id": "e2e", "query": "the end-to-end check succeeded", "mode": "semantic",
+                "user_id": .string(user), "query": "the end-to-end check succeeded", "mode": "semantic",
             ])
             let found = semantic.json?.objectValue?["results"]?.arrayValue?.compactMap { $0.objectValue?["id"]?.stringValue }
             #expect(found?.contains(memoryID) == true, "\(semantic.text)")
         } else {
             #expect(ready.json?.objectValue?["embedder"]?.objectValue?["status"] == "not_configured")
         }
-        let context = try await call(.POST, "/api/memory/context/retrieve", ["user_id": "e2e", "query": "e2e"])
+        let context = try await call(.POST, "/api/memory/context/retrieve", ["user_id": .string(user), "query": "e2e"])
         #expect(context.json?.objectValue?["formatted_context"]?.stringValue?.contains("e2e works") == true, "\(context.text)")
         let ended = try await call(.POST, "/api/memory/session/\(id)/end", ["reason": "normal"])
         #expect(ended.json?.objectValue?["state"] == "ended")

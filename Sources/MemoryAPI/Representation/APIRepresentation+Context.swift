@@ -56,14 +56,21 @@ extension APIRepresentation {
     /// failed item its `index` with the error's `detail`, `code` and `field`.
     package static func batch(_ result: BatchResult, now: Timestamp = .now()) -> JSONValue {
         return .object([
-            "created": .int(Int64(result.memories.count)),
+            "created": .int(Int64(result.memories.count - result.deduplicated.count)),
+            "deduplicated": .int(Int64(result.deduplicated.count)),
             "failed": .int(Int64(result.errors.count)),
-            "memories": .array(result.memories.map { memory($0, now: now) }),
+            "memories": .array(result.memories.map { memory($0, now: now, extra: ["deduplicated": .bool(result.deduplicated.contains($0.id))]) }),
             "errors": .array(result.errors.map { failure in
                 guard case .object(var entry) = error(failure.error) else { return .null }
                 entry["index"] = .int(Int64(failure.index))
                 return .object(entry)
             }),
         ])
+    }
+
+    /// A memory as a write returns it: the Memory shape plus `deduplicated` (true when an identical
+    /// memory existed and was returned instead of storing a copy).
+    package static func stored(_ stored: StoredMemory, now: Timestamp = .now()) -> JSONValue {
+        memory(stored.memory, now: now, extra: ["deduplicated": .bool(stored.deduplicated)])
     }
 }

@@ -11,6 +11,9 @@ package struct MemoryChange: Sendable {
     package var tags: [String]?
     /// Merged key by key; a `.null` value removes the key.
     package var metadataPatch: JSONObject = [:]
+    /// The de-duplication hash of `content` (``ContentFingerprint``), set by the service whenever
+    /// `content` is; stores keep it so a later identical write finds this memory.
+    package var contentHash: String?
 
     package init(
         content: String? = nil, summary: String?? = nil, importance: Double? = nil, confidence: Double? = nil,

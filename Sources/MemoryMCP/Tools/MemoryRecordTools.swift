@@ -82,9 +82,12 @@ extension ToolContext {
         if try arguments.uuid("session_id") == nil {
             request.sessionID = try await currentOrNewSession()
         }
-        let memory = try await services.memories.create(request, actingUser: try user())
-        let text = "Remembered \(memory.id.lowercased) (\(memory.memoryType.rawValue), importance \(TextRendering.number(memory.importance))) in session \(memory.sessionID.lowercased)."
-        return ToolOutcome(text: text, structured: .object(["memory": APIRepresentation.memory(memory, now: .now())]))
+        let stored = try await services.memories.store(request, actingUser: try user())
+        let memory = stored.memory
+        let text = stored.deduplicated
+            ? "Already remembered as \(memory.id.lowercased) (\(memory.memoryType.rawValue), importance \(TextRendering.number(memory.importance))) in session \(memory.sessionID.lowercased); nothing new stored."
+            : "Remembered \(memory.id.lowercased) (\(memory.memoryType.rawValue), importance \(TextRendering.number(memory.importance))) in session \(memory.sessionID.lowercased)."
+        return ToolOutcome(text: text, structured: .object(["memory": APIRepresentation.stored(stored), "deduplicated": .bool(stored.deduplicated)]))
     }
 
     func searchMemories(_ arguments: JSONFields) async throws -> ToolOutcome {
