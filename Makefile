@@ -8,7 +8,7 @@ ifneq ($(OPENBLAS_CORETYPE),)
 export OPENBLAS_CORETYPE
 endif
 
-.PHONY: run test setup build release bench bench-auth bench-embeddings bench-search eval bench-hooks clean
+.PHONY: run test setup build release bench bench-auth bench-capture bench-embeddings bench-search eval bench-hooks clean
 # The retrieval evaluation file (DESIGN.md "Retrieval evaluation").
 EVAL_FILE ?= ../shared/data/longmemeval_s_60.jsonl.gz
 
@@ -36,6 +36,12 @@ bench: setup
 bench-auth: setup
 	@scripts/install-packages.sh $(BENCH_PACKAGES)
 	scripts/bench-auth.sh
+
+# What capture costs: redaction throughput, and a write with redaction, de-duplication and
+# supersession on vs off (SQLite; PostgreSQL too with BENCH_POSTGRES=postgres://...).
+bench-capture: setup
+	swift build -c release --product CaptureBench
+	.build/release/CaptureBench $(if $(BENCH_POSTGRES),--postgres $(BENCH_POSTGRES))
 
 bench-embeddings: setup
 	swift build -c release --product EmbeddingBench

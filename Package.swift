@@ -171,6 +171,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
+            name: "CaptureBench",
+            dependencies: [
+                "MemoryCore", "MemoryStore", "MemoryService",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/CaptureBench",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
             name: "EmbeddingBench",
             dependencies: ["Embeddings"],
             path: "Benchmarks/EmbeddingBench",

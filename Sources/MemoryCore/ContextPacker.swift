@@ -107,12 +107,12 @@ package struct ContextPacker: Sendable {
         return (ordered, lines.joined(separator: "\n"), used)
     }
 
-    /// `- [type] text`, with line breaks folded, shortened with "…" to fit `maxTokens`; nil when
-    /// not even `minTokens` fit.
+    /// `- [type] text` (`- [type, superseded] text` for an outdated memory), with line breaks
+    /// folded, shortened with "…" to fit `maxTokens`; nil when not even `minTokens` fit.
     package static func line(for memory: Memory, maxTokens: Int, minTokens: Int) -> String? {
         let text = (memory.summary.flatMap { $0.isEmpty ? nil : $0 } ?? memory.content)
             .split(whereSeparator: \.isNewline).joined(separator: " ")
-        let prefix = "- [\(memory.memoryType.rawValue)] "
+        let prefix = "- [\(memory.memoryType.rawValue)\(memory.supersededBy == nil ? "" : ", superseded")] "
         let full = prefix + text
         if TokenEstimate.lineTokens(full) <= maxTokens { return full }
         guard maxTokens >= minTokens else { return nil }

@@ -31,6 +31,8 @@ package struct Memory: Sendable, Hashable {
     package var createdAt: Timestamp
     package var updatedAt: Timestamp
     package var version: Int64
+    /// The newer memory that replaces this one (supersession): kept, labelled, ranked below it.
+    package var supersededBy: UUID?
 
     package static let defaultImportance = 0.5
     package static let defaultConfidence = 0.8
@@ -54,7 +56,8 @@ package struct Memory: Sendable, Hashable {
         lastAccessed: Timestamp? = nil,
         createdAt: Timestamp,
         updatedAt: Timestamp? = nil,
-        version: Int64 = 1
+        version: Int64 = 1,
+        supersededBy: UUID? = nil
     ) {
         self.id = id
         self.sessionID = sessionID
@@ -75,6 +78,7 @@ package struct Memory: Sendable, Hashable {
         self.createdAt = createdAt
         self.updatedAt = updatedAt ?? createdAt
         self.version = version
+        self.supersededBy = supersededBy
     }
 
     /// Days since creation, as a fraction, never negative.

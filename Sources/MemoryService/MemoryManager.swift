@@ -60,10 +60,13 @@ package struct StoredMemory: Sendable {
     /// True when an identical memory (same user and project, same content after folding case and
     /// whitespace) existed: nothing new was stored and its access was counted.
     package var deduplicated: Bool
+    /// The older memory this one superseded (``Supersession``), and why.
+    package var supersedes: Supersession.Verdict?
 
-    package init(memory: Memory, deduplicated: Bool) {
+    package init(memory: Memory, deduplicated: Bool, supersedes: Supersession.Verdict? = nil) {
         self.memory = memory
         self.deduplicated = deduplicated
+        self.supersedes = supersedes
     }
 }
 
@@ -104,8 +107,9 @@ package struct MemoryManager: Sendable {
         switch try await store.insertMemory(memory, contentHash: hash, at: memory.createdAt) {
         case .inserted(let updatedSession):
             await sessions.cache.store(updatedSession)
+            let supersedes = try await supersede(for: memory)
             embeddingSignal.raise()
-            return StoredMemory(memory: memory, deduplicated: false)
+            return StoredMemory(memory: memory, deduplicated: false, supersedes: supersedes)
         case .duplicate(let existing):
             return StoredMemory(memory: existing, deduplicated: true)
         }
@@ -147,6 +151,15 @@ package struct MemoryManager: Sendable {
         _ = try Validation.unitInterval(change.confidence, field: "confidence")
         if let entities = change.entities { _ = try Validation.strings(entities, field: "entities") }
         if let tags = change.tags { _ = try Validation.strings(tags, field: "tags") }
+        if case .some(.some(let newer)) = change.supersededBy {
+            guard newer != id else { throw MemoryHubError.invalidField("superseded_by", "A memory cannot supersede itself.") }
+            // An unknown memory is the update's 404, below.
+            if let owner = try await store.memory(id: id, userID: actingUser)?.userID,
+                try await !store.existingMemoryIDs([newer], userID: owner).contains(newer)
+            {
+                throw MemoryHubError.invalidField("superseded_by", "superseded_by names \(newer.lowercased), which is not a memory of this user.")
+            }
+        }
         guard let memory = try await store.updateMemory(id: id, userID: actingUser, change: change, at: .now()) else {
             throw MemoryHubError.memoryNotFound(id.lowercased)
         }
@@ -205,6 +218,24 @@ package struct MemoryManager: Sendable {
         _ = try Validation.optionalIdentifier(projectID, field: "project_id")
         try Validation.paging(limit: limit, offset: 0, maxLimit: 200)
         return try await store.memories(matching: MemoryFilter(userID: userID, projectID: projectID), limit: limit, offset: 0).items
+    }
+
+    /// Marks the older memory that `memory` updates as superseded by it (``Supersession``): the
+    /// user's 50 newest memories of the same project and a compatible type are the candidates.
+    /// The reason is kept in the old memory's `metadata.superseded_reason`.
+    private func supersede(for memory: Memory) async throws -> Supersession.Verdict? {
+        guard configuration.supersession, Supersession.types.contains(memory.memoryType) else { return nil }
+        var filter = MemoryFilter(userID: memory.userID, projectID: memory.projectID)
+        filter.memoryTypes = Supersession.types
+        let recent = try await store.memories(matching: filter, limit: 50, offset: 0)
+        let candidates = recent.items.filter { $0.id != memory.id && $0.supersededBy == nil && $0.projectID == memory.projectID }
+            .map { Supersession.Candidate(id: $0.id, content: $0.content, memoryType: $0.memoryType, sessionID: $0.sessionID) }
+        guard let verdict = Supersession.find(content: memory.content, memoryType: memory.memoryType, sessionID: memory.sessionID, candidates: candidates)
+        else { return nil }
+        var change = MemoryChange(metadataPatch: ["superseded_reason": .string(verdict.reason)])
+        change.supersededBy = .some(memory.id)
+        _ = try await store.updateMemory(id: verdict.supersededID, userID: memory.userID, change: change, at: .now())
+        return verdict
     }
 
     private func validated(_ request: NewMemory, in session: Session) async throws -> Memory {

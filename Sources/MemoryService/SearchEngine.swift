@@ -28,6 +28,9 @@ package struct SearchConfiguration: Sendable {
     package var importanceWeight = 0.2
     /// How much recency (1 when new, 1/2 at 30 days) moves a score: ±`recencyWeight`/2.
     package var recencyWeight = 0.1
+    /// What a superseded memory's score is multiplied by, so its replacement ranks above it
+    /// (supersession keeps the old fact, labelled, and findable).
+    package var supersededFactor = 0.5
     /// Users whose vectors stay in memory.
     package var indexedUsers = 64
     /// Cached search results (keyed by the user's change sequence, so never stale).
@@ -226,15 +229,15 @@ package final class SearchEngine: Sendable {
         var total = Set(lexical.map(\.id))
         total.formUnion(semantic.map(\.entry.id))
 
-        var fields: [UUID: (importance: Double, createdAt: Timestamp)] = [:]
+        var fields: [UUID: (importance: Double, createdAt: Timestamp, superseded: Bool)] = [:]
         var lexicalRank: [UUID: (rank: Int, score: Double)] = [:]
         for (position, match) in lexical.enumerated() {
-            fields[match.id] = (match.importance, match.createdAt)
+            fields[match.id] = (match.importance, match.createdAt, match.isSuperseded)
             lexicalRank[match.id] = (position + 1, match.score)
         }
         var semanticRank: [UUID: (rank: Int, similarity: Double)] = [:]
         for (position, hit) in semantic.enumerated() {
-            fields[hit.entry.id] = (hit.entry.importance, hit.entry.createdAt)
+            fields[hit.entry.id] = (hit.entry.importance, hit.entry.createdAt, hit.entry.isSuperseded)
             semanticRank[hit.entry.id] = (position + 1, Double(hit.similarity))
         }
 
@@ -254,16 +257,18 @@ package final class SearchEngine: Sendable {
         }
         let maxAdjustment = 1 + configuration.importanceWeight / 2 + configuration.recencyWeight / 2
         var ranked = fused.map { candidate -> RankedCandidate in
-            let (importance, createdAt) = fields[candidate.id] ?? (Memory.defaultImportance, now)
+            let (importance, createdAt, superseded) = fields[candidate.id] ?? (Memory.defaultImportance, now, false)
             let recency = 1 / (1 + max(0, createdAt.seconds(until: now)) / 86_400 / 30)
-            let adjustment = 1 + configuration.importanceWeight * (importance - 0.5) + configuration.recencyWeight * (recency - 0.5)
+            let supersession = superseded ? configuration.supersededFactor : 1
+            let adjustment = (1 + configuration.importanceWeight * (importance - 0.5) + configuration.recencyWeight * (recency - 0.5))
+                * supersession
             let final = max(0, min(1, candidate.score / best * adjustment / maxAdjustment))
             return RankedCandidate(
                 id: candidate.id,
                 breakdown: ScoreBreakdown(
                     lexicalRank: lexicalRank[candidate.id]?.rank, lexicalScore: lexicalRank[candidate.id]?.score,
                     semanticRank: semanticRank[candidate.id]?.rank, similarity: semanticRank[candidate.id]?.similarity,
-                    fused: candidate.score, adjustment: adjustment, final: final))
+                    fused: candidate.score, adjustment: adjustment, final: final, supersession: supersession))
         }
         // Stable: equal scores keep the retrieval order.
         ranked = ranked.enumerated().sorted {

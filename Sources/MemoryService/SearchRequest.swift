@@ -54,11 +54,15 @@ package struct ScoreBreakdown: Sendable, Hashable {
     package var adjustment: Double
     /// fused × adjustment, normalized so the best possible result scores 1.
     package var final: Double
+    /// The factor of `adjustment` that supersession applied: 1, or
+    /// ``SearchConfiguration/supersededFactor`` for a memory a newer one replaces.
+    package var supersession: Double
 
     package init(
         lexicalRank: Int? = nil, lexicalScore: Double? = nil, semanticRank: Int? = nil, similarity: Double? = nil,
-        fused: Double, adjustment: Double, final: Double
+        fused: Double, adjustment: Double, final: Double, supersession: Double = 1
     ) {
+        self.supersession = supersession
         self.lexicalRank = lexicalRank
         self.lexicalScore = lexicalScore
         self.semanticRank = semanticRank

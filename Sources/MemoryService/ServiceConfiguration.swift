@@ -21,6 +21,9 @@ package struct ServiceConfiguration: Sendable {
     /// Whether a write whose content equals (case and whitespace folded) a memory the user already
     /// has in the same project returns that memory instead of storing a copy. Off only to measure it.
     package var deduplicateWrites = true
+    /// Whether a new fact, decision, preference or pattern that updates an older one marks it
+    /// superseded (``Supersession``). Off only to measure it.
+    package var supersession = true
     /// Which secrets writes redact, and which exact values they let through.
     package var redaction: SecretRedaction.Configuration = .init()
 

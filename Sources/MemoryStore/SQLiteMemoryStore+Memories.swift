@@ -35,8 +35,8 @@ extension SQLiteMemoryStore {
                 sql: """
                     INSERT INTO memories (id, session_id, user_id, project_id, content, summary, memory_type, importance,
                         confidence, entities, tags, related_memories, metadata, has_embedding, access_count,
-                        last_accessed, created_at, updated_at, version, change_seq, content_hash)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        last_accessed, created_at, updated_at, version, superseded_by, change_seq, content_hash)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: try Self.arguments(for: memory) + [try Self.nextSequence(db, userID: memory.userID), contentHash])
             return .inserted(try Self.session(from: row))
@@ -74,7 +74,7 @@ extension SQLiteMemoryStore {
                 sql: """
                     UPDATE memories SET content = ?, summary = ?, importance = ?, confidence = ?, entities = ?, tags = ?,
                         metadata = ?, has_embedding = ?, embedding = CASE WHEN ? THEN embedding END, updated_at = ?,
-                        version = ?, change_seq = ?,
+                        version = ?, superseded_by = ?, change_seq = ?,
                         content_hash = CASE WHEN ? IS NULL THEN content_hash WHEN EXISTS (
                             SELECT 1 FROM memories other WHERE other.user_id = memories.user_id
                                 AND ifnull(other.project_id, '') = ifnull(memories.project_id, '')
@@ -85,7 +85,7 @@ extension SQLiteMemoryStore {
                     updated.content, updated.summary, updated.importance, updated.confidence,
                     JSONText.encode(updated.entities), JSONText.encode(updated.tags),
                     JSONText.encode(updated.metadata), updated.hasEmbedding, updated.hasEmbedding,
-                    updated.updatedAt.microsecondsSinceEpoch, updated.version,
+                    updated.updatedAt.microsecondsSinceEpoch, updated.version, updated.supersededBy?.lowercased,
                     try Self.nextSequence(db, userID: current.userID), change.contentHash, change.contentHash, change.contentHash,
                     id.lowercased,
                 ])

@@ -27,7 +27,8 @@ extension SQLiteMemoryStore {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT m.id AS id, bm25(memories_fts) AS rank, m.importance AS importance, m.created_at AS created_at
+                    SELECT m.id AS id, bm25(memories_fts) AS rank, m.importance AS importance, m.created_at AS created_at,
+                        m.superseded_by IS NOT NULL AS superseded
                     FROM memories_fts
                     JOIN memories m ON m.rowid = memories_fts.rowid
                     WHERE \(whereClause) ORDER BY rank LIMIT ?
@@ -36,7 +37,7 @@ extension SQLiteMemoryStore {
             ).map { row in
                 LexicalMatch(
                     id: try Self.uuid(row["id"]), score: -(row["rank"] as Double), importance: row["importance"],
-                    createdAt: Timestamp(microsecondsSinceEpoch: row["created_at"]))
+                    createdAt: Timestamp(microsecondsSinceEpoch: row["created_at"]), isSuperseded: row["superseded"])
             }
         }
     }
@@ -54,7 +55,8 @@ extension SQLiteMemoryStore {
             var changes = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT id, change_seq, session_id, project_id, memory_type, importance, tags, created_at, embedding
+                    SELECT id, change_seq, session_id, project_id, memory_type, importance, tags, created_at, embedding,
+                        superseded_by IS NOT NULL AS superseded
                     FROM memories WHERE user_id = ? AND change_seq > ?
                     """,
                 arguments: [userID, sequence]
@@ -68,7 +70,8 @@ extension SQLiteMemoryStore {
                             id: id, sessionID: try Self.uuid(row["session_id"]), projectID: row["project_id"],
                             memoryType: MemoryType(rawValue: row["memory_type"]) ?? .fact, importance: row["importance"],
                             tags: try JSONText.decodeStrings(row["tags"]),
-                            createdAt: Timestamp(microsecondsSinceEpoch: row["created_at"]), vector: vector)
+                            createdAt: Timestamp(microsecondsSinceEpoch: row["created_at"]), vector: vector,
+                            isSuperseded: row["superseded"])
                     })
             }
             changes += try Row.fetchAll(

@@ -164,7 +164,8 @@ package final class SQLiteMemoryStore: MemoryStore {
             lastAccessed: (row["last_accessed"] as Int64?).map(Timestamp.init(microsecondsSinceEpoch:)),
             createdAt: Timestamp(microsecondsSinceEpoch: row["created_at"]),
             updatedAt: Timestamp(microsecondsSinceEpoch: row["updated_at"]),
-            version: row["version"])
+            version: row["version"],
+            supersededBy: try (row["superseded_by"] as String?).map { try uuid($0) })
     }
 
     static func arguments(for memory: Memory) throws -> StatementArguments {
@@ -175,6 +176,7 @@ package final class SQLiteMemoryStore: MemoryStore {
             JSONText.encode(memory.relatedMemories.map(\.lowercased)), JSONText.encode(memory.metadata),
             memory.hasEmbedding, memory.accessCount, memory.lastAccessed?.microsecondsSinceEpoch,
             memory.createdAt.microsecondsSinceEpoch, memory.updatedAt.microsecondsSinceEpoch, memory.version,
+            memory.supersededBy?.lowercased,
         ]
     }
 

@@ -141,6 +141,9 @@ enum SQLiteSchema {
                         WHERE content_hash IS NOT NULL;
                     """)
         }
+        migrator.registerMigration("v7-superseded-by") { db in
+            try db.execute(sql: "ALTER TABLE memories ADD COLUMN superseded_by TEXT")
+        }
         return migrator
     }
 }

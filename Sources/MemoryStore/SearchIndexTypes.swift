@@ -12,12 +12,15 @@ package struct LexicalMatch: Sendable, Hashable {
     package var score: Double
     package var importance: Double
     package var createdAt: Timestamp
+    /// Whether a newer memory supersedes this one (ranking puts it below its replacement).
+    package var isSuperseded: Bool
 
-    package init(id: UUID, score: Double, importance: Double, createdAt: Timestamp) {
+    package init(id: UUID, score: Double, importance: Double, createdAt: Timestamp, isSuperseded: Bool = false) {
         self.id = id
         self.score = score
         self.importance = importance
         self.createdAt = createdAt
+        self.isSuperseded = isSuperseded
     }
 }
 
@@ -41,11 +44,14 @@ package struct IndexedMemory: Sendable {
     package var createdAt: Timestamp
     /// Unit length.
     package var vector: [Float]
+    /// Whether a newer memory supersedes this one.
+    package var isSuperseded: Bool
 
     package init(
         id: UUID, sessionID: UUID, projectID: String?, memoryType: MemoryType, importance: Double, tags: [String],
-        createdAt: Timestamp, vector: [Float]
+        createdAt: Timestamp, vector: [Float], isSuperseded: Bool = false
     ) {
+        self.isSuperseded = isSuperseded
         self.id = id
         self.sessionID = sessionID
         self.projectID = projectID

@@ -11,7 +11,7 @@ enum MemoryColumns {
     static let names = [
         "id", "session_id", "user_id", "project_id", "content", "summary", "memory_type", "importance", "confidence",
         "entities", "tags", "related_memories", "metadata", "has_embedding", "access_count", "last_accessed",
-        "created_at", "updated_at", "version",
+        "created_at", "updated_at", "version", "superseded_by",
     ]
 
     /// The column list for a SELECT or RETURNING clause.
@@ -25,11 +25,11 @@ enum MemoryColumns {
     static func decode(_ row: PostgresRow) throws -> Memory {
         let (
             id, sessionID, userID, projectID, content, summary, memoryType, importance, confidence, entities, tags,
-            relatedMemories, metadata, hasEmbedding, accessCount, lastAccessed, createdAt, updatedAt, version
+            relatedMemories, metadata, hasEmbedding, accessCount, lastAccessed, createdAt, updatedAt, version, supersededBy
         ) = try row.decode(
             (
                 UUID, UUID, String, String?, String, String?, String, Double, Double, [String], [String], [UUID],
-                PostgresJSONObject, Bool, Int64, PostgresTimestamp?, PostgresTimestamp, PostgresTimestamp, Int64
+                PostgresJSONObject, Bool, Int64, PostgresTimestamp?, PostgresTimestamp, PostgresTimestamp, Int64, UUID?
             ).self)
         return Memory(
             id: id,
@@ -50,6 +50,7 @@ enum MemoryColumns {
             lastAccessed: lastAccessed?.timestamp,
             createdAt: createdAt.timestamp,
             updatedAt: updatedAt.timestamp,
-            version: version)
+            version: version,
+            supersededBy: supersededBy)
     }
 }

@@ -32,12 +32,13 @@ extension PostgresMemoryStore {
             ), inserted AS (
                 INSERT INTO memories (id, session_id, user_id, project_id, content, summary, memory_type, importance,
                     confidence, entities, tags, related_memories, metadata, has_embedding, access_count, last_accessed,
-                    created_at, updated_at, version, change_seq, content_hash)
+                    created_at, updated_at, version, superseded_by, change_seq, content_hash)
                 SELECT \(memory.id), owner.id, owner.user_id, \(memory.projectID)::text, \(memory.content),
                     \(memory.summary)::text, \(memory.memoryType.rawValue), \(memory.importance), \(memory.confidence),
                     \(memory.entities), \(memory.tags), \(memory.relatedMemories), \(PostgresJSONObject(memory.metadata)),
                     \(memory.hasEmbedding), \(memory.accessCount), \(memory.lastAccessed?.postgres)::timestamptz,
-                    \(memory.createdAt.postgres), \(memory.updatedAt.postgres), \(memory.version), sequence.value, \(contentHash)::text
+                    \(memory.createdAt.postgres), \(memory.updatedAt.postgres), \(memory.version), \(memory.supersededBy)::uuid,
+                    sequence.value, \(contentHash)::text
                 FROM owner, sequence
                 ON CONFLICT (user_id, (coalesce(project_id, '')), content_hash) WHERE content_hash IS NOT NULL DO NOTHING
                 RETURNING id
@@ -119,6 +120,7 @@ extension PostgresMemoryStore {
                 metadata = (memories.metadata || input.set_values) - input.removed_keys,
                 updated_at = input.now,
                 version = memories.version + 1,
+                superseded_by = CASE WHEN input.replace_superseded_by THEN input.superseded_by ELSE memories.superseded_by END,
                 content_hash = CASE WHEN input.content_hash IS NULL THEN memories.content_hash
                     WHEN EXISTS (
                         SELECT 1 FROM memories other WHERE other.user_id = memories.user_id
@@ -131,7 +133,8 @@ extension PostgresMemoryStore {
                     \(change.confidence)::float8 AS confidence, \(change.entities)::text[] AS entities,
                     \(change.tags)::text[] AS tags, \(PostgresJSONObject(setValues))::jsonb AS set_values,
                     \(removedKeys.sorted())::text[] AS removed_keys, \(now.postgres)::timestamptz AS now,
-                    \(change.contentHash)::text AS content_hash
+                    \(change.contentHash)::text AS content_hash, \(change.supersededBy != nil)::boolean AS replace_superseded_by,
+                    \(change.supersededBy ?? nil)::uuid AS superseded_by
             ) AS input
             WHERE memories.id = \(id) AND (\(userID)::text IS NULL OR memories.user_id = \(userID)::text)
                 AND EXISTS (SELECT 1 FROM sequence)

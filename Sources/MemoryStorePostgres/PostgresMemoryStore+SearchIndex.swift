@@ -27,7 +27,7 @@ extension PostgresMemoryStore {
         }.joined(separator: " | ")
         return try await fetch(
             """
-            SELECT id, ts_rank(search_vector, query, 1) AS score, importance, created_at
+            SELECT id, ts_rank(search_vector, query, 1) AS score, importance, created_at, superseded_by IS NOT NULL
             FROM memories, to_tsquery('memoryhub_english'::regconfig, \(query)) AS query
             WHERE search_vector @@ query AND user_id = \(filter.userID)
                 AND (\(filter.projectID)::text IS NULL OR project_id = \(filter.projectID)::text)
@@ -40,8 +40,8 @@ extension PostgresMemoryStore {
             LIMIT \(limit)
             """
         ) { row in
-            let (id, score, importance, createdAt) = try row.decode((UUID, Float, Double, PostgresTimestamp).self)
-            return LexicalMatch(id: id, score: Double(score), importance: importance, createdAt: createdAt.timestamp)
+            let (id, score, importance, createdAt, superseded) = try row.decode((UUID, Float, Double, PostgresTimestamp, Bool).self)
+            return LexicalMatch(id: id, score: Double(score), importance: importance, createdAt: createdAt.timestamp, isSuperseded: superseded)
         }
     }
 
@@ -56,16 +56,17 @@ extension PostgresMemoryStore {
         try StoredTextCheck.check(userID, field: "user_id")
         return try await fetch(
             """
-            SELECT id, change_seq, session_id, project_id, memory_type, importance, tags, created_at, embedding
+            SELECT id, change_seq, session_id, project_id, memory_type, importance, tags, created_at, embedding,
+                superseded_by IS NOT NULL
             FROM memories WHERE user_id = \(userID) AND change_seq > \(sequence)
             UNION ALL
-            SELECT id, change_seq, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+            SELECT id, change_seq, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
             FROM memory_tombstones WHERE user_id = \(userID) AND change_seq > \(sequence)
             ORDER BY change_seq
             """
         ) { row -> IndexChange in
-            let (id, changeSequence, sessionID, projectID, memoryType, importance, tags, createdAt, embedding) = try row.decode(
-                (UUID, Int64, UUID?, String?, String?, Double?, [String]?, PostgresTimestamp?, ByteBuffer?).self)
+            let (id, changeSequence, sessionID, projectID, memoryType, importance, tags, createdAt, embedding, superseded) = try row.decode(
+                (UUID, Int64, UUID?, String?, String?, Double?, [String]?, PostgresTimestamp?, ByteBuffer?, Bool?).self)
             guard let sessionID, let memoryType, let importance, let createdAt,
                 let vector = embedding.flatMap({ VectorBytes.decode($0.readableBytesView) })
             else { return IndexChange(id: id, sequence: changeSequence, entry: nil) }
@@ -73,7 +74,8 @@ extension PostgresMemoryStore {
                 id: id, sequence: changeSequence,
                 entry: IndexedMemory(
                     id: id, sessionID: sessionID, projectID: projectID, memoryType: MemoryType(rawValue: memoryType) ?? .fact,
-                    importance: importance, tags: tags ?? [], createdAt: createdAt.timestamp, vector: vector))
+                    importance: importance, tags: tags ?? [], createdAt: createdAt.timestamp, vector: vector,
+                    isSuperseded: superseded ?? false))
         }
     }
 }

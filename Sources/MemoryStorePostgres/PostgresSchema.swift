@@ -192,5 +192,6 @@ enum PostgresSchema {
                     WHERE content_hash IS NOT NULL
                 """,
             ]),
+        Migration(version: 8, name: "superseded-by", statements: ["ALTER TABLE memories ADD COLUMN superseded_by uuid"]),
     ]
 }

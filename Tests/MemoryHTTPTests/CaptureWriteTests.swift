@@ -202,4 +202,46 @@ import Testing
         #expect(server.log.contains("/api/memory/memories"), "the trace log shows no request at all")
         #expect(!server.log.contains(secrets.github) && !server.log.contains(secrets.awsKeyID), "a secret reached the log")
     }
+
+    /// Supersession on both stores: the newer fact ranks first for a question about it, the older
+    /// is labelled and explained, and an update reverses it.
+    @Test func aNewerFactSupersedesTheOlderOneAndRanksFirst() async throws {
+        try await LiveAPI.run { api, _ in
+            let monday = try await api.startSession("tess", ["project_id": "shop"])
+            let old = try await api.createMemory(monday, "We deploy with make run")
+            let tuesday = try await api.startSession("tess", ["project_id": "shop"])
+            let created = try await api.post("/api/memory/memories", [
+                "session_id": .string(tuesday), "content": "We now deploy with the release script", "memory_type": "fact",
+            ])
+            #expect(created.status == .created && created["supersedes"]?.stringValue == old, "\(api.deployment): \(created.text)")
+            let outdated = try await api.get("/api/memory/memories/\(old)")
+            #expect(outdated["superseded_by"]?.stringValue == created.id, "\(outdated.text)")
+            #expect(outdated["metadata"]?.objectValue?["superseded_reason"]?.stringValue?.contains("deploy with") == true)
+
+            let found = try await api.post("/api/memory/memories/search", ["user_id": "tess", "query": "deploy", "mode": "lexical", "explain": true])
+            let results = found["results"]?.arrayValue ?? []
+            #expect(results.compactMap { $0.objectValue?["id"]?.stringValue } == [created.id, old], "\(found.text)")
+            let breakdown = results.last?.objectValue?["score_breakdown"]?.objectValue
+            #expect(breakdown?["supersession"] == 0.5 && breakdown?["supersession_reason"]?.stringValue != nil, "\(found.text)")
+            #expect(results.first?.objectValue?["score_breakdown"]?.objectValue?["supersession"] == 1.0)
+
+            let context = try await api.post("/api/memory/context/retrieve", [
+                "user_id": "tess", "query": "deploy", "context_types": ["similar"], "min_relevance": 0,
+            ])
+            let formatted = context["formatted_context"]?.stringValue ?? ""
+            #expect(formatted.contains("- [fact, superseded] We deploy with make run"), "\(formatted)")
+            #expect(formatted.range(of: "release script")?.lowerBound ?? formatted.endIndex
+                < formatted.range(of: "make run")?.lowerBound ?? formatted.startIndex, "\(formatted)")
+
+            // Reversible: an update clears it (and refuses an unknown id or itself).
+            expectError(try await api.patch("/api/memory/memories/\(old)", ["superseded_by": .string(old)]), .unprocessableContent, field: "superseded_by")
+            expectError(
+                try await api.patch("/api/memory/memories/\(old)", ["superseded_by": .string(UUID().uuidString)]), .unprocessableContent,
+                field: "superseded_by")
+            let restored = try await api.patch("/api/memory/memories/\(old)", ["superseded_by": .null])
+            #expect(restored.status == .ok && restored["superseded_by"] == .null, "\(restored.text)")
+            let again = try await api.post("/api/memory/memories/search", ["user_id": "tess", "query": "deploy", "mode": "lexical", "explain": true])
+            #expect(again["results"]?.arrayValue?.allSatisfy { $0.objectValue?["score_breakdown"]?.objectValue?["supersession"] == 1.0 } == true)
+        }
+    }
 }

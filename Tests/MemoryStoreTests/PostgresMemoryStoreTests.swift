@@ -226,7 +226,7 @@ import Testing
                 ).decode((Int, Int).self) {
                     applied[version] = count
                 }
-                #expect(applied == Dictionary(uniqueKeysWithValues: (1...7).map { ($0, 1) }), "each migration exactly once")
+                #expect(applied == Dictionary(uniqueKeysWithValues: (1...8).map { ($0, 1) }), "each migration exactly once")
                 var indexes: Set<String> = []
                 for try await name in try await client.query(
                     "SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND tablename IN ('sessions', 'memories')"

@@ -71,6 +71,9 @@ extension APIRepresentation {
     /// A memory as a write returns it: the Memory shape plus `deduplicated` (true when an identical
     /// memory existed and was returned instead of storing a copy).
     package static func stored(_ stored: StoredMemory, now: Timestamp = .now()) -> JSONValue {
-        memory(stored.memory, now: now, extra: ["deduplicated": .bool(stored.deduplicated)])
+        memory(stored.memory, now: now, extra: [
+            "deduplicated": .bool(stored.deduplicated),
+            "supersedes": stored.supersedes.map { .string($0.supersededID.lowercased) } ?? .null,
+        ])
     }
 }

@@ -40,9 +40,13 @@ extension APIRepresentation {
     }
 
     /// How a search score was made: each component's rank and score, the fused score, the
-    /// importance/recency adjustment and the final score.
+    /// importance/recency/supersession adjustment, the supersession factor within it (with the
+    /// reason when it is not 1) and the final score.
     package static func breakdown(_ breakdown: ScoreBreakdown) -> JSONValue {
         .object([
+            "supersession": .double(rounded(breakdown.supersession)),
+            "supersession_reason": breakdown.supersession < 1
+                ? "A newer memory supersedes this one (see superseded_by); it ranks below its replacement." : .null,
             "lexical_rank": breakdown.lexicalRank.map { .int(Int64($0)) } ?? .null,
             "lexical_score": breakdown.lexicalScore.map { .double(rounded($0)) } ?? .null,
             "semantic_rank": breakdown.semanticRank.map { .int(Int64($0)) } ?? .null,

@@ -56,6 +56,7 @@ package enum APIRepresentation {
             "relevance_score": .double(memory.relevanceScore(at: now)),
             "is_recent": .bool(memory.isRecent(at: now)),
             "is_high_importance": .bool(memory.isHighImportance),
+            "superseded_by": optional(memory.supersededBy?.lowercased),
         ]
         for (key, value) in extra { object[key] = value }
         return .object(object)

@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+package import FoundationEssentials
+#else
+package import Foundation
+#endif
+
 /// A change to a memory. Nil fields are left as they are.
 package struct MemoryChange: Sendable {
     package var content: String?
@@ -11,6 +17,8 @@ package struct MemoryChange: Sendable {
     package var tags: [String]?
     /// Merged key by key; a `.null` value removes the key.
     package var metadataPatch: JSONObject = [:]
+    /// `.some(id)` marks the memory superseded by `id`; `.some(nil)` reverses that.
+    package var supersededBy: UUID??
     /// The de-duplication hash of `content` (``ContentFingerprint``), set by the service whenever
     /// `content` is; stores keep it so a later identical write finds this memory.
     package var contentHash: String?
@@ -39,6 +47,7 @@ package struct MemoryChange: Sendable {
         if let confidence { result.confidence = confidence }
         if let entities { result.entities = entities }
         if let tags { result.tags = tags }
+        if let supersededBy { result.supersededBy = supersededBy }
         if result.content != memory.content || result.summary != memory.summary || result.entities != memory.entities
             || result.tags != memory.tags
         {

@@ -1,0 +1,240 @@
+#if canImport(FoundationEssentials)
+package import FoundationEssentials
+#else
+package import Foundation
+#endif
+
+/// Whether a new memory updates an older one about the same subject, so the older is marked
+/// `superseded_by` the newer (kept, labelled, ranked below it). Deterministic rules, each named in
+/// the verdict's reason so `explain` can say why:
+///
+/// 1. **Value change** (no cue needed): both name the same single-valued attribute with different
+///    values. Either a number next to the same word ("8 workers" → "4 workers", "port 8443" →
+///    "port 9443"), or the same subject before *is/are/was/were* whose last word is an attribute
+///    noun (port, host, url, version, path, database, region, timeout, branch, …) and a different
+///    value after it ("the staging DB is db-staging-2" → "… is db-staging-3").
+/// 2. **Update with a cue**: the new text says it changes something (*now*, *actually*, *instead*,
+///    *switch to*, *moved to*, *no longer*, *from now on*, *rather*, *drop*, *anymore*, …) and
+///    shares its topic with the older one: the same verb and preposition ("we deploy with make run"
+///    → "we now deploy with the release script"), or two significant words, or, in the same
+///    session, one.
+/// 3. **Reversal in a conversation**: in the same session, a strong cue (*actually*, *instead*,
+///    *switch to*, *rather*, *scratch that*) reverses the most recent memory of a compatible type
+///    even when they share no word ("go with zerolog" → "actually, switch to slog").
+///
+/// Only facts, decisions, preferences and patterns take part; a decision and a preference may
+/// supersede each other, other types only their own. At most one older memory is superseded per
+/// write: the newest that qualifies.
+package enum Supersession {
+    /// An older memory that a new one may supersede.
+    package struct Candidate: Sendable {
+        package var id: UUID
+        package var content: String
+        package var memoryType: MemoryType
+        package var sessionID: UUID
+
+        package init(id: UUID, content: String, memoryType: MemoryType, sessionID: UUID) {
+            self.id = id
+            self.content = content
+            self.memoryType = memoryType
+            self.sessionID = sessionID
+        }
+    }
+
+    /// Which memory is superseded, and the rule that decided it (one sentence).
+    package struct Verdict: Sendable, Equatable {
+        package var supersededID: UUID
+        package var reason: String
+    }
+
+    /// The types that take part.
+    package static let types: Set<MemoryType> = [.fact, .decision, .preference, .pattern]
+
+    /// The older memory (of `candidates`, newest first) that `content` supersedes, if any.
+    package static func find(
+        content: String, memoryType: MemoryType, sessionID: UUID, candidates: [Candidate]
+    ) -> Verdict? {
+        guard types.contains(memoryType) else { return nil }
+        let new = Statement(content)
+        var latestInSession = true
+        for candidate in candidates where compatible(memoryType, candidate.memoryType) {
+            let old = Statement(candidate.content)
+            let sameSession = candidate.sessionID == sessionID
+            defer { if sameSession { latestInSession = false } }
+            if let attribute = new.changedValue(from: old) {
+                return Verdict(supersededID: candidate.id, reason: "Its \(attribute) changed in a newer memory.")
+            }
+            if let cue = new.cue {
+                if let frame = new.sharedFrame(with: old) {
+                    return Verdict(supersededID: candidate.id, reason: "A newer memory says '\(cue)' about '\(frame)'.")
+                }
+                let shared = new.significant.intersection(old.significant)
+                if shared.count >= 2 || (sameSession && shared.count >= 1) {
+                    let topic = shared.sorted().prefix(3).joined(separator: ", ")
+                    return Verdict(supersededID: candidate.id, reason: "A newer memory says '\(cue)' about \(topic).")
+                }
+                if sameSession, latestInSession, new.isStrongCue {
+                    return Verdict(supersededID: candidate.id, reason: "The conversation reversed it ('\(cue)') in the next decision.")
+                }
+            }
+        }
+        return nil
+    }
+
+    static func compatible(_ new: MemoryType, _ old: MemoryType) -> Bool {
+        guard types.contains(old) else { return false }
+        if new == old { return true }
+        let choices: Set<MemoryType> = [.decision, .preference]
+        return choices.contains(new) && choices.contains(old)
+    }
+
+    /// Words that say a statement changes something; the first found names the cue.
+    static let cues: [[String]] = [
+        ["switch", "to"], ["switched", "to"], ["switching", "to"], ["moved", "to"], ["move", "to"], ["migrate", "to"],
+        ["migrated", "to"], ["changed", "to"], ["change", "to"], ["no", "longer"], ["from", "now", "on"], ["going", "forward"],
+        ["scratch", "that"], ["rather", "than"], ["actually"], ["instead"], ["rather"], ["anymore"], ["now"], ["currently"],
+        ["drop"], ["dropped"], ["replace"], ["replaced"], ["updated"], ["nowadays"],
+    ]
+    /// Cues strong enough to reverse the latest decision of a conversation on their own.
+    static let strongCues: Set<String> = ["switch to", "switched to", "switching to", "actually", "instead", "rather", "scratch that", "rather than"]
+
+    /// Nouns naming attributes that hold one value at a time.
+    static let attributeNouns: Set<String> = [
+        "port", "host", "hostname", "url", "endpoint", "address", "version", "path", "directory", "folder", "dir", "name",
+        "region", "database", "db", "server", "timeout", "ttl", "limit", "size", "default", "branch", "image", "tag",
+        "runner", "key", "bucket", "domain", "schedule", "interval", "deadline", "owner", "count", "workers", "replicas",
+    ]
+    static let copulas: Set<String> = ["is", "are", "was", "were"]
+    static let prepositions: Set<String> = ["with", "using", "via", "on", "in", "to", "through", "at", "from", "into", "for"]
+    static let cueWords: Set<String> = Set(cues.flatMap { $0 })
+
+    /// One memory's text as the rules read it: lower-case words, the first cue, significant words,
+    /// verb–preposition frames, number–word pairs and copula frames.
+    struct Statement {
+        var words: [String]
+        var cue: String?
+        var significant: Set<String>
+
+        init(_ text: String) {
+            words = Self.words(text)
+            cue = nil
+            for cue in Supersession.cues where Self.contains(words, cue) {
+                self.cue = cue.joined(separator: " ")
+                break
+            }
+            significant = Set(words.filter { word in
+                word.count >= 3 && word.contains(where: \.isLetter) && !SearchText.stopWords.contains(word)
+                    && !Supersession.cueWords.contains(word) && !["let", "lets", "use", "go", "going", "ok", "okay", "yeah"].contains(word)
+            })
+        }
+
+        var isStrongCue: Bool { cue.map { Supersession.strongCues.contains($0) } ?? false }
+
+        /// Lower-case runs of letters, digits and `.`/`-`/`_`/`/` inside a word ("t3.large",
+        /// "db-staging-2", "8443"); `'` joins contractions ("let's" → "lets").
+        static func words(_ text: String) -> [String] {
+            var result: [String] = []
+            var current = ""
+            func flush() {
+                while let last = current.last, ".-_/".contains(last) { current.removeLast() }
+                if !current.isEmpty { result.append(current) }
+                current = ""
+            }
+            for character in text.lowercased() {
+                if character.isLetter || character.isNumber {
+                    current.append(character)
+                } else if !current.isEmpty, ".-_/".contains(character) {
+                    current.append(character)
+                } else if character == "'" || character == "’" {
+                    continue
+                } else {
+                    flush()
+                }
+            }
+            flush()
+            return result
+        }
+
+        static func contains(_ words: [String], _ phrase: [String]) -> Bool {
+            guard phrase.count <= words.count else { return false }
+            for start in 0...(words.count - phrase.count) where words[start] == phrase[0] {
+                if Array(words[start..<(start + phrase.count)]) == phrase { return true }
+            }
+            return false
+        }
+
+        static func isNumber(_ word: String) -> Bool {
+            word.first?.isNumber == true && word.allSatisfy { $0.isNumber || $0 == "." || $0.isLetter }
+                && word.filter(\.isNumber).count * 2 >= word.count
+        }
+
+        /// "4 workers", "port 8443", "ttl 60s": the word next to each number, with the number.
+        var numberedWords: [String: String] {
+            var pairs: [String: String] = [:]
+            for (index, word) in words.enumerated() where Self.isNumber(word) {
+                if index + 1 < words.count, significantWord(words[index + 1]) { pairs[words[index + 1]] = word }
+                if index > 0, significantWord(words[index - 1]) { pairs[words[index - 1]] = word }
+            }
+            return pairs
+        }
+
+        func significantWord(_ word: String) -> Bool {
+            word.count >= 2 && word.allSatisfy(\.isLetter) && !SearchText.stopWords.contains(word) && !Supersession.cueWords.contains(word)
+        }
+
+        /// "<subject words> is <value>" where the subject ends with an attribute noun.
+        var copulaFrames: [String: String] {
+            var frames: [String: String] = [:]
+            for (index, word) in words.enumerated() where Supersession.copulas.contains(word) && index > 0 && index + 1 < words.count {
+                let attribute = words[index - 1]
+                guard Supersession.attributeNouns.contains(attribute) else { continue }
+                var subject = [attribute]
+                var back = index - 2
+                while back >= 0, subject.count < 3, significantWord(words[back]) || Self.isNumber(words[back]) {
+                    subject.insert(words[back], at: 0)
+                    back -= 1
+                }
+                var value = index + 1
+                while value < words.count, Supersession.cueWords.contains(words[value]) || ["set", "still"].contains(words[value]) { value += 1 }
+                if value < words.count { frames[subject.joined(separator: " ")] = words[value] }
+            }
+            return frames
+        }
+
+        /// The attribute whose value differs between `old` and this statement, if any.
+        func changedValue(from old: Statement) -> String? {
+            let mine = numberedWords, theirs = old.numberedWords
+            for (word, number) in mine.sorted(by: { $0.key < $1.key }) where theirs[word].map({ $0 != number }) == true {
+                return word
+            }
+            let myFrames = copulaFrames, theirFrames = old.copulaFrames
+            for (subject, value) in myFrames.sorted(by: { $0.key < $1.key }) where theirFrames[subject].map({ $0 != value }) == true {
+                return subject
+            }
+            return nil
+        }
+
+        /// Verb–preposition pairs ("deploy with") both statements use.
+        func sharedFrame(with old: Statement) -> String? {
+            let mine = frames, theirs = old.frames
+            return mine.first { theirs.contains($0) }
+        }
+
+        var frames: [String] {
+            var result: [String] = []
+            for index in 1..<max(1, words.count) where Supersession.prepositions.contains(words[index]) {
+                let verb = Self.stem(words[index - 1])
+                if verb.count >= 3, significantWord(words[index - 1]) { result.append(verb + " " + words[index]) }
+            }
+            return result
+        }
+
+        /// deploys, deployed, deploying → deploy (enough to compare two statements' verbs).
+        static func stem(_ word: String) -> String {
+            for suffix in ["ing", "ed", "es", "s"] where word.count > suffix.count + 3 && word.hasSuffix(suffix) {
+                return String(word.dropLast(suffix.count))
+            }
+            return word
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import MemoryCore
+import Testing
+
+@Suite struct SupersessionTests {
+    let session = UUID()
+
+    func candidate(_ content: String, _ type: MemoryType = .fact, session: UUID? = nil) -> Supersession.Candidate {
+        Supersession.Candidate(id: UUID(), content: content, memoryType: type, sessionID: session ?? self.session)
+    }
+
+    func verdict(_ content: String, _ type: MemoryType = .fact, session: UUID? = nil, over candidates: [Supersession.Candidate]) -> Supersession.Verdict? {
+        Supersession.find(content: content, memoryType: type, sessionID: session ?? self.session, candidates: candidates)
+    }
+
+    @Test func theSameVerbAndPrepositionWithACueSupersedesAcrossSessions() {
+        let old = candidate("We deploy with make run", session: UUID())
+        let found = verdict("We now deploy with the release script", over: [old])
+        #expect(found?.supersededID == old.id)
+        #expect(found?.reason.contains("deploy with") == true)
+        // Without a cue the two may both hold: nothing is superseded.
+        #expect(verdict("We also deploy with the release script", over: [old]) == nil)
+    }
+
+    @Test func aNumberNextToTheSameWordIsAValueChange() {
+        let old = candidate("let's bump it to 8 workers, the suite is slow", .decision)
+        #expect(verdict("ok set it to 4 workers then", .decision, over: [old])?.supersededID == old.id)
+        let port = candidate("The API listens on port 8443", session: UUID())
+        #expect(verdict("The API listens on port 9443", session: UUID(), over: [port])?.supersededID == port.id)
+        #expect(verdict("The API listens on port 8443 behind nginx", over: [port]) == nil)
+    }
+
+    @Test func anAttributeAfterACopulaWithANewValueIsAValueChange() {
+        let old = candidate("The staging DB is db-staging-2", session: UUID())
+        #expect(verdict("The staging DB is db-staging-3", over: [old])?.reason == "Its staging db changed in a newer memory.")
+        // "The API is fast" names no single-valued attribute.
+        #expect(verdict("The API is written in Swift", over: [candidate("The API is fast")]) == nil)
+    }
+
+    @Test func aStrongCueReversesTheLatestDecisionOfTheConversationOnly() {
+        let older = candidate("we store invoices as PDF files", .decision)
+        let latest = candidate("ok go with zerolog", .decision)
+        let found = verdict("I'd rather use slog from the stdlib. switch to slog", .decision, over: [latest, older])
+        #expect(found?.supersededID == latest.id)
+        // In another session, with nothing shared, a cue alone supersedes nothing.
+        #expect(verdict("actually, switch to slog", .decision, session: UUID(), over: [latest]) == nil)
+    }
+
+    @Test func sharedWordsWithACueSupersede() {
+        let old = candidate("let's do header versioning with Accept-Version, cleaner URLs", .decision, session: UUID())
+        let found = verdict("actually, switch to URL versioning with a /v1/ prefix on everything", .decision, over: [old])
+        #expect(found?.supersededID == old.id)
+    }
+
+    @Test func onlyCompatibleTypesTakePart() {
+        let error = candidate("The build fails with 8 workers", .error)
+        #expect(verdict("The build passes with 4 workers", .fact, over: [error]) == nil)
+        let preference = candidate("No semicolons, I find them noisy", .preference)
+        #expect(verdict("Actually let's keep semicolons", .decision, over: [preference])?.supersededID == preference.id)
+        #expect(verdict("Actually let's keep semicolons", .code, over: [preference]) == nil)
+    }
+}
