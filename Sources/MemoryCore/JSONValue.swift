@@ -74,6 +74,22 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
 /// A JSON object, as session and memory metadata are.
 package typealias JSONObject = [String: JSONValue]
 
+extension JSONValue {
+    /// Python's truthiness, which KnowledgeHub's context flags (`is_critical`, `project_id`, …)
+    /// follow: null, false, 0, "", [] and {} are false; everything else is true.
+    package var isTruthy: Bool {
+        switch self {
+        case .null: false
+        case .bool(let flag): flag
+        case .int(let number): number != 0
+        case .double(let number): number != 0
+        case .string(let text): !text.isEmpty
+        case .array(let items): !items.isEmpty
+        case .object(let members): !members.isEmpty
+        }
+    }
+}
+
 extension Dictionary where Key == String, Value == JSONValue {
     /// Merges `patch` key by key: a `null` value removes the key, any other value replaces it.
     package func merging(patch: JSONObject) -> JSONObject {

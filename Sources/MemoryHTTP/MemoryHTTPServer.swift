@@ -75,6 +75,7 @@ package enum MemoryHTTPServer {
         MemoryRoutes(services: services, bodyLimit: configuration.bodyLimit).register(on: router)
         SearchRoutes(services: services, bodyLimit: configuration.bodyLimit).register(on: router)
         ContextRoutes(services: services, bodyLimit: configuration.bodyLimit).register(on: router)
+        CaptureRoutes(services: services, bodyLimit: configuration.bodyLimit).register(on: router)
         KeyRoutes(services: services, bodyLimit: configuration.bodyLimit).register(on: router)
         OperationsRoutes(services: services, metrics: metrics).register(on: router)
         additionalRoutes(router)

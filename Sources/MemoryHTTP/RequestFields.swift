@@ -8,6 +8,16 @@ extension Request {
     /// Reads the whole body, refusing it with 413 as soon as it grows past `limit`, and parses it
     /// as a JSON object (400 when it is not one). An empty body reads as `{}`.
     func jsonFields(limit: Int) async throws -> JSONFields {
+        guard let value = try await jsonBody(limit: limit) else { return JSONFields([:]) }
+        guard case .object(let object) = value else {
+            throw MemoryHubError.malformed("The request body must be a JSON object.")
+        }
+        return JSONFields(object)
+    }
+
+    /// The body as any JSON value (KnowledgeHub's `extract-from-chunks` routes take a bare array);
+    /// nil for an empty body; 413 past `limit`, 400 when it is not JSON.
+    func jsonBody(limit: Int) async throws -> JSONValue? {
         if let length = headers[.contentLength].flatMap(Int.init), length > limit {
             throw MemoryHubError.payloadTooLarge(limit: limit)
         }
@@ -17,17 +27,12 @@ extension Request {
         } catch is NIOTooManyBytesError {
             throw MemoryHubError.payloadTooLarge(limit: limit)
         }
-        guard buffer.readableBytes > 0 else { return JSONFields([:]) }
-        let value: JSONValue
+        guard buffer.readableBytes > 0 else { return nil }
         do {
-            value = try JSONParser.parse(buffer.readableBytesView)
+            return try JSONParser.parse(buffer.readableBytesView)
         } catch {
             throw MemoryHubError.malformed("The request body is not valid JSON.")
         }
-        guard case .object(let object) = value else {
-            throw MemoryHubError.malformed("The request body must be a JSON object.")
-        }
-        return JSONFields(object)
     }
 
     /// The one user the request names in the `X-User-ID` header, the `user_id` query parameter

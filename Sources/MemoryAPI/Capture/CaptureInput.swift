@@ -1,0 +1,65 @@
+package import MemoryCore
+
+/// The input rules every capture route (API-more.md "Conventions") shares: texts of at most
+/// 256 KiB and arrays of at most 1000 items (422 naming the field), bigger bodies 413 at the door.
+package enum CaptureInput {
+    /// Largest `text`/`content`, in UTF-8 bytes.
+    package static let maximumTextBytes = 256 * 1024
+    /// Most items in one array field.
+    package static let maximumItems = 1000
+
+    /// A required text field within the size limit.
+    package static func text(_ fields: JSONFields, _ name: String, allowEmpty: Bool = true) throws -> String {
+        let text = try fields.requiredString(name)
+        return try checked(text, name, allowEmpty: allowEmpty)
+    }
+
+    /// `text` checked against the size limit (and, unless allowed, emptiness).
+    package static func checked(_ text: String, _ name: String, allowEmpty: Bool = true) throws -> String {
+        guard text.utf8.count <= maximumTextBytes else {
+            throw MemoryHubError.invalidField(name, "\(name) may hold at most \(maximumTextBytes) bytes of UTF-8.")
+        }
+        if !allowEmpty, text.allSatisfy(\.isWhitespace) {
+            throw MemoryHubError.invalidField(name, "\(name) must not be empty.")
+        }
+        return text
+    }
+
+    /// An array field of objects, 1...1000 items (or up to 1000 when `required` is false).
+    package static func objects(_ fields: JSONFields, _ name: String, required: Bool = true) throws -> [JSONObject] {
+        guard let items = try fields.array(name) else {
+            if required { throw MemoryHubError.invalidField(name, "\(name) is required.") }
+            return []
+        }
+        return try objects(items, name, required: required)
+    }
+
+    /// `items` as objects, 1...1000 of them (or up to 1000 when `required` is false).
+    package static func objects(_ items: [JSONValue], _ name: String, required: Bool = true) throws -> [JSONObject] {
+        if required, items.isEmpty { throw MemoryHubError.invalidField(name, "\(name) must hold at least one item.") }
+        guard items.count <= maximumItems else {
+            throw MemoryHubError.invalidField(name, "\(name) may hold at most \(maximumItems) items.")
+        }
+        return try items.enumerated().map { index, item in
+            guard case .object(let object) = item else {
+                throw MemoryHubError.invalidField(name, "Item \(index) of \(name) must be a JSON object.")
+            }
+            return object
+        }
+    }
+
+    /// An optional array of strings, at most 1000.
+    package static func strings(_ fields: JSONFields, _ name: String) throws -> [String] {
+        let strings = try fields.strings(name) ?? []
+        guard strings.count <= maximumItems else {
+            throw MemoryHubError.invalidField(name, "\(name) may hold at most \(maximumItems) items.")
+        }
+        return strings
+    }
+
+    /// Milliseconds, as a float, between two instants of `ContinuousClock`.
+    package static func milliseconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return Double(seconds) * 1000 + Double(attoseconds) / 1e15
+    }
+}
