@@ -175,6 +175,7 @@ let package = Package(
             dependencies: [
                 "MemoryCore", "MemoryStore", "MemoryService",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Benchmarks/CaptureBench",
             swiftSettings: swiftSettings

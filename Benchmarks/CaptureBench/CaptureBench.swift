@@ -10,6 +10,7 @@ import Logging
 import MemoryCore
 import MemoryService
 import MemoryStore
+import ServiceLifecycle
 
 struct Options {
     var rounds = 10
@@ -116,6 +117,16 @@ enum CaptureBench {
             }
         }
         let run = UUID().uuidString.prefix(8)
+        // The PostgreSQL client (and the other background services) run for the whole measurement.
+        let background = modes.flatMap(\.services.backgroundServices)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for service in background { group.addTask { try await service.run() } }
+            try await measure(&modes, options: options, run: String(run), turns: turns)
+            group.cancelAll()
+        }
+    }
+
+    static func measure(_ modes: inout [Mode], options: Options, run: String, turns: [String]) async throws {
         for index in modes.indices {
             try await modes[index].services.prepare()
             let started = try await modes[index].services.sessions.start(

@@ -10,8 +10,8 @@ import Foundation
 ///   `client_session_id`, so a resume or a compaction finds the same one; a new conversation
 ///   links to the project's recent session) and returns the context block to print.
 /// - user-prompt-submit: returns the memories relevant to the prompt (read-only).
-/// - pre-compact, stop: store the transcript's new turns as memories.
-/// - session-end: stores the last turns, then ends the session.
+/// - pre-compact, stop: store what the capture pipeline keeps of the transcript's new turns.
+/// - session-end: stores the last turns' memories, then ends the session.
 ///
 /// Everything printed is wrapped in `<memoryhub-context>` markers, which the transcript reader
 /// skips. The caller (the `hook` command) turns every failure into a quiet exit 0.
@@ -49,6 +49,7 @@ package struct ClaudeCodeHooks: Sendable {
     let configuration: Configuration
     let logger: Logger
     let reader = TranscriptReader()
+    let pipeline = CapturePipeline()
 
     package init(services: MemoryHubServices, configuration: Configuration, logger: Logger) {
         self.services = services
@@ -160,7 +161,13 @@ package struct ClaudeCodeHooks: Sendable {
         return ""
     }
 
-    /// Stores the transcript's turns that this session does not hold yet; returns how many.
+    /// Reads the transcript's turns that this session has not captured yet and stores what the
+    /// capture pipeline keeps of them (``CapturePipeline``: typed, scored, de-duplicated memories
+    /// with the transcript entry and span they came from; chit-chat and narration are not
+    /// stored); returns how many memories were new. A cursor in the session's metadata
+    /// (`capture_cursor`: how many turns were read, and the last one's entry) says where to go on,
+    /// so a turn that yields nothing is not read again; without a cursor that matches the
+    /// transcript, turns whose entry already has a memory are skipped.
     @discardableResult
     package func ingest(_ input: HookInput, event: HookEvent) async throws -> Int {
         guard let path = input.transcriptPath.map({ Self.expandingTilde($0, home: configuration.homeDirectory) }) else { return 0 }
@@ -169,16 +176,32 @@ package struct ClaudeCodeHooks: Sendable {
             folder: configuration.lockFolder, name: configuration.userID + "\u{0}" + (input.sessionID ?? ""),
             timeout: configuration.lockTimeout)
         defer { lock.release() }
+        // The session as it is now, under the lock: another hook may have moved the cursor.
+        let current = try await services.sessions.session(id: session.id, actingUser: session.userID)
         let turns = try reader.turns(atPath: path)
-        var stored = try await storedEntries(of: session)
+        let fresh: ArraySlice<TranscriptTurn>
+        if let cursor = current.metadata["capture_cursor"]?.objectValue, let read = cursor["turns"]?.numberValue.map({ Int($0) }),
+            read > 0, read <= turns.count, turns[read - 1].id == cursor["entry"]?.stringValue
+        {
+            fresh = turns[read...]
+        } else {
+            let stored = try await storedEntries(of: session)
+            fresh = turns.filter { !stored.contains($0.id) }[...]
+        }
         var created = 0
-        for turn in turns where !stored.contains(turn.id) {
-            _ = try await services.memories.create(draft(turn, session: session, input: input, event: event), actingUser: session.userID)
-            stored.insert(turn.id)
-            created += 1
+        for turn in fresh {
+            for memory in pipeline.capture(CaptureTurn(id: turn.id, role: turn.role == .user ? .user : .assistant, text: turn.text)) {
+                let stored = try await services.memories.store(draft(memory, turn: turn, session: session, input: input, event: event), actingUser: session.userID)
+                if !stored.deduplicated { created += 1 }
+            }
+        }
+        if let last = turns.last, !fresh.isEmpty {
+            _ = try await services.sessions.update(
+                id: session.id, actingUser: session.userID,
+                metadata: ["capture_cursor": ["turns": .int(Int64(turns.count)), "entry": .string(last.id)]])
         }
         if created > 0 {
-            logger.debug("stored transcript turns", metadata: ["memoryhub.session.id": "\(session.id.lowercased)", "memoryhub.count": "\(created)"])
+            logger.debug("stored transcript memories", metadata: ["memoryhub.session.id": "\(session.id.lowercased)", "memoryhub.count": "\(created)"])
         }
         return created
     }
@@ -188,14 +211,14 @@ package struct ClaudeCodeHooks: Sendable {
         try await services.memories.metadataStrings(forKey: "transcript_entry", inSession: session.id, actingUser: session.userID)
     }
 
-    func draft(_ turn: TranscriptTurn, session: Session, input: HookInput, event: HookEvent) -> NewMemory {
-        let (type, importance) = TurnClassifier.classify(turn)
-        let speaker = turn.role == .user ? "User" : "Assistant"
-        let body = turn.text.isEmpty ? "(worked on \(turn.files.joined(separator: ", ")))" : turn.text
-        let content = Self.truncated("\(speaker): \(body)", maxBytes: configuration.maximumTurnBytes)
+    /// A captured memory as the write path takes it: provenance (transcript entry, span, the rule
+    /// that kept it) in metadata, the files the turn touched among its entities.
+    func draft(_ memory: CapturedMemory, turn: TranscriptTurn, session: Session, input: HookInput, event: HookEvent) -> NewMemory {
         var metadata: JSONObject = [
             "source": "claude-code",
             "transcript_entry": .string(turn.id),
+            "span": [.int(Int64(memory.span.lowerBound)), .int(Int64(memory.span.upperBound))],
+            "capture_rule": .string(memory.rule),
             "role": .string(turn.role.rawValue),
             "captured_by": .string(event.rawValue),
         ]
@@ -203,11 +226,11 @@ package struct ClaudeCodeHooks: Sendable {
         if let path = input.transcriptPath { metadata["transcript_path"] = .string(path) }
         if let timestamp = turn.timestamp { metadata["turn_timestamp"] = .string(timestamp) }
         if !turn.tools.isEmpty { metadata["tools"] = .array(turn.tools.map(JSONValue.string)) }
-        let entities = turn.files.prefix(20).map { Self.relative($0, to: input.cwd) }.filter { !$0.isEmpty && $0.count <= 255 }
+        let files = turn.files.prefix(20).map { Self.relative($0, to: input.cwd) }.filter { !$0.isEmpty && $0.count <= 255 }
         return NewMemory(
-            sessionID: session.id, content: content, memoryType: type,
-            summary: TextRendering.oneLine(body, limit: 160), importance: importance,
-            entities: [String]().addingUnique(entities), tags: ["claude-code", turn.role.rawValue], metadata: metadata)
+            sessionID: session.id, content: Self.truncated(memory.content, maxBytes: configuration.maximumTurnBytes),
+            memoryType: memory.memoryType, summary: TextRendering.oneLine(memory.content, limit: 160), importance: memory.importance,
+            entities: [String]().addingUnique(memory.entities + files), tags: ["claude-code", turn.role.rawValue], metadata: metadata)
     }
 
     // MARK: Helpers

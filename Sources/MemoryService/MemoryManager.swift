@@ -224,7 +224,7 @@ package struct MemoryManager: Sendable {
     /// user's 50 newest memories of the same project and a compatible type are the candidates.
     /// The reason is kept in the old memory's `metadata.superseded_reason`.
     private func supersede(for memory: Memory) async throws -> Supersession.Verdict? {
-        guard configuration.supersession, Supersession.types.contains(memory.memoryType) else { return nil }
+        guard configuration.supersession, Supersession.types.contains(memory.memoryType), Supersession.mayUpdate(memory.content) else { return nil }
         var filter = MemoryFilter(userID: memory.userID, projectID: memory.projectID)
         filter.memoryTypes = Supersession.types
         let recent = try await store.memories(matching: filter, limit: 50, offset: 0)

@@ -28,6 +28,9 @@ import Testing
         let port = candidate("The API listens on port 8443", session: UUID())
         #expect(verdict("The API listens on port 9443", session: UUID(), over: [port])?.supersededID == port.id)
         #expect(verdict("The API listens on port 8443 behind nginx", over: [port]) == nil)
+        // Numbered things that are not settings are many, not one value replacing another.
+        #expect(verdict("everyday note 2", over: [candidate("everyday note 1")]) == nil)
+        #expect(!Supersession.mayUpdate("everyday note 2") && Supersession.mayUpdate("we now deploy with make"))
     }
 
     @Test func anAttributeAfterACopulaWithANewValueIsAValueChange() {

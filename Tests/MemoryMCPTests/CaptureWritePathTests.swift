@@ -31,15 +31,19 @@ import Testing
 
     @Test func hooksStoreTranscriptTurnsRedacted() async throws {
         try await ClaudeCodeHooksTests.withFixture { fixture in
-            let pasted = TranscriptFixture.userText("u-9", "Here is my token \(Self.token), why does the push fail? <private>I'm on the beach</private>", cwd: fixture.cwd) + "\n"
+            let pasted = TranscriptFixture.userText(
+                "u-9", "The CI deploy token is \(Self.token) and it lives in the `DEPLOY_TOKEN` secret. <private>I'm on the beach</private>",
+                cwd: fixture.cwd) + "\n"
+                + TranscriptFixture.userText("u-10", "here is my other token \(Self.token.dropLast(2))xy, why does the push fail?", cwd: fixture.cwd) + "\n"
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: fixture.transcript))
             try handle.seekToEnd()
             try handle.write(contentsOf: Data(pasted.utf8))
             try handle.close()
             _ = try await fixture.hooks.ingest(fixture.input, event: .stop)
             let contents = try await fixture.memories().map(\.content)
-            #expect(contents.contains("User: Here is my token [REDACTED:github_token], why does the push fail? "), "\(contents)")
-            #expect(!contents.contains { $0.contains(Self.token) || $0.contains("beach") })
+            #expect(contents.contains { $0.hasPrefix("The CI deploy token is [REDACTED:github_token] and it lives in the `DEPLOY_TOKEN` secret.") }, "\(contents)")
+            // Nothing secret or private is stored, and a question around a secret is not a memory at all.
+            #expect(!contents.contains { $0.contains(Self.token.dropLast(2)) || $0.contains("beach") || $0.contains("push fail") }, "\(contents)")
         }
     }
 }

@@ -116,7 +116,7 @@ struct HookBinaryTests {
             #expect(again.status == 0 && again.stdout.isEmpty)
             try await fixture.withServices { services in
                 let memories = try await services.store.memories(matching: MemoryFilter(userID: "dev"), limit: 100, offset: 0).items
-                #expect(memories.count == 4, "\(memories.map(\.content))\nlog: \(fixture.log)")
+                #expect(memories.count == 3, "\(memories.map(\.content))\nlog: \(fixture.log)")
                 #expect(Set(memories.map(\.memoryType)) == [.preference, .fact, .error])
             }
 
@@ -134,7 +134,7 @@ struct HookBinaryTests {
             try await fixture.withServices { services in
                 let memories = try await services.store.memories(matching: MemoryFilter(userID: "dev"), limit: 100, offset: 0).items
                 let entries = memories.compactMap { $0.metadata["transcript_entry"]?.stringValue }
-                #expect(entries.count == 6 && Set(entries).count == 6, "\(entries)\nlog: \(fixture.log)")
+                #expect(entries.count == 4 && Set(entries).count == 4, "\(entries)\nlog: \(fixture.log)")
                 #expect(memories.first { $0.metadata["transcript_entry"] == "u-9" }?.memoryType == .decision)
             }
         }
@@ -146,7 +146,7 @@ struct HookBinaryTests {
             #expect(result.status == 0 && result.stdout.isEmpty)
             try await fixture.withServices { services in
                 let session = try #require(try await services.store.session(clientSessionID: TranscriptFixture.claudeSession, userID: "dev"))
-                #expect(session.state == .ended && session.memoryCount == 4, "log: \(fixture.log)")
+                #expect(session.state == .ended && session.memoryCount == 3, "log: \(fixture.log)")
                 #expect(session.metadata["claude_end_reason"] == "prompt_input_exit")
             }
         }

@@ -41,7 +41,7 @@ enum TranscriptFixture {
 
     /// A conversation with one of everything the reader must keep or skip. Keeps four turns:
     /// the preference, the question, the assistant's answer (two entries, one message), and the
-    /// error report.
+    /// error report; capture stores three memories of them (the question is not one).
     static func conversation(cwd: String) -> String {
         [
             line(["type": "summary", "summary": "Deploy pipeline work", "leafUuid": "u-0"]),
@@ -52,7 +52,7 @@ enum TranscriptFixture {
             userText("u-2", "<memoryhub-context>\nold memories\n</memoryhub-context>\nHow is the deploy script wired to CI?", cwd: cwd),
             assistant("a-1", messageID: "msg_01", blocks: [
                 ["type": "thinking", "thinking": "The user asks about CI.", "signature": "sig"],
-                ["type": "text", "text": "The deploy script runs from the release workflow after the tests pass."],
+                ["type": "text", "text": "The deploy script runs from `.github/workflows/release.yml` only after the tests pass."],
             ], cwd: cwd),
             assistant("a-2", messageID: "msg_01", blocks: [
                 ["type": "tool_use", "id": "toolu_01", "name": "Edit", "input": ["file_path": .string(cwd + "/scripts/deploy.sh"), "old_string": "a", "new_string": "b"]],

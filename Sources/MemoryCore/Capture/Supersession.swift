@@ -50,6 +50,13 @@ package enum Supersession {
     /// The types that take part.
     package static let types: Set<MemoryType> = [.fact, .decision, .preference, .pattern]
 
+    /// Whether `content` could supersede anything at all (it has an update cue, a numbered
+    /// attribute or an attribute frame): the write path looks for candidates only then.
+    package static func mayUpdate(_ content: String) -> Bool {
+        let statement = Statement(content)
+        return statement.cue != nil || !statement.numberedWords.isEmpty || !statement.copulaFrames.isEmpty
+    }
+
     /// The older memory (of `candidates`, newest first) that `content` supersedes, if any.
     package static func find(
         content: String, memoryType: MemoryType, sessionID: UUID, candidates: [Candidate]
@@ -104,6 +111,12 @@ package enum Supersession {
         "region", "database", "db", "server", "timeout", "ttl", "limit", "size", "default", "branch", "image", "tag",
         "runner", "key", "bucket", "domain", "schedule", "interval", "deadline", "owner", "count", "workers", "replicas",
     ]
+    /// Attributes and units whose number is a setting: a new number replaces the old one.
+    static let quantities: Set<String> = attributeNouns.union([
+        "workers", "worker", "replicas", "threads", "cores", "connections", "retries", "seconds", "secs", "ms", "milliseconds",
+        "minutes", "mins", "hours", "days", "weeks", "gb", "mb", "kb", "gib", "mib", "percent", "max", "min", "maximum", "minimum",
+        "pool", "batch", "shards", "partitions", "nodes", "instances", "attempts", "v", "node", "python", "go", "java", "swift",
+    ])
     static let copulas: Set<String> = ["is", "are", "was", "were"]
     static let prepositions: Set<String> = ["with", "using", "via", "on", "in", "to", "through", "at", "from", "into", "for"]
     static let cueWords: Set<String> = Set(cues.flatMap { $0 })
@@ -168,12 +181,14 @@ package enum Supersession {
                 && word.filter(\.isNumber).count * 2 >= word.count
         }
 
-        /// "4 workers", "port 8443", "ttl 60s": the word next to each number, with the number.
+        /// "4 workers", "port 8443", "ttl 60s": the attribute or unit next to each number, with the
+        /// number. Only words that hold one value at a time count ("note 1" and "note 2" are two
+        /// notes, "port 8443" and "port 9443" one port).
         var numberedWords: [String: String] {
             var pairs: [String: String] = [:]
             for (index, word) in words.enumerated() where Self.isNumber(word) {
-                if index + 1 < words.count, significantWord(words[index + 1]) { pairs[words[index + 1]] = word }
-                if index > 0, significantWord(words[index - 1]) { pairs[words[index - 1]] = word }
+                if index + 1 < words.count, Supersession.quantities.contains(words[index + 1]) { pairs[words[index + 1]] = word }
+                if index > 0, Supersession.quantities.contains(words[index - 1]) { pairs[words[index - 1]] = word }
             }
             return pairs
         }
