@@ -94,12 +94,32 @@ enum CaptureBench {
         print("| secrets corpus (secret-dense) | \(corpus.count) | \(String(format: "%.1f", corpusRate.megabytesPerSecond)) | \(Int(corpusRate.textsPerSecond)) |")
         print("| transcript turns | \(turns.count) | \(String(format: "%.1f", turnRate.megabytesPerSecond)) | \(Int(turnRate.textsPerSecond)) |")
 
+        // The whole pipeline (chunking into units, rules, the 12-factor model, entities) over the
+        // labelled transcripts' turns, as the hooks run it.
+        let pipeline = CapturePipeline()
+        let captureTurns = turns.enumerated().map { CaptureTurn(id: "\($0.offset)", role: $0.offset % 2 == 0 ? .user : .assistant, text: $0.element) }
+        let transcriptBytes = turns.reduce(0) { $0 + $1.utf8.count }
+        let clock = ContinuousClock()
+        var kept = 0
+        let repeats = 10
+        let elapsed = clock.measure {
+            for _ in 0..<repeats { kept += pipeline.capture(captureTurns).count }
+        }
+        print("")
+        print("Capture pipeline (release, one core): \(captureTurns.count) turns, \(transcriptBytes / 1024) KiB, \(kept / repeats) memories kept:")
+        print("| turns/s | MB/s of transcript | ms per 500-turn transcript |")
+        print("|---|---|---|")
+        let seconds = elapsed.seconds / Double(repeats)
+        print("| \(Int(Double(captureTurns.count) / seconds)) | \(String(format: "%.2f", Double(transcriptBytes) / 1_000_000 / seconds)) | \(String(format: "%.1f", seconds / Double(captureTurns.count) * 500 * 1000)) |")
+
         let logger = Logger(label: "bench")
         var off = ServiceConfiguration()
         off.redaction.enabled = false
         off.deduplicateWrites = false
         off.supersession = false
         let on = ServiceConfiguration()
+        var withoutSupersession = on
+        withoutSupersession.supersession = false
         var deployments: [(String, Deployment)] = []
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("capturebench-\(UUID().uuidString)")
         deployments.append(("SQLite", Deployment(databaseURL: folder.path + "/bench.sqlite")))
@@ -110,7 +130,7 @@ enum CaptureBench {
         }
         var modes: [Mode] = []
         for (name, deployment) in deployments {
-            for (label, configuration) in [("capture on", on), ("capture off", off)] {
+            for (label, configuration) in [("capture on", on), ("redaction + dedup only", withoutSupersession), ("capture off", off)] {
                 var configured = deployment
                 configured.service = configuration
                 modes.append(Mode(name: "\(name), \(label)", services: try .open(configured, logger: logger)))
@@ -158,9 +178,11 @@ enum CaptureBench {
             let mean = mode.samples.reduce(0, +) / Double(mode.samples.count)
             print("| \(mode.name) | \(Int(percentile(mode.samples, 50))) | \(Int(percentile(mode.samples, 95))) | \(Int(percentile(mode.samples, 99))) | \(Int(1_000_000 / mean)) |")
         }
-        for pair in stride(from: 0, to: modes.count, by: 2) {
-            let ratio = percentile(modes[pair].samples, 50) / percentile(modes[pair + 1].samples, 50)
-            print("\(modes[pair].name) / off, p50: \(String(format: "%.2f", ratio))")
+        for group in stride(from: 0, to: modes.count, by: 3) {
+            let off = percentile(modes[group + 2].samples, 50)
+            for index in group..<(group + 2) {
+                print("\(modes[index].name) / off, p50: \(String(format: "%.2f", percentile(modes[index].samples, 50) / off))")
+            }
         }
     }
 }

@@ -221,13 +221,13 @@ package struct MemoryManager: Sendable {
     }
 
     /// Marks the older memory that `memory` updates as superseded by it (``Supersession``): the
-    /// user's 50 newest memories of the same project and a compatible type are the candidates.
+    /// user's 20 newest memories of the same project and a compatible type are the candidates.
     /// The reason is kept in the old memory's `metadata.superseded_reason`.
     private func supersede(for memory: Memory) async throws -> Supersession.Verdict? {
         guard configuration.supersession, Supersession.types.contains(memory.memoryType), Supersession.mayUpdate(memory.content) else { return nil }
         var filter = MemoryFilter(userID: memory.userID, projectID: memory.projectID)
         filter.memoryTypes = Supersession.types
-        let recent = try await store.memories(matching: filter, limit: 50, offset: 0)
+        let recent = try await store.memories(matching: filter, limit: 20, offset: 0)
         let candidates = recent.items.filter { $0.id != memory.id && $0.supersededBy == nil && $0.projectID == memory.projectID }
             .map { Supersession.Candidate(id: $0.id, content: $0.content, memoryType: $0.memoryType, sessionID: $0.sessionID) }
         guard let verdict = Supersession.find(content: memory.content, memoryType: memory.memoryType, sessionID: memory.sessionID, candidates: candidates)
