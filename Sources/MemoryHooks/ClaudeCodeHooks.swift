@@ -12,6 +12,9 @@ import Foundation
 /// - user-prompt-submit: returns the memories relevant to the prompt (read-only).
 /// - pre-compact, stop: store what the capture pipeline keeps of the transcript's new turns.
 /// - session-end: stores the last turns' memories, then ends the session.
+/// - post-tool-use: records what the assistant did that is worth remembering (``ToolActivity``):
+///   the files it changed (session metadata), a command that failed (an error memory) and, when
+///   the same command later succeeds, the fix (a memory related to the error).
 ///
 /// Everything printed is wrapped in `<memoryhub-context>` markers, which the transcript reader
 /// skips. The caller (the `hook` command) turns every failure into a quiet exit 0.
@@ -67,6 +70,9 @@ package struct ClaudeCodeHooks: Sendable {
             return ""
         case .sessionEnd:
             return try await sessionEnd(input)
+        case .postToolUse:
+            try await postToolUse(input)
+            return ""
         }
     }
 

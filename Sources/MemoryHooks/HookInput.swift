@@ -1,4 +1,4 @@
-import MemoryCore
+package import MemoryCore
 
 /// A Claude Code hook event MemoryHub handles, named as on the command line.
 package enum HookEvent: String, Sendable, CaseIterable {
@@ -7,6 +7,7 @@ package enum HookEvent: String, Sendable, CaseIterable {
     case preCompact = "pre-compact"
     case stop
     case sessionEnd = "session-end"
+    case postToolUse = "post-tool-use"
 }
 
 /// What Claude Code writes to a hook's stdin. Every field is optional and unknown fields are
@@ -24,6 +25,10 @@ package struct HookInput: Sendable, Equatable {
     package var trigger: String?
     /// SessionEnd: clear, logout, prompt_input_exit, other.
     package var reason: String?
+    /// PostToolUse: the tool (`Bash`, `Edit`, …), what it was called with and what it answered.
+    package var toolName: String?
+    package var toolInput: JSONObject = [:]
+    package var toolResponse: JSONValue = .null
 
     package init(
         sessionID: String? = nil, transcriptPath: String? = nil, cwd: String? = nil, hookEventName: String? = nil,
@@ -49,9 +54,13 @@ package struct HookInput: Sendable, Equatable {
             guard let value = object[key]?.stringValue, !value.isEmpty else { return nil }
             return value
         }
-        return HookInput(
+        var input = HookInput(
             sessionID: text("session_id"), transcriptPath: text("transcript_path"), cwd: text("cwd"),
             hookEventName: text("hook_event_name"), source: text("source"), prompt: text("prompt"),
             trigger: text("trigger"), reason: text("reason"))
+        input.toolName = text("tool_name")
+        input.toolInput = object["tool_input"]?.objectValue ?? [:]
+        input.toolResponse = object["tool_response"] ?? .null
+        return input
     }
 }

@@ -12,9 +12,9 @@ import Foundation
 struct HookCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hook",
-        abstract: "Run a Claude Code hook: session-start, user-prompt-submit, pre-compact, stop or session-end.")
+        abstract: "Run a Claude Code hook: session-start, user-prompt-submit, pre-compact, stop, session-end or post-tool-use.")
 
-    @Argument(help: "session-start, user-prompt-submit, pre-compact, stop or session-end.")
+    @Argument(help: "session-start, user-prompt-submit, pre-compact, stop, session-end or post-tool-use.")
     var event: String
 
     @OptionGroup var options: GlobalOptions

@@ -165,7 +165,7 @@ struct HookBinaryTests {
                 MCPTestEnvironment.binary!, ["hook", "stop", "--log-file", fixture.logFile, "--database", fixture.database],
                 stdin: "{not json", environment: ["HOME": fixture.folder.path])
             #expect(garbage.status == 0 && garbage.stdout.isEmpty && fixture.log.contains("unreadable hook input"))
-            let unknown = try await fixture.run("post-tool-use", fixture.hookJSON("PostToolUse"))
+            let unknown = try await fixture.run("pre-tool-use", fixture.hookJSON("PreToolUse"))
             #expect(unknown.status == 0 && unknown.stdout.isEmpty && fixture.log.contains("unknown hook event"))
             let badFlag = try await ChildProcess.run(
                 MCPTestEnvironment.binary!, ["hook", "stop", "--no-such-flag"], stdin: "{}", environment: ["HOME": fixture.folder.path])

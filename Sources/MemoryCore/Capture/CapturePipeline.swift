@@ -211,7 +211,7 @@ package struct CapturePipeline: Sendable {
     }
 
     /// A line that reports a failure: an error word, or `Error:`/`Exception`/`***` detail.
-    static func isErrorLine(_ line: String) -> Bool {
+    package static func isErrorLine(_ line: String) -> Bool {
         let words = CaptureText.words(line)
         return words.contains { errorWords.contains($0) } || line.contains("Error:") || line.contains("Exception")
             || line.contains("error[") || line.contains("ERROR") || line.contains("***")
