@@ -100,6 +100,12 @@ struct CaptureRoutes {
         let store = try body.bool("store") ?? false
         let (_, chunks, _) = try TextAPI.chunks(
             body, context: ["session_id": .string(session.id.lowercased), "user_id": .string(session.userID)])
+        // Storing goes through the write path one chunk at a time, like a batch, and as bounded.
+        let maximum = 500
+        if store, chunks.count > maximum {
+            throw MemoryHubError.invalidField(
+                "store", "store: true stores at most \(maximum) chunks, and this text makes \(chunks.count); raise max_chunk_size or send less text.")
+        }
         var items: [JSONValue] = []
         for chunk in chunks {
             let memoryType = TextChunker.memoryType(for: chunk.chunkType)

@@ -12,7 +12,7 @@ import Foundation
 /// - user-prompt-submit: returns the memories relevant to the prompt (read-only).
 /// - pre-compact, stop: store what the capture pipeline keeps of the transcript's new turns.
 /// - session-end: stores the last turns' memories, then ends the session.
-/// - post-tool-use: records what the assistant did that is worth remembering (``ToolActivity``):
+/// - post-tool-use: records what the assistant did that is worth remembering (`postToolUse`):
 ///   the files it changed (session metadata), a command that failed (an error memory) and, when
 ///   the same command later succeeds, the fix (a memory related to the error).
 ///
@@ -53,6 +53,7 @@ package struct ClaudeCodeHooks: Sendable {
     let logger: Logger
     let reader = TranscriptReader()
     let pipeline = CapturePipeline()
+    let redactor = SecretRedactor()
 
     package init(services: MemoryHubServices, configuration: Configuration, logger: Logger) {
         self.services = services
@@ -186,7 +187,7 @@ package struct ClaudeCodeHooks: Sendable {
         let current = try await services.sessions.session(id: session.id, actingUser: session.userID)
         let turns = try reader.turns(atPath: path)
         let fresh: ArraySlice<TranscriptTurn>
-        if let cursor = current.metadata["capture_cursor"]?.objectValue, let read = cursor["turns"]?.numberValue.map({ Int($0) }),
+        if let cursor = current.metadata["capture_cursor"]?.objectValue, let read = cursor["turns"]?.numberValue.flatMap({ Int(exactly: $0) }),
             read > 0, read <= turns.count, turns[read - 1].id == cursor["entry"]?.stringValue
         {
             fresh = turns[read...]
@@ -196,9 +197,18 @@ package struct ClaudeCodeHooks: Sendable {
         }
         var created = 0
         for turn in fresh {
-            for memory in pipeline.capture(CaptureTurn(id: turn.id, role: turn.role == .user ? .user : .assistant, text: turn.text)) {
-                let stored = try await services.memories.store(draft(memory, turn: turn, session: session, input: input, event: event), actingUser: session.userID)
-                if !stored.deduplicated { created += 1 }
+            // Capture reads the text as it would be stored: private spans gone, secrets redacted,
+            // so a memory is never cut from text that redaction would empty or shorten.
+            let text = redactor.redact(turn.text).text
+            for memory in pipeline.capture(CaptureTurn(id: turn.id, role: turn.role == .user ? .user : .assistant, text: text)) {
+                do {
+                    let stored = try await services.memories.store(
+                        draft(memory, turn: turn, session: session, input: input, event: event), actingUser: session.userID)
+                    if !stored.deduplicated { created += 1 }
+                } catch let error as MemoryHubError where error.kind == .invalidField {
+                    // One memory the write path refuses must not stop the capture of every later turn.
+                    logger.notice("a captured memory was refused", metadata: ["memoryhub.error": "\(error)"])
+                }
             }
         }
         if let last = turns.last, !fresh.isEmpty {

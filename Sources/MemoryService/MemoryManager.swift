@@ -99,19 +99,57 @@ package struct MemoryManager: Sendable {
     }
 
     /// Stores one memory in its session: secrets redacted, then validated, then de-duplicated
-    /// against the user's memories of the same project (``ContentFingerprint``).
+    /// against the user's memories of the same project (``ContentFingerprint`` for the same text,
+    /// ``NearDuplicate`` for a restatement; a similar memory that adds something is linked).
     package func store(_ request: NewMemory, actingUser: String?) async throws -> StoredMemory {
         let session = try await sessions.session(id: request.sessionID, actingUser: actingUser)
-        let memory = try await validated(redaction.redacting(request), in: session)
+        // Sizes are checked before redaction reads the text, and everything again after it.
+        _ = try Validation.content(request.content, maxBytes: configuration.maxContentBytes)
+        if let summary = request.summary { _ = try Validation.content(summary, maxBytes: configuration.maxContentBytes, field: "summary") }
+        var memory = try await validated(redaction.redacting(request), in: session)
         let hash = configuration.deduplicateWrites ? ContentFingerprint.hash(memory.content) : nil
+        if let thresholds = configuration.nearDuplicates {
+            switch try await nearDuplicates(of: memory, thresholds: thresholds) {
+            case .same(let existing):
+                if let counted = try await store.recordAccess(memoryID: existing.id, userID: memory.userID, at: .now()) {
+                    return StoredMemory(memory: try await restated(counted), deduplicated: true)
+                }
+            case .related(let ids):
+                memory.relatedMemories = memory.relatedMemories.addingUniqueIDs(ids)
+            case .none:
+                break
+            }
+        }
         switch try await store.insertMemory(memory, contentHash: hash, at: memory.createdAt) {
         case .inserted(let updatedSession):
             await sessions.cache.store(updatedSession)
-            let supersedes = try await supersede(for: memory)
+            let supersedes = await supersedeLogged(for: memory)
             embeddingSignal.raise()
             return StoredMemory(memory: memory, deduplicated: false, supersedes: supersedes)
         case .duplicate(let existing):
-            return StoredMemory(memory: existing, deduplicated: true)
+            return StoredMemory(memory: try await restated(existing), deduplicated: true)
+        }
+    }
+
+    /// A superseded memory stated again is current again: its `superseded_by` is cleared, and
+    /// the memory that replaced it is superseded in turn when the rules say so ("port is 8443",
+    /// "port is 9443", "port is 8443" again leaves 8443 current).
+    private func restated(_ memory: Memory) async throws -> Memory {
+        guard memory.supersededBy != nil else { return memory }
+        var change = MemoryChange(metadataPatch: ["superseded_reason": .null])
+        change.supersededBy = .some(nil)
+        guard let current = try await store.updateMemory(id: memory.id, userID: memory.userID, change: change, at: .now()) else { return memory }
+        _ = await supersedeLogged(for: current, includingNewer: true)
+        return current
+    }
+
+    /// ``supersede(for:)``, whose failure must not fail a write that already committed: logged.
+    private func supersedeLogged(for memory: Memory, includingNewer: Bool = false) async -> Supersession.Verdict? {
+        do {
+            return try await supersede(for: memory, includingNewer: includingNewer)
+        } catch {
+            logger.warning("supersession failed", metadata: ["memoryhub.memory.id": "\(memory.id.lowercased)", "memoryhub.error": "\(error)"])
+            return nil
         }
     }
 
@@ -143,6 +181,8 @@ package struct MemoryManager: Sendable {
 
     /// Changes a memory: entities and tags are replaced, metadata merged; secrets redacted first.
     package func update(id: UUID, actingUser: String?, change: MemoryChange) async throws -> Memory {
+        if let content = change.content { _ = try Validation.content(content, maxBytes: configuration.maxContentBytes) }
+        if let summary = change.summary ?? nil { _ = try Validation.content(summary, maxBytes: configuration.maxContentBytes, field: "summary") }
         var change = redaction.redacting(change)
         if configuration.deduplicateWrites, let content = change.content { change.contentHash = ContentFingerprint.hash(content) }
         if let content = change.content { _ = try Validation.content(content, maxBytes: configuration.maxContentBytes) }
@@ -154,10 +194,14 @@ package struct MemoryManager: Sendable {
         if case .some(.some(let newer)) = change.supersededBy {
             guard newer != id else { throw MemoryHubError.invalidField("superseded_by", "A memory cannot supersede itself.") }
             // An unknown memory is the update's 404, below.
-            if let owner = try await store.memory(id: id, userID: actingUser)?.userID,
-                try await !store.existingMemoryIDs([newer], userID: owner).contains(newer)
-            {
-                throw MemoryHubError.invalidField("superseded_by", "superseded_by names \(newer.lowercased), which is not a memory of this user.")
+            if let owner = try await store.memory(id: id, userID: actingUser)?.userID {
+                guard let replacement = try await store.memories(ids: [newer], userID: owner).first else {
+                    throw MemoryHubError.invalidField("superseded_by", "superseded_by names \(newer.lowercased), which is not a memory of this user.")
+                }
+                guard replacement.supersededBy != id else {
+                    throw MemoryHubError.invalidField(
+                        "superseded_by", "\(newer.lowercased) is itself superseded by this memory; reverse that first (a memory cannot be both older and newer).")
+                }
             }
         }
         guard let memory = try await store.updateMemory(id: id, userID: actingUser, change: change, at: .now()) else {
@@ -220,15 +264,47 @@ package struct MemoryManager: Sendable {
         return try await store.memories(matching: MemoryFilter(userID: userID, projectID: projectID), limit: limit, offset: 0).items
     }
 
+    enum NearDuplicates {
+        case same(Memory)
+        case related([UUID])
+        case none
+    }
+
+    /// The user's memories of the same project that `memory` restates or resembles: the five best
+    /// lexical matches of its words, compared by ``NearDuplicate``.
+    private func nearDuplicates(of memory: Memory, thresholds: NearDuplicate.Thresholds) async throws -> NearDuplicates {
+        let text = NearDuplicate.Text(memory.content)
+        guard text.words.count >= 3 else { return .none }
+        var filter = SearchFilter(userID: memory.userID)
+        filter.projectID = memory.projectID
+        let matches = try await store.lexicalMatches(terms: Array(text.words.sorted().prefix(32)), filter: filter, limit: 5)
+        guard !matches.isEmpty else { return .none }
+        let candidates = try await store.memories(ids: matches.map(\.id), userID: memory.userID)
+            .filter { $0.projectID == memory.projectID }
+        var related: [UUID] = []
+        for candidate in candidates {
+            switch NearDuplicate.compare(new: text, existing: NearDuplicate.Text(candidate.content), thresholds: thresholds) {
+            case .same: return .same(candidate)
+            case .related: related.append(candidate.id)
+            case .unrelated: break
+            }
+        }
+        return related.isEmpty ? .none : .related(related)
+    }
+
     /// Marks the older memory that `memory` updates as superseded by it (``Supersession``): the
     /// user's 20 newest memories of the same project and a compatible type are the candidates.
-    /// The reason is kept in the old memory's `metadata.superseded_reason`.
-    private func supersede(for memory: Memory) async throws -> Supersession.Verdict? {
+    /// The reason is kept in the old memory's `metadata.superseded_reason`. Only older memories
+    /// count, so two racing writes never supersede each other, unless `includingNewer` (a
+    /// restated memory replaces what replaced it).
+    private func supersede(for memory: Memory, includingNewer: Bool = false) async throws -> Supersession.Verdict? {
         guard configuration.supersession, Supersession.types.contains(memory.memoryType), Supersession.mayUpdate(memory.content) else { return nil }
         var filter = MemoryFilter(userID: memory.userID, projectID: memory.projectID)
         filter.memoryTypes = Supersession.types
         let recent = try await store.memories(matching: filter, limit: 20, offset: 0)
-        let candidates = recent.items.filter { $0.id != memory.id && $0.supersededBy == nil && $0.projectID == memory.projectID }
+        let candidates = recent.items.filter {
+            $0.id != memory.id && $0.supersededBy == nil && $0.projectID == memory.projectID && (includingNewer || $0.createdAt < memory.createdAt)
+        }
             .map { Supersession.Candidate(id: $0.id, content: $0.content, memoryType: $0.memoryType, sessionID: $0.sessionID) }
         guard let verdict = Supersession.find(content: memory.content, memoryType: memory.memoryType, sessionID: memory.sessionID, candidates: candidates)
         else { return nil }

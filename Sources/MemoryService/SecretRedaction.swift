@@ -1,9 +1,9 @@
 package import MemoryCore
 import Metrics
 
-/// Applies ``SecretRedactor`` to everything a write would store (content, summary, entities, tags
-/// and every metadata string) before validation, storage, indexing, embedding, caching or
-/// logging, and counts what it replaced per kind (`memoryhub_secrets_redacted_total{kind}`,
+/// Applies ``SecretRedactor`` to everything a write would store (a memory's content, summary,
+/// entities, tags and every metadata string; a session's metadata, tags and summary) before
+/// storage, indexing, embedding, caching or logging, and counts what it replaced per kind (`memoryhub_secrets_redacted_total{kind}`,
 /// `memoryhub_private_spans_removed_total`). A metadata string under a secret-named key
 /// (`{"api_key": "…"}`) is replaced whole.
 package struct SecretRedaction: Sendable {
@@ -37,7 +37,7 @@ package struct SecretRedaction: Sendable {
         result.summary = memory.summary.map(text)
         result.entities = memory.entities.map(text)
         result.tags = memory.tags.map(text)
-        result.metadata = object(memory.metadata)
+        result.metadata = metadata(memory.metadata)
         return result
     }
 
@@ -49,7 +49,7 @@ package struct SecretRedaction: Sendable {
         if case .some(.some(let summary)) = change.summary { result.summary = .some(text(summary)) }
         result.entities = change.entities?.map(text)
         result.tags = change.tags?.map(text)
-        result.metadataPatch = object(change.metadataPatch)
+        result.metadataPatch = metadata(change.metadataPatch)
         return result
     }
 
@@ -63,7 +63,9 @@ package struct SecretRedaction: Sendable {
         return result.text
     }
 
-    private func object(_ object: JSONObject) -> JSONObject {
+    /// Every string of a metadata object redacted; a string under a secret-named key replaced whole.
+    package func metadata(_ object: JSONObject) -> JSONObject {
+        guard isEnabled else { return object }
         var result = object
         for (key, value) in object {
             if case .string(let string) = value, SecretRedactor.isSecretName(key), string.count >= 4, !SecretRedactor.isPlaceholder(string) {
@@ -80,7 +82,7 @@ package struct SecretRedaction: Sendable {
         switch value {
         case .string(let string): .string(text(string))
         case .array(let items): .array(items.map(self.value))
-        case .object(let object): .object(self.object(object))
+        case .object(let object): .object(metadata(object))
         default: value
         }
     }

@@ -1,3 +1,5 @@
+package import MemoryCore
+
 /// The behaviour knobs of the service layer, with the defaults of DESIGN.md.
 package struct ServiceConfiguration: Sendable {
     /// A new session links to the user's active session of the same project updated this recently.
@@ -21,6 +23,10 @@ package struct ServiceConfiguration: Sendable {
     /// Whether a write whose content equals (case and whitespace folded) a memory the user already
     /// has in the same project returns that memory instead of storing a copy. Off only to measure it.
     package var deduplicateWrites = true
+    /// Near-duplicates (``NearDuplicate``): a write that adds nothing to a similar memory of the
+    /// same user and project returns it; a similar one that adds something is linked to it. Nil
+    /// turns this off.
+    package var nearDuplicates: NearDuplicate.Thresholds? = .init()
     /// Whether a new fact, decision, preference or pattern that updates an older one marks it
     /// superseded (``Supersession``). Off only to measure it.
     package var supersession = true

@@ -60,6 +60,7 @@ package struct SessionManager: Sendable {
     let store: any MemoryStore
     let cache: any SessionCache
     let configuration: ServiceConfiguration
+    let redaction: SecretRedaction
     let logger: Logger
 
     package init(
@@ -69,6 +70,7 @@ package struct SessionManager: Sendable {
         self.store = store
         self.cache = cache
         self.configuration = configuration
+        self.redaction = SecretRedaction(configuration: configuration.redaction)
         self.logger = logger
     }
 
@@ -78,7 +80,8 @@ package struct SessionManager: Sendable {
         let userID = try Validation.identifier(request.userID, field: "user_id")
         let projectID = try Validation.optionalIdentifier(request.projectID, field: "project_id")
         let clientSessionID = try Validation.optionalIdentifier(request.clientSessionID, field: "client_session_id")
-        let tags = try Validation.strings(request.tags, field: "tags")
+        // Secrets never reach the store, in a session's metadata and tags either.
+        let tags = try Validation.strings(request.tags.map(redaction.text), field: "tags")
         if let clientSessionID, let existing = try await store.session(clientSessionID: clientSessionID, userID: userID) {
             return (existing, false)
         }
@@ -93,7 +96,7 @@ package struct SessionManager: Sendable {
             parent = try await store.latestActiveSession(
                 userID: userID, projectID: projectID, updatedSince: now.adding(seconds: -configuration.linkWindow.seconds))
         }
-        var metadata = request.metadata
+        var metadata = redaction.metadata(request.metadata)
         var allTags = tags
         if projectID != nil { allTags = allTags.addingUnique(["project"]) }
         if let parent {
@@ -146,7 +149,8 @@ package struct SessionManager: Sendable {
             }
         }
         return try await apply(
-            SessionChange(metadataPatch: metadata, addTags: tags, endedAt: endedAt), to: id, actingUser: actingUser)
+            SessionChange(metadataPatch: redaction.metadata(metadata), addTags: tags.map(redaction.text), endedAt: endedAt),
+            to: id, actingUser: actingUser)
     }
 
     /// Ends a session, recording the reason and computing final_stats, insights and a summary
@@ -163,8 +167,8 @@ package struct SessionManager: Sendable {
                 "final_stats": .object(SessionReport.finalStats(of: memories)),
                 "insights": .object(SessionReport.insights(of: memories)),
             ],
-            addTags: addTags, state: .ended, requiredStates: [.active, .paused], endedAt: now,
-            endReason: reason.rawValue, summary: finalSummary ?? SessionReport.summary(of: memories))
+            addTags: addTags.map(redaction.text), state: .ended, requiredStates: [.active, .paused], endedAt: now,
+            endReason: reason.rawValue, summary: finalSummary.map(redaction.text) ?? SessionReport.summary(of: memories))
         switch try await store.updateSession(id: id, userID: actingUser, change: change, at: now) {
         case .updated(let session):
             await cache.store(session)

@@ -75,7 +75,7 @@ extension SQLiteMemoryStore {
                     UPDATE memories SET content = ?, summary = ?, importance = ?, confidence = ?, entities = ?, tags = ?,
                         metadata = ?, has_embedding = ?, embedding = CASE WHEN ? THEN embedding END, updated_at = ?,
                         version = ?, superseded_by = ?, change_seq = ?,
-                        content_hash = CASE WHEN ? IS NULL THEN content_hash WHEN EXISTS (
+                        content_hash = CASE WHEN ? IS NULL THEN (CASE WHEN content = ? THEN content_hash END) WHEN EXISTS (
                             SELECT 1 FROM memories other WHERE other.user_id = memories.user_id
                                 AND ifnull(other.project_id, '') = ifnull(memories.project_id, '')
                                 AND other.content_hash = ? AND other.id <> memories.id) THEN NULL ELSE ? END
@@ -86,7 +86,7 @@ extension SQLiteMemoryStore {
                     JSONText.encode(updated.entities), JSONText.encode(updated.tags),
                     JSONText.encode(updated.metadata), updated.hasEmbedding, updated.hasEmbedding,
                     updated.updatedAt.microsecondsSinceEpoch, updated.version, updated.supersededBy?.lowercased,
-                    try Self.nextSequence(db, userID: current.userID), change.contentHash, change.contentHash, change.contentHash,
+                    try Self.nextSequence(db, userID: current.userID), change.contentHash, updated.content, change.contentHash, change.contentHash,
                     id.lowercased,
                 ])
             return updated
@@ -98,9 +98,18 @@ extension SQLiteMemoryStore {
         return try await write { db in
             guard let memory = try Self.fetchMemory(db, id: id, userID: userID) else { return nil }
             try db.execute(sql: "DELETE FROM memories WHERE id = ?", arguments: [id.lowercased])
+            let sequence = try Self.nextSequence(db, userID: memory.userID)
             try db.execute(
                 sql: "INSERT OR REPLACE INTO memory_tombstones (id, user_id, change_seq) VALUES (?, ?, ?)",
-                arguments: [id.lowercased, memory.userID, try Self.nextSequence(db, userID: memory.userID)])
+                arguments: [id.lowercased, memory.userID, sequence])
+            // Memories it superseded are current again: nothing replaces them any more.
+            try db.execute(
+                sql: """
+                    UPDATE memories SET superseded_by = NULL, metadata = json_remove(metadata, '$.superseded_reason'),
+                        version = version + 1, updated_at = ?, change_seq = ?
+                    WHERE user_id = ? AND superseded_by = ?
+                    """,
+                arguments: [now.microsecondsSinceEpoch, sequence, memory.userID, id.lowercased])
             return try Row.fetchOne(
                 db,
                 sql: """

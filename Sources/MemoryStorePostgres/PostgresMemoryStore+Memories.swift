@@ -121,7 +121,8 @@ extension PostgresMemoryStore {
                 updated_at = input.now,
                 version = memories.version + 1,
                 superseded_by = CASE WHEN input.replace_superseded_by THEN input.superseded_by ELSE memories.superseded_by END,
-                content_hash = CASE WHEN input.content_hash IS NULL THEN memories.content_hash
+                content_hash = CASE WHEN input.content_hash IS NULL
+                        THEN (CASE WHEN input.content IS NULL OR input.content = memories.content THEN memories.content_hash END)
                     WHEN EXISTS (
                         SELECT 1 FROM memories other WHERE other.user_id = memories.user_id
                             AND coalesce(other.project_id, '') = coalesce(memories.project_id, '')
@@ -170,6 +171,11 @@ extension PostgresMemoryStore {
                 INSERT INTO memory_tombstones (id, user_id, change_seq)
                 SELECT removed.id, removed.user_id, sequence.value FROM removed, sequence
                 ON CONFLICT (id) DO UPDATE SET change_seq = excluded.change_seq
+            ), restored AS (
+                -- Memories it superseded are current again: nothing replaces them any more.
+                UPDATE memories SET superseded_by = NULL, metadata = metadata - 'superseded_reason',
+                    version = memories.version + 1, updated_at = \(now.postgres), change_seq = sequence.value
+                FROM removed, sequence WHERE memories.user_id = removed.user_id AND memories.superseded_by = removed.id
             )
             UPDATE sessions SET memory_count = memory_count - 1, updated_at = \(now.postgres), version = version + 1
             FROM removed WHERE sessions.id = removed.session_id

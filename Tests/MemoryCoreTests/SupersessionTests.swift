@@ -63,3 +63,27 @@ import Testing
         #expect(verdict("Actually let's keep semicolons", .code, over: [preference]) == nil)
     }
 }
+
+@Suite struct NearDuplicateTests {
+    func verdict(_ new: String, _ existing: String) -> NearDuplicate.Verdict {
+        NearDuplicate.compare(new: NearDuplicate.Text(new), existing: NearDuplicate.Text(existing))
+    }
+
+    @Test func aRestatementThatAddsNothingIsTheSameMemory() {
+        #expect(verdict("We deploy with make run!", "we deploy with make run") == .same)
+        #expect(verdict("deploy with make run", "We deploy with make run on the build host") == .same)
+    }
+
+    @Test func aSimilarMemoryThatAddsSomethingIsRelated() {
+        guard case .related(let similarity) = verdict("We deploy with make run on Fridays", "we deploy with make run") else {
+            Issue.record("adds 'fridays': related, not the same")
+            return
+        }
+        #expect(abs(similarity - 0.75) < 1e-9)
+        #expect(verdict("The cache TTL is one hour", "Releases are tagged on main") == .unrelated)
+        // Too short to compare.
+        #expect(verdict("use redis", "use redis") == .unrelated)
+        // Numbers identify: "memory 1" does not restate "memory 11".
+        #expect(verdict("stdio-1 wrote memory 1", "stdio-1 wrote memory 11") != .same)
+    }
+}

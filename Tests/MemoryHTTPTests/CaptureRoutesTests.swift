@@ -98,6 +98,13 @@ import Testing
                 .notFound)
             expectError(try await api.post("/api/memory/text/process-conversation", ["text": "x", "session_id": .string(session)]), .unprocessableContent, field: "user_id")
             expectError(try await api.post("/api/memory/text/process-conversation", ["text": "x", "user_id": "uma"]), .unprocessableContent, field: "session_id")
+            // Storing is bounded like a batch; nothing is written when the text makes too many chunks.
+            let many = String(repeating: "Short line here.\n\n", count: 600)
+            expectError(
+                try await api.post("/api/memory/text/process-conversation", [
+                    "text": .string(many), "session_id": .string(session), "user_id": "uma", "max_chunk_size": 20, "min_chunk_size": 1, "overlap_size": 0,
+                    "store": true,
+                ]), .unprocessableContent, field: "store")
         }
     }
 
@@ -134,6 +141,10 @@ import Testing
             #expect(analyzed["estimated_entities"] == 3, "\(analyzed.text)")
             #expect(try await api.get("/api/memory/entities/entity-types")["total_types"] == 18)
             expectError(try await api.post("/api/memory/entities/extract", ["text": 5]), .unprocessableContent, field: "text")
+            // Terms are bounded (matching walks up to the longest term from every word).
+            expectError(
+                try await api.post("/api/memory/entities/extract", ["text": "a a a", "custom_entities": .array([.string(String(repeating: "a ", count: 200))])]),
+                .unprocessableContent, field: "custom_entities")
         }
     }
 
@@ -178,6 +189,10 @@ import Testing
                 try await api.post("/api/memory/importance/optimize-weights", ["sample_content": [["content": "a"]], "expected_rankings": [1, 2]]),
                 .unprocessableContent, field: "expected_rankings")
             expectError(try await api.post("/api/memory/importance/optimize-weights", ["sample_content": []]), .unprocessableContent, field: "sample_content")
+            // A number too large for an integer is a 422, not a crash.
+            expectError(
+                try await api.post("/api/memory/importance/optimize-weights", ["sample_content": [["content": "x"]], "expected_rankings": [1e300]]),
+                .unprocessableContent, field: "expected_rankings")
         }
     }
 

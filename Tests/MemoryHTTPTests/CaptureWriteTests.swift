@@ -31,7 +31,9 @@ import Testing
     @Test func secretsNeverReachTheStoreTheIndexOrTheCache() async throws {
         try await LiveAPI.run { api, services in
             let secrets = Secrets()
-            let session = try await api.startSession("rita", ["project_id": "vault"])
+            let session = try await api.startSession("rita", [
+                "project_id": "vault", "metadata": ["note": .string("deploy with \(secrets.github)")], "tags": .array([.string(secrets.awsKeyID)]),
+            ])
             let created = try await api.post("/api/memory/memories", [
                 "session_id": .string(session), "memory_type": "fact",
                 "content": .string("The CI token is \(secrets.github) and <private>my home is 12 Elm St</private>deploys use it."),
@@ -62,7 +64,7 @@ import Testing
             #expect((found["total"]?.numberValue ?? 0) >= 1, "\(found.text)")
 
             // The session's end summary is computed from the memories, and cached (Redis on the production deployment).
-            let ended = try await api.post("/api/memory/session/\(session)/end", ["reason": "normal"])
+            let ended = try await api.post("/api/memory/session/\(session)/end", ["reason": "normal", "final_summary": .string("password: \(secrets.password)")])
             #expect(ended.status == .ok, "\(ended.text)")
             _ = try await api.get("/api/memory/session/\(session)")
 
@@ -144,6 +146,42 @@ import Testing
 
             let listed = try await api.get("/api/memory/session/\(session)")
             #expect(listed["memory_count"] == 1, "\(listed.text)")
+        }
+    }
+
+    /// Stating a superseded fact again makes it current again; deleting the memory that
+    /// superseded another restores that one; PATCH refuses a loop.
+    @Test func supersessionFollowsWhatIsSaidLast() async throws {
+        try await LiveAPI.run { api, _ in
+            let session = try await api.startSession("sam", ["project_id": "api"])
+            let a = try await api.createMemory(session, "The API port is 8443")
+            let b = try await api.createMemory(session, "The API port is 9443")
+            #expect(try await api.get("/api/memory/memories/\(a)")["superseded_by"]?.stringValue == b, "\(api.deployment)")
+            let again = try await api.post("/api/memory/memories", ["session_id": .string(session), "content": "The API port is 8443", "memory_type": "fact"])
+            #expect(again.id == a && again["superseded_by"] == .null && again["deduplicated"] == true, "\(again.text)")
+            #expect(try await api.get("/api/memory/memories/\(b)")["superseded_by"]?.stringValue == a)
+
+            expectError(try await api.patch("/api/memory/memories/\(a)", ["superseded_by": .string(b)]), .unprocessableContent, field: "superseded_by")
+            #expect(try await api.delete("/api/memory/memories/\(a)").status == .noContent)
+            #expect(try await api.get("/api/memory/memories/\(b)")["superseded_by"] == .null, "\(api.deployment)")
+        }
+    }
+
+    /// A restatement that adds nothing returns the existing memory; a similar one that adds
+    /// something is stored and linked to it.
+    @Test func nearDuplicatesAreReturnedOrLinked() async throws {
+        try await LiveAPI.run { api, _ in
+            let session = try await api.startSession("rosa", ["project_id": "shop"])
+            let first = try await api.post("/api/memory/memories", ["session_id": .string(session), "content": "We deploy with make run.", "memory_type": "fact"])
+            let again = try await api.post("/api/memory/memories", ["session_id": .string(session), "content": "we deploy with: make run!", "memory_type": "fact"])
+            #expect(again.status == .ok && again.id == first.id && again["deduplicated"] == true, "\(api.deployment): \(again.text)")
+            let more = try await api.post("/api/memory/memories", [
+                "session_id": .string(session), "content": "We deploy with make run on Fridays", "memory_type": "fact",
+            ])
+            #expect(more.status == .created && more["related_memories"] == .array([.string(first.id)]), "\(more.text)")
+            let elsewhere = try await api.startSession("rosa", ["project_id": "blog"])
+            let other = try await api.post("/api/memory/memories", ["session_id": .string(elsewhere), "content": "we deploy with: make run!", "memory_type": "fact"])
+            #expect(other.status == .created && other["related_memories"] == [], "\(other.text)")
         }
     }
 

@@ -44,6 +44,17 @@ import Testing
             #expect(contents.contains { $0.hasPrefix("The CI deploy token is [REDACTED:github_token] and it lives in the `DEPLOY_TOKEN` secret.") }, "\(contents)")
             // Nothing secret or private is stored, and a question around a secret is not a memory at all.
             #expect(!contents.contains { $0.contains(Self.token.dropLast(2)) || $0.contains("beach") || $0.contains("push fail") }, "\(contents)")
+
+            // A turn that is all private yields nothing, and does not stop the turns after it.
+            let later = TranscriptFixture.userText("u-11", "<private>I prefer tabs</private>", cwd: fixture.cwd) + "\n"
+                + TranscriptFixture.userText("u-12", "I prefer squash merges for feature branches.", cwd: fixture.cwd) + "\n"
+            let more = try FileHandle(forWritingTo: URL(fileURLWithPath: fixture.transcript))
+            try more.seekToEnd()
+            try more.write(contentsOf: Data(later.utf8))
+            try more.close()
+            _ = try await fixture.hooks.ingest(fixture.input, event: .stop)
+            let after = try await fixture.memories().map(\.content)
+            #expect(after.contains("I prefer squash merges for feature branches.") && !after.contains { $0.contains("tabs") }, "\(after)")
         }
     }
 }

@@ -110,4 +110,22 @@ import Testing
             return
         }
     }
+
+    /// A content change without a hash (de-duplication off) forgets the old hash: the old text
+    /// written again is a new memory, never the changed one.
+    @Test(arguments: StoreBackend.available)
+    func aContentChangeWithoutAHashForgetsTheOldOne(_ backend: StoreBackend) async throws {
+        let store = try await backend.makeStore()
+        let session = Fixture.session(user: Fixture.user())
+        try await store.insertSession(session)
+        let first = Fixture.memory(in: session, content: "old text")
+        _ = try await store.insertMemory(first, contentHash: "h-old", at: Fixture.time(2))
+        _ = try await store.updateMemory(id: first.id, userID: session.userID, change: MemoryChange(content: "new text"), at: Fixture.time(3))
+        guard case .inserted = try await store.insertMemory(
+            Fixture.memory(in: session, content: "old text", created: Fixture.time(4)), contentHash: "h-old", at: Fixture.time(5))
+        else {
+            Issue.record("the changed memory must not answer for its old text")
+            return
+        }
+    }
 }

@@ -48,11 +48,27 @@ package enum CaptureInput {
         }
     }
 
-    /// An optional array of strings, at most 1000.
+    /// Longest term of `entities`/`custom_entities`, in characters: matching walks up to the
+    /// longest term from every word, so the terms' length bounds the work.
+    package static let maximumTermCharacters = 255
+
+    /// An optional array of strings, at most 1000, each at most 255 characters.
     package static func strings(_ fields: JSONFields, _ name: String) throws -> [String] {
         let strings = try fields.strings(name) ?? []
         guard strings.count <= maximumItems else {
             throw MemoryHubError.invalidField(name, "\(name) may hold at most \(maximumItems) items.")
+        }
+        guard strings.allSatisfy({ $0.count <= maximumTermCharacters }) else {
+            throw MemoryHubError.invalidField(name, "Each item of \(name) may hold at most \(maximumTermCharacters) characters.")
+        }
+        return strings
+    }
+
+    /// The chunk's own `entities` (enrich-chunks, extract-from-chunks), with the same bounds.
+    package static func terms(_ value: JSONValue?, field: String) throws -> [String] {
+        let strings = value?.arrayValue?.compactMap(\.stringValue) ?? []
+        guard strings.count <= maximumItems, strings.allSatisfy({ $0.count <= maximumTermCharacters }) else {
+            throw MemoryHubError.invalidField(field, "A chunk's entities may hold at most \(maximumItems) terms of at most \(maximumTermCharacters) characters.")
         }
         return strings
     }

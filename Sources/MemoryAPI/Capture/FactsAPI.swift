@@ -28,7 +28,7 @@ package enum FactsAPI {
                 throw MemoryHubError.invalidField("chunks", "Chunk \(index) has no content.")
             }
             let metadata = chunk["metadata"]?.objectValue ?? [:]
-            let entities = chunk["entities"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            let entities = try CaptureInput.terms(chunk["entities"], field: "chunks")
             let facts = extractor.extract(try CaptureInput.checked(content, "chunks"), context: metadata, entities: entities)
             total += facts.count
             if !facts.isEmpty { withFacts += 1 }
@@ -96,7 +96,7 @@ package enum FactsAPI {
             let metadata = chunk["metadata"]?.objectValue ?? [:]
             let facts = extractor.extract(
                 try CaptureInput.checked(content, "chunks"), context: metadata,
-                entities: chunk["entities"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+                entities: try CaptureInput.terms(chunk["entities"], field: "chunks"))
             total += facts.count
             results.append(.object([
                 "chunk_index": .int(Int64(index)),

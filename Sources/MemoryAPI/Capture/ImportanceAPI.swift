@@ -154,9 +154,10 @@ package enum ImportanceAPI {
         }
         var expected: [Int]?
         if let rankings = try fields.array("expected_rankings") {
-            let values = rankings.compactMap { $0.numberValue.flatMap { $0 == $0.rounded() ? Int($0) : nil } }
+            let values = rankings.compactMap { $0.numberValue.flatMap { Int(exactly: $0) }.flatMap { (1...samples.count).contains($0) ? $0 : nil } }
             guard values.count == rankings.count, values.count == samples.count else {
-                throw MemoryHubError.invalidField("expected_rankings", "expected_rankings must hold one whole number per sample (1 = most important).")
+                throw MemoryHubError.invalidField(
+                    "expected_rankings", "expected_rankings must hold one whole number from 1 to \(samples.count) per sample (1 = most important).")
             }
             expected = values
         }

@@ -28,8 +28,8 @@ struct SecretScanner {
                 continue
             }
             if byte == UInt8(ascii: ":"), index + 2 < count, bytes[index + 1] == UInt8(ascii: "/"), bytes[index + 2] == UInt8(ascii: "/") {
-                urlCredentials(at: index)
-                index += 3
+                // Resume after what the URL rule read, so no byte is read by it twice.
+                index = max(index + 3, urlCredentials(at: index))
                 continue
             }
             if Self.isKeyCharacter(byte), index == 0 || !Self.isKeyCharacter(bytes[index - 1]) {
@@ -246,15 +246,16 @@ struct SecretScanner {
     // MARK: URLs
 
     /// At `://`: the password of `scheme://user:password@host`, or a whole Slack webhook URL.
-    mutating func urlCredentials(at colon: Int) {
+    /// Returns where scanning may go on (after the webhook URL; else after `://`).
+    mutating func urlCredentials(at colon: Int) -> Int {
         var schemeStart = colon
-        while schemeStart > 0, Self.isAlphanumeric(bytes[schemeStart - 1]) || bytes[schemeStart - 1] == UInt8(ascii: "+")
+        while schemeStart > 0, colon - schemeStart < 32, Self.isAlphanumeric(bytes[schemeStart - 1]) || bytes[schemeStart - 1] == UInt8(ascii: "+")
             || bytes[schemeStart - 1] == UInt8(ascii: ".") || bytes[schemeStart - 1] == UInt8(ascii: "-")
         {
             schemeStart -= 1
         }
-        guard colon - schemeStart >= 2 else { return }
         let authorityStart = colon + 3
+        guard colon - schemeStart >= 2 else { return authorityStart }
         let authorityEnd = run(from: authorityStart) { byte in
             !(byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") || Self.isWhitespace(byte)
                 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">")
@@ -263,15 +264,16 @@ struct SecretScanner {
         if hasPrefix("hooks.slack.com/services/", at: authorityStart) {
             let end = run(from: authorityStart) { !(Self.isWhitespace($0) || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'") || $0 == UInt8(ascii: ")") || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: "`")) }
             if end - authorityStart > 40 { findings.append(Finding(kind: .slackToken, range: schemeStart..<end)) }
-            return
+            return end
         }
         guard let at = bytes[authorityStart..<authorityEnd].lastIndex(of: UInt8(ascii: "@")),
             let separator = bytes[authorityStart..<at].firstIndex(of: UInt8(ascii: ":"))
-        else { return }
+        else { return authorityStart }
         let password = bytes[(separator + 1)..<at]
         guard !password.isEmpty, bytes[authorityStart] != UInt8(ascii: "["), !Self.isReference(password), !Self.isPlaceholder(password)
-        else { return }
+        else { return authorityStart }
         findings.append(Finding(kind: .passwordInURL, range: (separator + 1)..<at))
+        return authorityStart
     }
 
     // MARK: Assignments

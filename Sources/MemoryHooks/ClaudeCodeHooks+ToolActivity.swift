@@ -39,10 +39,12 @@ extension ClaudeCodeHooks {
             return
         }
         guard let command = input.toolInput["command"]?.stringValue?.trimmedWhitespace, !command.isEmpty else { return }
-        let key = String(ContentFingerprint.normalized(command).prefix(200))
+        // Keyed by a hash: the command itself may hold a secret, and metadata keys are not redacted.
+        let key = ContentFingerprint.hash(command)
         var failures = current.metadata["failed_commands"]?.objectValue ?? [:]
         let filesChanged = current.metadata["files_changed"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        let shown = TextRendering.oneLine(command, limit: 200)
+        // Redacted before it is shortened, so a cut can never leave part of a secret behind.
+        let shown = TextRendering.oneLine(redactor.redact(command).text, limit: 200)
         if let errorLine = Self.failure(of: input.toolResponse) {
             let memory = try await services.memories.store(
                 NewMemory(
@@ -51,9 +53,13 @@ extension ClaudeCodeHooks {
                     metadata: ["source": "claude-code", "captured_by": "post-tool-use", "tool": "Bash", "command": .string(shown)]),
                 actingUser: session.userID)
             failures[key] = ["memory_id": .string(memory.memory.id.lowercased), "files_changed": .int(Int64(filesChanged.count))]
+            // The 50 most recent failures are enough to pair a fix with its error.
+            if failures.count > 50, let oldest = failures.min(by: { ($0.value.objectValue?["memory_id"]?.stringValue ?? "") < ($1.value.objectValue?["memory_id"]?.stringValue ?? "") })?.key {
+                failures.removeValue(forKey: oldest)
+            }
             _ = try await services.sessions.update(id: session.id, actingUser: session.userID, metadata: ["failed_commands": .object(failures)])
         } else if let failure = failures[key]?.objectValue {
-            let before = Int(failure["files_changed"]?.numberValue ?? 0)
+            let before = max(0, failure["files_changed"]?.numberValue.flatMap { Int(exactly: $0) } ?? 0)
             let changed = Array(filesChanged.dropFirst(min(before, filesChanged.count)))
             let related = failure["memory_id"]?.stringValue.flatMap { UUID(uuidString: $0) }.map { [$0] } ?? []
             let how = changed.isEmpty ? "" : " after changing " + changed.prefix(5).joined(separator: ", ")
