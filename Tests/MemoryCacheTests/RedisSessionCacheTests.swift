@@ -61,14 +61,15 @@ struct RedisSessionCacheTests {
         #expect(await cache.session(id: session.id)?.version == 1)
         // Redis stops answering (but keeps its data): a read times out and opens the breaker, so
         // the write of version 2 is not sent; it is remembered as pending instead.
-        _ = try await control.send(["CLIENT", "PAUSE", "1000", "ALL"])
+        // Three seconds, so a loaded machine still reads and writes inside the pause.
+        _ = try await control.send(["CLIENT", "PAUSE", "3000", "ALL"])
         #expect(await cache.session(id: session.id) == nil)
         #expect(cache.statistics.errors >= 1)
         session.version = 2
         await cache.store(session)
         #expect(await cache.session(id: session.id) == nil, "the breaker is open: served from the store")
         // Redis answers again; the old version 1 is still in it, and must not be served.
-        try await Task.sleep(for: .milliseconds(1300))
+        try await Task.sleep(for: .milliseconds(3300))
         let raw = try await control.get(SessionDocument.key(for: session.id))
         #expect(raw.flatMap(SessionDocument.decode)?.version == 1, "precondition: the stale entry survived the pause")
         #expect(await cache.session(id: session.id) == nil)
