@@ -117,6 +117,7 @@ enum CaptureBench {
         off.redaction.enabled = false
         off.deduplicateWrites = false
         off.supersession = false
+        off.nearDuplicates = nil
         let on = ServiceConfiguration()
         var withoutSupersession = on
         withoutSupersession.supersession = false
@@ -130,7 +131,7 @@ enum CaptureBench {
         }
         var modes: [Mode] = []
         for (name, deployment) in deployments {
-            for (label, configuration) in [("capture on", on), ("redaction + dedup only", withoutSupersession), ("capture off", off)] {
+            for (label, configuration) in [("capture on", on), ("redaction + dedup (exact, near) only", withoutSupersession), ("capture off", off)] {
                 var configured = deployment
                 configured.service = configuration
                 modes.append(Mode(name: "\(name), \(label)", services: try .open(configured, logger: logger)))

@@ -61,6 +61,10 @@ package protocol MemoryStore: Sendable {
     func deleteMemory(id: UUID, userID: String?, at now: Timestamp) async throws -> Session?
     /// A session's memories, newest first, with the total count of matches.
     func memories(matching filter: MemoryFilter, limit: Int, offset: Int) async throws -> Page<Memory>
+    /// The user's `limit` newest memories of exactly this project (nil: those without a project),
+    /// without counting all matches: what each write compares itself with (de-duplication,
+    /// supersession), at a cost that does not grow with the store.
+    func newestMemories(userID: String, projectID: String?, limit: Int) async throws -> [MemorySketch]
     /// The subset of `ids` that exist and belong to `userID`.
     func existingMemoryIDs(_ ids: [UUID], userID: String) async throws -> Set<UUID>
     /// The user's memories with these ids, in no particular order; unknown ids are skipped.

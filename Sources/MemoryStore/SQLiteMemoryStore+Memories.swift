@@ -121,6 +121,26 @@ extension SQLiteMemoryStore {
         }
     }
 
+    package func newestMemories(userID: String, projectID: String?, limit: Int) async throws -> [MemorySketch] {
+        try StoredTextCheck.check(userID, field: "user_id")
+        try StoredTextCheck.check(projectID, field: "project_id")
+        return try await read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, session_id, content, memory_type, created_at, superseded_by FROM memories
+                    WHERE user_id = ? AND project_id IS ? ORDER BY created_at DESC LIMIT ?
+                    """,
+                arguments: [userID, projectID, max(0, limit)]
+            ).map { row in
+                MemorySketch(
+                    id: try Self.uuid(row["id"]), sessionID: try Self.uuid(row["session_id"]), content: row["content"],
+                    memoryType: MemoryType(rawValue: row["memory_type"]) ?? .fact, createdAt: Timestamp(microsecondsSinceEpoch: row["created_at"]),
+                    supersededBy: try (row["superseded_by"] as String?).map { try Self.uuid($0) })
+            }
+        }
+    }
+
     package func memories(matching filter: MemoryFilter, limit: Int, offset: Int) async throws -> Page<Memory> {
         try StoredTextCheck.check(filter)
         var clauses = ["user_id = ?"]

@@ -184,6 +184,24 @@ extension PostgresMemoryStore {
         ).first
     }
 
+    package func newestMemories(userID: String, projectID: String?, limit: Int) async throws -> [MemorySketch] {
+        try StoredTextCheck.check(userID, field: "user_id")
+        try StoredTextCheck.check(projectID, field: "project_id")
+        return try await fetch(
+            """
+            SELECT id, session_id, content, memory_type, created_at, superseded_by FROM memories
+            WHERE user_id = \(userID) AND project_id IS NOT DISTINCT FROM \(projectID)::text
+            ORDER BY created_at DESC LIMIT \(max(0, limit))
+            """
+        ) { row in
+            let (id, sessionID, content, memoryType, createdAt, supersededBy) = try row.decode(
+                (UUID, UUID, String, String, PostgresTimestamp, UUID?).self)
+            return MemorySketch(
+                id: id, sessionID: sessionID, content: content, memoryType: MemoryType(rawValue: memoryType) ?? .fact,
+                createdAt: createdAt.timestamp, supersededBy: supersededBy)
+        }
+    }
+
     /// The user's memories matching the filter, newest first, and the total number of matches.
     package func memories(matching filter: MemoryFilter, limit: Int, offset: Int) async throws -> Page<Memory> {
         try StoredTextCheck.check(filter)
