@@ -34,6 +34,7 @@ package struct MemoryHubError: Error, Sendable, Hashable, CustomStringConvertibl
             case conflict
             case duplicateClientSessionID = "duplicate_client_session_id"
             case duplicateID = "duplicate_id"
+            case duplicateContent = "duplicate_content"
             case embeddingPending = "embedding_pending"
             case embedderUnavailable = "embedder_unavailable"
             case embedderUnreachable = "embedder_unreachable"
@@ -61,6 +62,9 @@ package struct MemoryHubError: Error, Sendable, Hashable, CustomStringConvertibl
         package static let duplicateClientSessionID = Code(.duplicateClientSessionID)
         /// An object with this id already exists.
         package static let duplicateID = Code(.duplicateID)
+        /// The user already has a memory with this content in the project (a store-internal
+        /// signal: the write path answers with the existing memory instead).
+        package static let duplicateContent = Code(.duplicateContent)
         /// The memory has no vector yet.
         package static let embeddingPending = Code(.embeddingPending)
         /// Semantic search was asked for without an embedding model.

@@ -69,6 +69,8 @@ package enum PostgresErrorTranslation {
                 return MemoryHubError(kind: .conflict, code: .duplicateID, detail: "A session with this id already exists.")
             case "memories_pkey":
                 return MemoryHubError(kind: .conflict, code: .duplicateID, detail: "A memory with this id already exists.")
+            case "memories_content_hash":
+                return MemoryHubError(kind: .conflict, code: .duplicateContent, detail: "The user already has a memory with this content in the project.")
             default:
                 logger.error("PostgreSQL unique violation", metadata: ["memoryhub.postgres.message": "\(message)"])
                 return MemoryHubError.internal(summary)

@@ -91,6 +91,18 @@ extension PostgresMemoryStore {
     /// by canonical equivalence) replaces the old one and clears `has_embedding`; `.some(nil)`
     /// clears the summary; entities and tags are replaced; metadata is merged; `version + 1`.
     package func updateMemory(id: UUID, userID: String?, change: MemoryChange, at now: Timestamp) async throws -> Memory? {
+        do {
+            return try await updateMemoryOnce(id: id, userID: userID, change: change, at: now)
+        } catch let error as MemoryHubError where error.code == .duplicateContent && change.contentHash != nil {
+            // A concurrent write committed the same content after this statement's check: the
+            // edit is kept as asked, without a hash (as when the check sees the other memory).
+            var unhashed = change
+            unhashed.contentHash = nil
+            return try await updateMemoryOnce(id: id, userID: userID, change: unhashed, at: now)
+        }
+    }
+
+    private func updateMemoryOnce(id: UUID, userID: String?, change: MemoryChange, at now: Timestamp) async throws -> Memory? {
         try StoredTextCheck.check(userID, field: "user_id")
         try StoredTextCheck.check(change)
         var setValues: JSONObject = [:]
