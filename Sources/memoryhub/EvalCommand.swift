@@ -15,7 +15,8 @@ struct EvalCommand: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
     @Argument(help: "The eval file.") var file: String
     @Option(help: "lexical, semantic or hybrid.") var mode: SearchMode = .hybrid
-    @Option(name: .customLong("k"), parsing: .upToNextOption, help: "Cut-offs (default 1 5 10 20).") var cutoffs: [Int] = RetrievalEvaluation.cutoffs
+    @Option(name: .customLong("k"), parsing: .upToNextOption, help: "Cut-offs: --k 1 5 10 20 or --k 1,5,10,20 (default 1 5 10 20).")
+    var cutoffArguments: [String] = []
     @Flag(help: "Print JSON.") var json = false
     @Option(help: "Write each question's ranked turn ids to this file (JSON lines).") var ranked: String?
     @Option(help: "Only the first N cases.") var cases: Int?
@@ -26,9 +27,16 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(help: .hidden) var semanticWeight: Double?
     @Option(help: .hidden) var semanticThreshold: Float?
 
+    /// The cut-offs, from space- or comma-separated values (a new user tried `--k 1,5,10,20`).
+    var cutoffs: [Int] {
+        let values = cutoffArguments.flatMap { $0.split(separator: ",") }.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        return values.isEmpty ? RetrievalEvaluation.cutoffs : values
+    }
+
     func validate() throws {
-        guard !cutoffs.isEmpty, cutoffs.allSatisfy({ (1...100).contains($0) }) else {
-            throw ValidationError("--k takes cut-offs between 1 and 100.")
+        let pieces = cutoffArguments.flatMap { $0.split(separator: ",") }
+        guard pieces.allSatisfy({ Int($0.trimmingCharacters(in: .whitespaces)).map { (1...100).contains($0) } ?? false }) else {
+            throw ValidationError("--k takes cut-offs between 1 and 100, as --k 1 5 10 20 or --k 1,5,10,20.")
         }
     }
 
