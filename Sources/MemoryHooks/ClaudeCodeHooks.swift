@@ -26,7 +26,13 @@ package struct ClaudeCodeHooks: Sendable {
         /// Where the per-conversation locks live.
         package var lockFolder: String
         /// Token budget of the session-start context block.
+        /// Tokens the session-start block may hold at most, everything included.
         package var contextTokens: Int = 1500
+        /// Tokens a prompt's block may hold at most: users of memory tools complain most about
+        /// context floods.
+        package var promptTokens: Int = 600
+        /// False: session-start and user-prompt-submit print nothing (sessions and capture go on).
+        package var injectContext = true
         package var contextMemories: Int = 15
         /// Memories printed for a prompt at most, and the least score they need.
         package var promptResults: Int = 5
@@ -100,6 +106,7 @@ package struct ClaudeCodeHooks: Sendable {
 
     private func sessionStart(_ input: HookInput) async throws -> String {
         let session = try await session(for: input)
+        guard configuration.injectContext else { return "" }
         var lines = ["MemoryHub memory for user \(session.userID)" + (session.projectID.map { ", project \($0)" } ?? "")
             + " (session \(session.id.lowercased)). The memoryhub MCP tools can search and store more."]
         if let parentContext = session.metadata["parent_context"]?.objectValue {
@@ -109,9 +116,12 @@ package struct ClaudeCodeHooks: Sendable {
         var request = ContextRequest(userID: session.userID)
         request.projectID = session.projectID
         request.contextTypes = [.recent, .decisions, .errors, .preferences, .patterns]
-        request.maxTokens = configuration.contextTokens
+        // The whole block stays within the budget: the header and the inherited summary count too.
+        let used = TokenEstimate.tokens(lines.joined(separator: "\n\n")) + 16
+        request.maxTokens = max(0, configuration.contextTokens - used)
         request.maxMemories = configuration.contextMemories
         do {
+            guard request.maxTokens > 0 else { return wrap(lines.joined(separator: "\n\n")) }
             let context = try await services.context.retrieve(request)
             if !context.formattedContext.isEmpty { lines.append(context.formattedContext) }
         } catch {
@@ -123,7 +133,8 @@ package struct ClaudeCodeHooks: Sendable {
     }
 
     private func userPromptSubmit(_ input: HookInput) async throws -> String {
-        guard let prompt = input.prompt?.trimmingCharacters(in: .whitespacesAndNewlines), !prompt.isEmpty else { return "" }
+        guard configuration.injectContext, let prompt = input.prompt?.trimmingCharacters(in: .whitespacesAndNewlines), !prompt.isEmpty
+        else { return "" }
         let projectID = project(of: input)
         var current: Session?
         if let claudeSession = input.sessionID {
@@ -141,11 +152,17 @@ package struct ClaudeCodeHooks: Sendable {
         }.prefix(configuration.promptResults)
         guard !relevant.isEmpty else { return "" }
         var lines = ["Memories that may be relevant to this prompt (from MemoryHub):"]
+        var tokens = TokenEstimate.lineTokens(lines[0]) + 16
         for result in relevant {
             let memory = result.memory
             let day = String(memory.createdAt.iso8601.prefix(10))
-            lines.append("- [\(memory.memoryType.rawValue), \(day)] \(TextRendering.oneLine(memory.content, limit: 500)) (memory \(memory.id.lowercased))")
+            let line = "- [\(memory.memoryType.rawValue), \(day)] \(TextRendering.oneLine(memory.content, limit: 500)) (memory \(memory.id.lowercased))"
+            // Whole memories only, best first, while they fit the prompt's budget.
+            guard tokens + TokenEstimate.lineTokens(line) <= configuration.promptTokens else { break }
+            tokens += TokenEstimate.lineTokens(line)
+            lines.append(line)
         }
+        guard lines.count > 1 else { return "" }
         return wrap(lines.joined(separator: "\n"))
     }
 

@@ -34,6 +34,15 @@ struct HookCommand: AsyncParsableCommand {
     @Option(help: "Seconds after which the hook gives up quietly (env MEMORYHUB_HOOK_TIMEOUT; default 10).")
     var timeout: Double?
 
+    @Option(help: "session-start: tokens the printed context may hold (env MEMORYHUB_HOOK_CONTEXT_TOKENS; default 1500).")
+    var contextTokens: Int?
+
+    @Option(help: "user-prompt-submit: tokens the printed memories may hold (env MEMORYHUB_HOOK_PROMPT_TOKENS; default 600).")
+    var promptTokens: Int?
+
+    @Flag(help: "Print no context at session start or on prompts (env MEMORYHUB_HOOK_INJECT=off); sessions and capture go on.")
+    var noInject = false
+
     static var defaultFolder: String {
         (GlobalOptions.environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path) + "/.local/share/memoryhub"
     }
@@ -90,6 +99,9 @@ struct HookCommand: AsyncParsableCommand {
             lockFolder: Self.defaultFolder + "/locks",
             homeDirectory: environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path)
         configuration.lockTimeout = .seconds(8)
+        configuration.contextTokens = max(0, contextTokens ?? environment["MEMORYHUB_HOOK_CONTEXT_TOKENS"].flatMap(Int.init) ?? 1500)
+        configuration.promptTokens = max(0, promptTokens ?? environment["MEMORYHUB_HOOK_PROMPT_TOKENS"].flatMap(Int.init) ?? 600)
+        configuration.injectContext = !(noInject || environment["MEMORYHUB_HOOK_INJECT"]?.lowercased() == "off")
         let hooks = ClaudeCodeHooks(services: services, configuration: configuration, logger: logger)
         return try await services.withBackgroundServices { _ in try await hooks.handle(event, input: input) }
     }

@@ -95,3 +95,46 @@ import Testing
         #expect(cut.utf8.count <= 1001 && cut.hasSuffix("…[truncated]"))
     }
 }
+
+/// What the hooks print stays within its token budget, and can be turned off (issue 15).
+@Suite struct HookContextBudgetTests {
+    @Test func sessionStartAndPromptsStayWithinTheirBudgetsOrPrintNothing() async throws {
+        try await ClaudeCodeHooksTests.withFixture { fixture in
+            // Plenty to print: 40 decisions about deploys, in another conversation of the project.
+            let other = try await fixture.services.sessions.start(SessionStartRequest(userID: "dev", projectID: "shop"))
+            for index in 0..<40 {
+                _ = try await fixture.services.memories.store(
+                    NewMemory(
+                        sessionID: other.session.id,
+                        content: "Deploy rule \(index): the release pipeline deploys service \(index) only after its canary passes for ten minutes.",
+                        memoryType: .decision, importance: 0.9),
+                    actingUser: "dev")
+            }
+            func hooks(_ change: (inout ClaudeCodeHooks.Configuration) -> Void) -> ClaudeCodeHooks {
+                var configuration = ClaudeCodeHooks.Configuration(
+                    userID: "dev", lockFolder: fixture.folder.path + "/locks", homeDirectory: fixture.folder.path)
+                change(&configuration)
+                return ClaudeCodeHooks(services: fixture.services, configuration: configuration, logger: Logger(label: "test"))
+            }
+            var start = fixture.input
+            start.hookEventName = "SessionStart"
+            var prompt = fixture.input
+            prompt.prompt = "how does the release pipeline deploy a service?"
+
+            let roomy = try await hooks { _ in }.handle(.userPromptSubmit, input: prompt)
+            let tight = try await hooks { $0.promptTokens = 120 }.handle(.userPromptSubmit, input: prompt)
+            #expect(roomy.contains("Deploy rule") && TokenEstimate.tokens(roomy) <= 600, "\(TokenEstimate.tokens(roomy))")
+            #expect(tight.contains("Deploy rule") && TokenEstimate.tokens(tight) <= 120, "\(TokenEstimate.tokens(tight)): \(tight)")
+            #expect(tight.count < roomy.count)
+
+            let context = try await hooks { $0.contextTokens = 250 }.handle(.sessionStart, input: start)
+            #expect(context.contains("Deploy rule") && TokenEstimate.tokens(context) <= 250, "\(TokenEstimate.tokens(context))")
+
+            let quiet = hooks { $0.injectContext = false }
+            #expect(try await quiet.handle(.sessionStart, input: start).isEmpty)
+            #expect(try await quiet.handle(.userPromptSubmit, input: prompt).isEmpty)
+            // The session was still started for the conversation.
+            #expect(try await fixture.services.store.session(clientSessionID: TranscriptFixture.claudeSession, userID: "dev") != nil)
+        }
+    }
+}
