@@ -121,15 +121,27 @@ package struct ClaudeCodeHooks: Sendable {
         request.maxTokens = max(0, configuration.contextTokens - used)
         request.maxMemories = configuration.contextMemories
         do {
-            guard request.maxTokens > 0 else { return wrap(lines.joined(separator: "\n\n")) }
+            guard request.maxTokens > 0 else { return fitted(lines, tokens: configuration.contextTokens) }
             let context = try await services.context.retrieve(request)
             if !context.formattedContext.isEmpty { lines.append(context.formattedContext) }
         } catch {
             // The header and the inherited summary still help; say why the rest is missing in the log.
             logger.warning("session-start context unavailable", metadata: ["memoryhub.error": "\(error)"])
-            throw PartialOutput(output: wrap(lines.joined(separator: "\n\n")), error: error)
+            throw PartialOutput(output: fitted(lines, tokens: configuration.contextTokens), error: error)
         }
-        return wrap(lines.joined(separator: "\n\n"))
+        return fitted(lines, tokens: configuration.contextTokens)
+    }
+
+    /// The wrapped block of `blocks`, its last lines dropped until it fits `tokens` (estimates of
+    /// parts and of the whole differ by a few tokens; the budget holds for the whole).
+    func fitted(_ blocks: [String], tokens: Int) -> String {
+        var lines = blocks.joined(separator: "\n\n").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var output = wrap(lines.joined(separator: "\n"))
+        while TokenEstimate.tokens(output) > tokens, lines.count > 1 {
+            lines.removeLast()
+            output = wrap(lines.joined(separator: "\n"))
+        }
+        return output
     }
 
     private func userPromptSubmit(_ input: HookInput) async throws -> String {

@@ -43,8 +43,9 @@ package struct NewMemory: Sendable {
 package struct BatchResult: Sendable {
     package var memories: [Memory]
     package var errors: [(index: Int, error: MemoryHubError)]
-    /// Ids among `memories` that already existed (an identical earlier write).
-    package var deduplicated: Set<UUID> = []
+    /// Per item of `memories`, whether it already existed (an earlier identical write, in this
+    /// batch or before it): the first of two identical items is new, the second not.
+    package var deduplicated: [Bool] = []
 
     /// A batch's outcome.
     package init(memories: [Memory], errors: [(index: Int, error: MemoryHubError)]) {
@@ -108,11 +109,15 @@ package struct MemoryManager: Sendable {
         if let summary = request.summary { _ = try Validation.content(summary, maxBytes: configuration.maxContentBytes, field: "summary") }
         var memory = try await validated(redaction.redacting(request), in: session)
         let hash = configuration.deduplicateWrites ? ContentFingerprint.hash(memory.content) : nil
-        if let thresholds = configuration.nearDuplicates {
+        // The same text again is the identical memory, never a near one: exact matches go first.
+        var hasIdentical = false
+        if let hash { hasIdentical = try await store.memoryID(contentHash: hash, userID: memory.userID, projectID: memory.projectID) != nil }
+        if !hasIdentical, let thresholds = configuration.nearDuplicates {
             switch try await nearDuplicates(of: memory, thresholds: thresholds) {
             case .same(let existing):
                 if let counted = try await store.recordAccess(memoryID: existing.id, userID: memory.userID, at: .now()) {
-                    return StoredMemory(memory: try await restated(counted), deduplicated: true)
+                    let (current, verdict) = try await restated(counted)
+                    return StoredMemory(memory: current, deduplicated: true, supersedes: verdict)
                 }
             case .related(let ids):
                 memory.relatedMemories = memory.relatedMemories.addingUniqueIDs(ids)
@@ -127,20 +132,22 @@ package struct MemoryManager: Sendable {
             embeddingSignal.raise()
             return StoredMemory(memory: memory, deduplicated: false, supersedes: supersedes)
         case .duplicate(let existing):
-            return StoredMemory(memory: try await restated(existing), deduplicated: true)
+            let (current, verdict) = try await restated(existing)
+            return StoredMemory(memory: current, deduplicated: true, supersedes: verdict)
         }
     }
 
     /// A superseded memory stated again is current again: its `superseded_by` is cleared, and
     /// the memory that replaced it is superseded in turn when the rules say so ("port is 8443",
     /// "port is 9443", "port is 8443" again leaves 8443 current).
-    private func restated(_ memory: Memory) async throws -> Memory {
-        guard memory.supersededBy != nil else { return memory }
+    private func restated(_ memory: Memory) async throws -> (Memory, Supersession.Verdict?) {
+        guard memory.supersededBy != nil else { return (memory, nil) }
         var change = MemoryChange(metadataPatch: ["superseded_reason": .null])
         change.supersededBy = .some(nil)
-        guard let current = try await store.updateMemory(id: memory.id, userID: memory.userID, change: change, at: .now()) else { return memory }
-        _ = await supersedeLogged(for: current, includingNewer: true)
-        return current
+        guard let current = try await store.updateMemory(id: memory.id, userID: memory.userID, change: change, at: .now()) else {
+            return (memory, nil)
+        }
+        return (current, await supersedeLogged(for: current, includingNewer: true))
     }
 
     /// ``supersede(for:)``, whose failure must not fail a write that already committed: logged.
@@ -163,7 +170,7 @@ package struct MemoryManager: Sendable {
             do {
                 let stored = try await store(try item.get(), actingUser: actingUser)
                 result.memories.append(stored.memory)
-                if stored.deduplicated { result.deduplicated.insert(stored.memory.id) }
+                result.deduplicated.append(stored.deduplicated)
             } catch let error as MemoryHubError where error.kind != .unavailable && error.kind != .internal {
                 result.errors.append((index, error))
             }
@@ -184,6 +191,8 @@ package struct MemoryManager: Sendable {
         if let content = change.content { _ = try Validation.content(content, maxBytes: configuration.maxContentBytes) }
         if let summary = change.summary ?? nil { _ = try Validation.content(summary, maxBytes: configuration.maxContentBytes, field: "summary") }
         var change = redaction.redacting(change)
+        // Reversing a supersession drops its reason too.
+        if case .some(.none) = change.supersededBy { change.metadataPatch["superseded_reason"] = .null }
         if configuration.deduplicateWrites, let content = change.content { change.contentHash = ContentFingerprint.hash(content) }
         if let content = change.content { _ = try Validation.content(content, maxBytes: configuration.maxContentBytes) }
         if let summary = change.summary ?? nil { _ = try Validation.content(summary, maxBytes: configuration.maxContentBytes, field: "summary") }

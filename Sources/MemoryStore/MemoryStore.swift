@@ -61,6 +61,8 @@ package protocol MemoryStore: Sendable {
     func deleteMemory(id: UUID, userID: String?, at now: Timestamp) async throws -> Session?
     /// A session's memories, newest first, with the total count of matches.
     func memories(matching filter: MemoryFilter, limit: Int, offset: Int) async throws -> Page<Memory>
+    /// The id of the user's memory with this content hash in exactly this project, if any.
+    func memoryID(contentHash: String, userID: String, projectID: String?) async throws -> UUID?
     /// The user's `limit` newest memories of exactly this project (nil: those without a project),
     /// without counting all matches: what each write compares itself with (de-duplication,
     /// supersession), at a cost that does not grow with the store.

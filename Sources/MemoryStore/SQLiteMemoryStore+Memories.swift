@@ -121,6 +121,17 @@ extension SQLiteMemoryStore {
         }
     }
 
+    package func memoryID(contentHash: String, userID: String, projectID: String?) async throws -> UUID? {
+        try StoredTextCheck.check(userID, field: "user_id")
+        try StoredTextCheck.check(projectID, field: "project_id")
+        return try await read { db in
+            try String.fetchOne(
+                db, sql: "SELECT id FROM memories WHERE user_id = ? AND ifnull(project_id, '') = ifnull(?, '') AND content_hash = ?",
+                arguments: [userID, projectID, contentHash]
+            ).map { try Self.uuid($0) }
+        }
+    }
+
     package func newestMemories(userID: String, projectID: String?, limit: Int) async throws -> [MemorySketch] {
         try StoredTextCheck.check(userID, field: "user_id")
         try StoredTextCheck.check(projectID, field: "project_id")

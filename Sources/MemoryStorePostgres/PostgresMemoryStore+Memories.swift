@@ -196,6 +196,17 @@ extension PostgresMemoryStore {
         ).first
     }
 
+    package func memoryID(contentHash: String, userID: String, projectID: String?) async throws -> UUID? {
+        try StoredTextCheck.check(userID, field: "user_id")
+        try StoredTextCheck.check(projectID, field: "project_id")
+        return try await fetch(
+            """
+            SELECT id FROM memories WHERE user_id = \(userID) AND coalesce(project_id, '') = coalesce(\(projectID)::text, '')
+                AND content_hash = \(contentHash)
+            """
+        ) { try $0.decode(UUID.self) }.first
+    }
+
     package func newestMemories(userID: String, projectID: String?, limit: Int) async throws -> [MemorySketch] {
         try StoredTextCheck.check(userID, field: "user_id")
         try StoredTextCheck.check(projectID, field: "project_id")

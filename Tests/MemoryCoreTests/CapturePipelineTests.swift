@@ -51,6 +51,12 @@ import Testing
         #expect(memories[0].content.hasSuffix("ModuleNotFoundError: No module named 'etl'"), "\(memories)")
     }
 
+    @Test func unfencedPastedOutputKeepsItsErrorLinesOnly() {
+        let text = "I ran it and got this:\n\n$ make itest\nBuilding...\nerror: linker command failed with exit code 1\nmake: *** [itest] Error 1"
+        let memories = kept(.user, text)
+        #expect(memories.map(\.content) == ["error: linker command failed with exit code 1\nmake: *** [itest] Error 1"], "\(memories)")
+    }
+
     @Test func aListUnderAPreferenceIntroIsPreferences() {
         let text = "a few things about how I like code in this repo:\n- indent with 4 spaces\n- no force unwraps"
         #expect(kept(.user, text).filter { $0.memoryType == .preference }.map(\.content) == ["- indent with 4 spaces", "- no force unwraps"])

@@ -137,6 +137,12 @@ import Testing
             ])
             #expect(batch["created"] == 1 && batch["deduplicated"] == 1, "\(batch.text)")
             #expect(batch["memories"]?.arrayValue?.first?.objectValue?["id"]?.stringValue == first.id)
+            // Within one batch, the first of two identical items is new and the second is not.
+            let pair = try await api.post("/api/memory/memories/batch", [
+                "session_id": .string(later),
+                "memories": [["content": "Etcd runs five nodes", "memory_type": "fact"], ["content": "etcd  RUNS five nodes", "memory_type": "fact"]],
+            ])
+            #expect(pair["memories"]?.arrayValue?.map { $0.objectValue?["deduplicated"] } == [false, true], "\(pair.text)")
             let other = try await api.startSession("omar", ["project_id": "blog"])
             let elsewhere = try await api.post("/api/memory/memories", ["session_id": .string(other), "content": "We deploy with make run", "memory_type": "fact"])
             #expect(elsewhere.status == .created && elsewhere.id != first.id)
@@ -159,6 +165,7 @@ import Testing
             #expect(try await api.get("/api/memory/memories/\(a)")["superseded_by"]?.stringValue == b, "\(api.deployment)")
             let again = try await api.post("/api/memory/memories", ["session_id": .string(session), "content": "The API port is 8443", "memory_type": "fact"])
             #expect(again.id == a && again["superseded_by"] == .null && again["deduplicated"] == true, "\(again.text)")
+            #expect(again["supersedes"]?.stringValue == b, "the restatement names what it supersedes: \(again.text)")
             #expect(try await api.get("/api/memory/memories/\(b)")["superseded_by"]?.stringValue == a)
 
             expectError(try await api.patch("/api/memory/memories/\(a)", ["superseded_by": .string(b)]), .unprocessableContent, field: "superseded_by")
@@ -179,6 +186,12 @@ import Testing
                 "session_id": .string(session), "content": "We deploy with make run on Fridays", "memory_type": "fact",
             ])
             #expect(more.status == .created && more["related_memories"] == .array([.string(first.id)]), "\(more.text)")
+            // The same text again is the identical memory, even after longer variants of it.
+            _ = try await api.post("/api/memory/memories", [
+                "session_id": .string(session), "content": "We deploy with make run, tested on staging", "memory_type": "fact",
+            ])
+            let exact = try await api.post("/api/memory/memories", ["session_id": .string(session), "content": "We deploy with make run.", "memory_type": "fact"])
+            #expect(exact.id == first.id && exact["deduplicated"] == true, "\(exact.text)")
             let elsewhere = try await api.startSession("rosa", ["project_id": "blog"])
             let other = try await api.post("/api/memory/memories", ["session_id": .string(elsewhere), "content": "we deploy with: make run!", "memory_type": "fact"])
             #expect(other.status == .created && other["related_memories"] == [], "\(other.text)")
@@ -278,6 +291,7 @@ import Testing
                 field: "superseded_by")
             let restored = try await api.patch("/api/memory/memories/\(old)", ["superseded_by": .null])
             #expect(restored.status == .ok && restored["superseded_by"] == .null, "\(restored.text)")
+            #expect(restored["metadata"]?.objectValue?["superseded_reason"] == nil, "the reason goes with the supersession")
             let again = try await api.post("/api/memory/memories/search", ["user_id": "tess", "query": "deploy", "mode": "lexical", "explain": true])
             #expect(again["results"]?.arrayValue?.allSatisfy { $0.objectValue?["score_breakdown"]?.objectValue?["supersession"] == 1.0 } == true)
         }

@@ -130,6 +130,10 @@ import Testing
             let context = try await hooks { $0.contextTokens = 250 }.handle(.sessionStart, input: start)
             #expect(context.contains("Deploy rule") && TokenEstimate.tokens(context) <= 250, "\(TokenEstimate.tokens(context))")
 
+            // Estimates of parts and of the whole differ: the whole block is what must fit.
+            let packed = hooks { _ in }.fitted(["header", String(repeating: "word ", count: 400), "- a\n- b\n- c"], tokens: 120)
+            #expect(TokenEstimate.tokens(packed) <= 120 && packed.hasPrefix("<memoryhub-context>"), "\(TokenEstimate.tokens(packed))")
+
             let quiet = hooks { $0.injectContext = false }
             #expect(try await quiet.handle(.sessionStart, input: start).isEmpty)
             #expect(try await quiet.handle(.userPromptSubmit, input: prompt).isEmpty)

@@ -56,10 +56,12 @@ extension APIRepresentation {
     /// failed item its `index` with the error's `detail`, `code` and `field`.
     package static func batch(_ result: BatchResult, now: Timestamp = .now()) -> JSONValue {
         return .object([
-            "created": .int(Int64(result.memories.count - result.deduplicated.count)),
-            "deduplicated": .int(Int64(result.deduplicated.count)),
+            "created": .int(Int64(result.memories.count - result.deduplicated.count(where: { $0 }))),
+            "deduplicated": .int(Int64(result.deduplicated.count(where: { $0 }))),
             "failed": .int(Int64(result.errors.count)),
-            "memories": .array(result.memories.map { memory($0, now: now, extra: ["deduplicated": .bool(result.deduplicated.contains($0.id))]) }),
+            "memories": .array(result.memories.enumerated().map { index, item in
+                memory(item, now: now, extra: ["deduplicated": .bool(index < result.deduplicated.count && result.deduplicated[index])])
+            }),
             "errors": .array(result.errors.map { failure in
                 guard case .object(var entry) = error(failure.error) else { return .null }
                 entry["index"] = .int(Int64(failure.index))

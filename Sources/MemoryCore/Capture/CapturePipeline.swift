@@ -137,6 +137,17 @@ package struct CapturePipeline: Sendable {
             guard lines.count >= 3, !language.isEmpty, !Self.transientLanguages.contains(language) else { return nil }
             return Kept(type: .code, range: unit.range, rule: "code block (\(language))")
         case .sentence:
+            // Terminal output pasted without a fence: like fenced output, only its error lines.
+            if role == .user {
+                let lines = text.lines(in: unit.range)
+                let errorLines = lines.filter { Self.isErrorLine(text.string($0)) && !Self.isDecoration(text.string($0)) }
+                let words = CaptureText.words(text.string(unit.range))
+                if lines.count >= 3, let first = errorLines.first, let last = errorLines.last,
+                    Self.firstCue(Self.preferenceCues, in: words) == nil, Self.firstCue(Self.decisionCues, in: words) == nil
+                {
+                    return Kept(type: .error, range: first.lowerBound..<last.upperBound, rule: "error lines in pasted output")
+                }
+            }
             return classifySentence(text.string(unit.range), range: unit.range, role: role, listUnderPreference: listUnderPreference)
         }
     }
