@@ -75,6 +75,11 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
 package typealias JSONObject = [String: JSONValue]
 
 extension JSONValue {
+    /// `{name: count}` of a tally keyed by names (`by_type` of the capture statistics).
+    package static func counts<Key: RawRepresentable>(_ tally: [Key: Int]) -> JSONValue where Key.RawValue == String {
+        .object(Dictionary(uniqueKeysWithValues: tally.map { ($0.key.rawValue, .int(Int64($0.value))) }))
+    }
+
     /// Python's truthiness, which KnowledgeHub's context flags (`is_critical`, `project_id`, …)
     /// follow: null, false, 0, "", [] and {} are false; everything else is true.
     package var isTruthy: Bool {

@@ -22,16 +22,12 @@ extension ClaudeCodeHooks {
         guard let tool = input.toolName else { return }
         let isEdit = Self.editingTools.contains(tool)
         guard isEdit || tool == "Bash" else { return }
-        let session = try await session(for: input)
-        let lock = try await HookLock.acquire(
-            folder: configuration.lockFolder, name: configuration.userID + "\u{0}" + (input.sessionID ?? ""),
-            timeout: configuration.lockTimeout)
+        let (session, lock) = try await lockedSession(for: input)
         defer { lock.release() }
-        let current = try await services.sessions.session(id: session.id, actingUser: session.userID)
         if isEdit {
             guard let path = (input.toolInput["file_path"] ?? input.toolInput["notebook_path"] ?? input.toolInput["path"])?.stringValue else { return }
             let file = Self.relative(path, to: input.cwd)
-            var files = current.metadata["files_changed"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            var files = session.metadata["files_changed"]?.arrayValue?.compactMap(\.stringValue) ?? []
             files.removeAll { $0 == file }
             files.append(file)
             _ = try await services.sessions.update(
@@ -41,10 +37,10 @@ extension ClaudeCodeHooks {
         guard let command = input.toolInput["command"]?.stringValue?.trimmedWhitespace, !command.isEmpty else { return }
         // Keyed by a hash: the command itself may hold a secret, and metadata keys are not redacted.
         let key = ContentFingerprint.hash(command)
-        var failures = current.metadata["failed_commands"]?.objectValue ?? [:]
-        let filesChanged = current.metadata["files_changed"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        var failures = session.metadata["failed_commands"]?.objectValue ?? [:]
+        let filesChanged = session.metadata["files_changed"]?.arrayValue?.compactMap(\.stringValue) ?? []
         // Redacted before it is shortened, so a cut can never leave part of a secret behind.
-        let shown = TextRendering.oneLine(redactor.redact(command).text, limit: 200)
+        let shown = TextRendering.oneLine(pipeline.redactor.redact(command).text, limit: 200)
         if let errorLine = Self.failure(of: input.toolResponse) {
             let memory = try await services.memories.store(
                 NewMemory(

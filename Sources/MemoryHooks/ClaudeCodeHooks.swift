@@ -58,13 +58,13 @@ package struct ClaudeCodeHooks: Sendable {
     let configuration: Configuration
     let logger: Logger
     let reader = TranscriptReader()
-    let pipeline = CapturePipeline()
-    let redactor = SecretRedactor()
+    let pipeline: CapturePipeline
 
     package init(services: MemoryHubServices, configuration: Configuration, logger: Logger) {
         self.services = services
         self.configuration = configuration
         self.logger = logger
+        pipeline = CapturePipeline(redactor: services.memories.redaction.redactor)
     }
 
     /// Handles one event; returns what to print on stdout (possibly nothing).
@@ -207,16 +207,11 @@ package struct ClaudeCodeHooks: Sendable {
     @discardableResult
     package func ingest(_ input: HookInput, event: HookEvent) async throws -> Int {
         guard let path = input.transcriptPath.map({ Self.expandingTilde($0, home: configuration.homeDirectory) }) else { return 0 }
-        let session = try await session(for: input)
-        let lock = try await HookLock.acquire(
-            folder: configuration.lockFolder, name: configuration.userID + "\u{0}" + (input.sessionID ?? ""),
-            timeout: configuration.lockTimeout)
+        let (session, lock) = try await lockedSession(for: input)
         defer { lock.release() }
-        // The session as it is now, under the lock: another hook may have moved the cursor.
-        let current = try await services.sessions.session(id: session.id, actingUser: session.userID)
         let turns = try reader.turns(atPath: path)
         let fresh: ArraySlice<TranscriptTurn>
-        if let cursor = current.metadata["capture_cursor"]?.objectValue, let read = cursor["turns"]?.numberValue.flatMap({ Int(exactly: $0) }),
+        if let cursor = session.metadata["capture_cursor"]?.objectValue, let read = cursor["turns"]?.numberValue.flatMap({ Int(exactly: $0) }),
             read > 0, read <= turns.count, turns[read - 1].id == cursor["entry"]?.stringValue
         {
             fresh = turns[read...]
@@ -226,10 +221,9 @@ package struct ClaudeCodeHooks: Sendable {
         }
         var created = 0
         for turn in fresh {
-            // Capture reads the text as it would be stored: private spans gone, secrets redacted,
-            // so a memory is never cut from text that redaction would empty or shorten.
-            let text = redactor.redact(turn.text).text
-            for memory in pipeline.capture(CaptureTurn(id: turn.id, role: turn.role == .user ? .user : .assistant, text: text)) {
+            // The pipeline reads the turn redacted, so a memory is never cut from text that
+            // redaction would empty or shorten.
+            for memory in pipeline.capture(CaptureTurn(id: turn.id, role: turn.role == .user ? .user : .assistant, text: turn.text)) {
                 do {
                     let stored = try await services.memories.store(
                         draft(memory, turn: turn, session: session, input: input, event: event), actingUser: session.userID)
@@ -249,6 +243,21 @@ package struct ClaudeCodeHooks: Sendable {
             logger.debug("stored transcript memories", metadata: ["memoryhub.session.id": "\(session.id.lowercased)", "memoryhub.count": "\(created)"])
         }
         return created
+    }
+
+    /// The conversation's session as it is once this hook holds the conversation's lock (another
+    /// hook may have changed its metadata meanwhile), and the lock, to release when done.
+    func lockedSession(for input: HookInput) async throws -> (Session, HookLock) {
+        let session = try await session(for: input)
+        let lock = try await HookLock.acquire(
+            folder: configuration.lockFolder, name: configuration.userID + "\u{0}" + (input.sessionID ?? ""),
+            timeout: configuration.lockTimeout)
+        do {
+            return (try await services.sessions.session(id: session.id, actingUser: session.userID), lock)
+        } catch {
+            lock.release()
+            throw error
+        }
     }
 
     /// The transcript entries already stored in the session.

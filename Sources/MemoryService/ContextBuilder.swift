@@ -50,13 +50,14 @@ package struct ContextBuilder: Sendable {
         var notice: String?
         let wanted = Set(request.contextTypes)
         for type in Self.fillOrder where wanted.contains(type) {
-            // A superseded memory keeps half its relevance, so its replacement is packed first.
+            // A superseded memory's relevance is scaled as search scales its score (by half, by
+            // default), so its replacement is packed first.
             let items = try await candidates(
                 for: type, query: query, filter: filter, sessionID: request.sessionID, now: now, notice: &notice
             ).map { item in
                 guard item.memory.supersededBy != nil else { return item }
                 var outdated = item
-                outdated.relevance *= 0.5
+                outdated.relevance *= search.configuration.supersededFactor
                 outdated.reason += "; superseded by a newer memory"
                 return outdated
             }

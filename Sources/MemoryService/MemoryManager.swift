@@ -78,7 +78,8 @@ package struct MemoryManager: Sendable {
     let sessions: SessionManager
     let embeddingSignal: EmbeddingSignal
     let configuration: ServiceConfiguration
-    let redaction: SecretRedaction
+    /// How writes are redacted (its scanner carries the operator's allow-list).
+    package let redaction: SecretRedaction
     let logger: Logger
 
     package init(
@@ -109,13 +110,14 @@ package struct MemoryManager: Sendable {
         if let summary = request.summary { _ = try Validation.content(summary, maxBytes: configuration.maxContentBytes, field: "summary") }
         var memory = try await validated(redaction.redacting(request), in: session)
         let hash = configuration.deduplicateWrites ? ContentFingerprint.hash(memory.content) : nil
-        // The same text again is the identical memory, never a near one: exact matches go first.
-        var hasIdentical = false
-        if let hash { hasIdentical = try await store.memoryID(contentHash: hash, userID: memory.userID, projectID: memory.projectID) != nil }
-        if !hasIdentical, let thresholds = configuration.nearDuplicates {
+        if let thresholds = configuration.nearDuplicates {
             switch try await nearDuplicates(of: memory, thresholds: thresholds) {
             case .same(let existing):
-                if let counted = try await store.recordAccess(memoryID: existing.id, userID: memory.userID, at: .now()) {
+                // The same text again is the identical memory, never a near one: only when there
+                // is none (one indexed read, paid by restatements alone) is the near one returned.
+                var identical: UUID?
+                if let hash { identical = try await store.memoryID(contentHash: hash, userID: memory.userID, projectID: memory.projectID) }
+                if identical == nil, let counted = try await store.recordAccess(memoryID: existing.id, userID: memory.userID, at: .now()) {
                     let (current, verdict) = try await restated(counted)
                     return StoredMemory(memory: current, deduplicated: true, supersedes: verdict)
                 }

@@ -9,7 +9,9 @@ import Metrics
 package struct SecretRedaction: Sendable {
     /// Whether writes are redacted (on unless a benchmark compares against it off).
     package var isEnabled: Bool
-    let redactor: SecretRedactor
+    /// The scanner with the configured allow-list, for callers that redact text before it
+    /// becomes a write (the capture pipeline).
+    package let redactor: SecretRedactor
 
     package struct Configuration: Sendable {
         /// Off only to measure what redaction costs.

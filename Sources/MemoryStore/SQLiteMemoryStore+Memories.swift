@@ -185,18 +185,9 @@ extension SQLiteMemoryStore {
             clauses.append("created_at >= ?")
             _ = arguments.append(contentsOf: [createdAfter.microsecondsSinceEpoch])
         }
-        let whereClause = clauses.joined(separator: " AND ")
-        let countArguments = arguments
-        let pageArguments = arguments + [limit, offset]
-        return try await read { db in
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM memories WHERE \(whereClause)", arguments: countArguments) ?? 0
-            let items = try Row.fetchAll(
-                db,
-                sql: "SELECT * FROM memories WHERE \(whereClause) ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
-                arguments: pageArguments
-            ).map(Self.memory(from:))
-            return Page(items: items, total: total)
-        }
+        return try await page(
+            table: "memories", where: clauses, arguments: arguments, order: "created_at DESC, id DESC", limit: limit, offset: offset,
+            Self.memory(from:))
     }
 
     package func existingMemoryIDs(_ ids: [UUID], userID: String) async throws -> Set<UUID> {

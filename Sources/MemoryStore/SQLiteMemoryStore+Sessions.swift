@@ -134,18 +134,9 @@ extension SQLiteMemoryStore {
             clauses.append("state IN (\(sorted.map { _ in "?" }.joined(separator: ", ")))")
             _ = arguments.append(contentsOf: StatementArguments(sorted))
         }
-        let whereClause = clauses.joined(separator: " AND ")
-        let countArguments = arguments
-        let pageArguments = arguments + [limit, offset]
-        return try await read { db in
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sessions WHERE \(whereClause)", arguments: countArguments) ?? 0
-            let items = try Row.fetchAll(
-                db,
-                sql: "SELECT * FROM sessions WHERE \(whereClause) ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?",
-                arguments: pageArguments
-            ).map(Self.session(from:))
-            return Page(items: items, total: total)
-        }
+        return try await page(
+            table: "sessions", where: clauses, arguments: arguments, order: "started_at DESC, id DESC", limit: limit, offset: offset,
+            Self.session(from:))
     }
 
     package func childSessions(of parentID: UUID, userID: String) async throws -> [Session] {

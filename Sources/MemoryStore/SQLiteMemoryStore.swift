@@ -180,6 +180,24 @@ package final class SQLiteMemoryStore: MemoryStore {
         ]
     }
 
+    /// A page of `table`'s rows matching every clause, in `order`, and the number of all matches
+    /// (one read, one snapshot). `clauses` and `order` are fixed SQL of this module; values are
+    /// in `arguments`.
+    func page<Item: Sendable>(
+        table: String, where clauses: [String], arguments: StatementArguments, order: String, limit: Int, offset: Int,
+        _ decode: @escaping @Sendable (Row) throws -> Item
+    ) async throws -> Page<Item> {
+        let whereClause = clauses.joined(separator: " AND ")
+        return try await read { db in
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE \(whereClause)", arguments: arguments) ?? 0
+            let items = try Row.fetchAll(
+                db, sql: "SELECT * FROM \(table) WHERE \(whereClause) ORDER BY \(order) LIMIT ? OFFSET ?",
+                arguments: arguments + [limit, offset]
+            ).map(decode)
+            return Page(items: items, total: total)
+        }
+    }
+
     static func uuid(_ text: String) throws -> UUID {
         guard let id = UUID(uuidString: text) else { throw MemoryHubError.internal("corrupt id in store: \(text)") }
         return id

@@ -91,9 +91,9 @@ struct CaptureSet {
         let transcripts = try CaptureSet.load()
         #expect(transcripts.count >= 30)
         let pipeline = CapturePipeline()
-        let redactor = SecretRedactor()
+        // The pipeline redacts each turn first, as the write path would.
         let score = CaptureSet.score(transcripts) { turns in
-            pipeline.capture(turns).map { (redactor.redact($0.content).text, $0.memoryType.rawValue) }
+            pipeline.capture(turns).map { ($0.content, $0.memoryType.rawValue) }
         }
         let perType = score.perType.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.found)/\($0.value.expected)" }.joined(separator: ", ")
         print("capture set: \(transcripts.count) transcripts, stored \(score.stored), precision \(score.precision), recall \(score.recall) (\(score.expectedFound)/\(score.expected)), type agreement \(score.typeAgreements)/\(score.expectedFound); \(perType)")

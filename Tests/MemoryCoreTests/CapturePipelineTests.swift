@@ -51,6 +51,17 @@ import Testing
         #expect(memories[0].content.hasSuffix("ModuleNotFoundError: No module named 'etl'"), "\(memories)")
     }
 
+    /// The pipeline redacts each turn itself, so a paragraph whose only detail is a secret is
+    /// dropped whether the text came raw or already redacted (the hooks once redacted first and
+    /// so kept such paragraphs).
+    @Test func aParagraphWhoseOnlyDetailIsASecretIsNotKept() {
+        let raw = "here's the pat i use for ghcr: ghp_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8 — just make the secret with it"
+        #expect(kept(.user, raw).isEmpty)
+        #expect(kept(.user, SecretRedactor().redact(raw).text).isEmpty)
+        let withDetail = kept(.user, "the CI token ghp_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8 lives in the DEPLOY_TOKEN secret")
+        #expect(withDetail.map(\.content) == ["the CI token [REDACTED:github_token] lives in the DEPLOY_TOKEN secret"])
+    }
+
     @Test func unfencedPastedOutputKeepsItsErrorLinesOnly() {
         let text = "I ran it and got this:\n\n$ make itest\nBuilding...\nerror: linker command failed with exit code 1\nmake: *** [itest] Error 1"
         let memories = kept(.user, text)

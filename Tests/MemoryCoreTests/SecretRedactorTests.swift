@@ -97,5 +97,7 @@ import Testing
             + String(repeating: "a://b:c", count: 20_000) + String(repeating: "ab://hooks.slack.com/services/", count: 8_000)
         let result = redactor.redact(hostile)
         #expect(result.text.utf8.count >= hostile.utf8.count - 20)
+        #expect(result.counts[.slackToken] == 1, "the run of webhook URLs is one URL, redacted")
+        #expect(result.text.hasSuffix(SecretKind.slackToken.replacement))
     }
 }

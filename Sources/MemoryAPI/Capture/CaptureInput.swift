@@ -73,9 +73,37 @@ package enum CaptureInput {
         return strings
     }
 
-    /// Milliseconds, as a float, between two instants of `ContinuousClock`.
-    package static func milliseconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return Double(seconds) * 1000 + Double(attoseconds) / 1e15
+    /// A chunk of the `*-chunks` routes, with its checked `content`.
+    package struct Chunk {
+        /// Its place in the request's array.
+        package var index: Int
+        /// The chunk as sent (its other keys are kept by enrich-chunks).
+        package var object: JSONObject
+        package var content: String
+        package var metadata: JSONObject { object["metadata"]?.objectValue ?? [:] }
+    }
+
+    /// `chunks`* of the enrich-chunks routes: every chunk must have `content` (else 422 naming it).
+    package static func contentChunks(_ fields: JSONFields) throws -> [Chunk] {
+        try objects(fields, "chunks").enumerated().map { index, chunk in
+            guard let content = chunk["content"]?.stringValue else {
+                throw MemoryHubError.invalidField("chunks", "Chunk \(index) has no content.")
+            }
+            return Chunk(index: index, object: chunk, content: try checked(content, "chunks"))
+        }
+    }
+
+    /// The bare array body of the extract-from-chunks routes (400 when it is not an array): how
+    /// many chunks it holds, and those with text, keeping their indexes.
+    package static func bareChunks(_ body: JSONValue?) throws -> (count: Int, chunks: [Chunk]) {
+        guard case .array(let items) = body else {
+            throw MemoryHubError.malformed("The request body must be a JSON array of chunks.")
+        }
+        let chunks = try objects(items, "chunks", required: false)
+        let withText = try chunks.enumerated().compactMap { index, chunk -> Chunk? in
+            guard let content = chunk["content"]?.stringValue, !content.allSatisfy(\.isWhitespace) else { return nil }
+            return Chunk(index: index, object: chunk, content: try checked(content, "chunks"))
+        }
+        return (chunks.count, withText)
     }
 }

@@ -14,7 +14,7 @@ package enum EntitiesAPI {
         return .object([
             "entities": .array(entities.map { entity($0) }),
             "total_entities": .int(Int64(entities.count)),
-            "processing_time_ms": .double(CaptureInput.milliseconds(clock.now - start)),
+            "processing_time_ms": .double(APIRepresentation.milliseconds(clock.now - start)),
             "statistics": .object(EntityExtractor.statistics(of: entities).responseJSON(textLength: text.unicodeScalars.count)),
             "spacy_available": false,
         ])
@@ -23,17 +23,14 @@ package enum EntitiesAPI {
     /// POST `/enrich-chunks`: each chunk with `entities`, `entity_details` and
     /// `metadata.entity_stats`; other keys are kept.
     package static func enrichChunks(_ fields: JSONFields) throws -> JSONValue {
-        let chunks = try CaptureInput.objects(fields, "chunks")
+        let chunks = try CaptureInput.contentChunks(fields)
         var total = 0, withEntities = 0
-        let enriched = try chunks.enumerated().map { index, chunk -> JSONValue in
-            guard let content = chunk["content"]?.stringValue else {
-                throw MemoryHubError.invalidField("chunks", "Chunk \(index) has no content.")
-            }
-            let entities = extractor.extract(try CaptureInput.checked(content, "chunks"))
+        let enriched = chunks.map { chunk -> JSONValue in
+            let entities = extractor.extract(chunk.content)
             total += entities.count
             if !entities.isEmpty { withEntities += 1 }
-            var result = chunk
-            var metadata = chunk["metadata"]?.objectValue ?? [:]
+            var result = chunk.object
+            var metadata = chunk.metadata
             metadata["entity_stats"] = .object(EntityExtractor.statistics(of: entities).chunkJSON)
             result["metadata"] = .object(metadata)
             result["entities"] = .array(entities.map { .string($0.text) })
@@ -63,18 +60,14 @@ package enum EntitiesAPI {
     /// POST `/extract-from-chunks`: a bare array of `{content, metadata}`; empty chunks are
     /// skipped, keeping indexes.
     package static func extractFromChunks(_ body: JSONValue?) throws -> JSONValue {
-        guard case .array(let items) = body else {
-            throw MemoryHubError.malformed("The request body must be a JSON array of chunks.")
-        }
-        let chunks = try CaptureInput.objects(items, "chunks", required: false)
-        var results: [JSONValue] = []
-        var total = 0
-        for (index, chunk) in chunks.enumerated() {
-            guard let content = chunk["content"]?.stringValue, !content.allSatisfy(\.isWhitespace) else { continue }
-            let entities = extractor.extract(try CaptureInput.checked(content, "chunks"))
+        let (count, chunks) = try CaptureInput.bareChunks(body)
+        var total = 0, withEntities = 0
+        let results = chunks.map { chunk -> JSONValue in
+            let entities = extractor.extract(chunk.content)
             total += entities.count
-            results.append(.object([
-                "chunk_index": .int(Int64(index)),
+            if !entities.isEmpty { withEntities += 1 }
+            return .object([
+                "chunk_index": .int(Int64(chunk.index)),
                 "entities": .array(entities.map { entity in
                     .object([
                         "text": .string(entity.text), "type": .string(entity.entityType.rawValue), "confidence": .double(entity.confidence),
@@ -82,12 +75,12 @@ package enum EntitiesAPI {
                     ])
                 }),
                 "entity_count": .int(Int64(entities.count)),
-                "chunk_metadata": .object(chunk["metadata"]?.objectValue ?? [:]),
-            ]))
+                "chunk_metadata": .object(chunk.metadata),
+            ])
         }
         return .object([
-            "results": .array(results), "total_chunks": .int(Int64(chunks.count)), "total_entities": .int(Int64(total)),
-            "chunks_with_entities": .int(Int64(results.count(where: { ($0.objectValue?["entity_count"]?.numberValue ?? 0) > 0 }))),
+            "results": .array(results), "total_chunks": .int(Int64(count)), "total_entities": .int(Int64(total)),
+            "chunks_with_entities": .int(Int64(withEntities)),
         ])
     }
 

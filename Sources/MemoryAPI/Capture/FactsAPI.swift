@@ -13,7 +13,7 @@ package enum FactsAPI {
         return .object([
             "facts": .array(facts.map { fact($0) }),
             "total_facts": .int(Int64(facts.count)),
-            "processing_time_ms": .double(CaptureInput.milliseconds(clock.now - start)),
+            "processing_time_ms": .double(APIRepresentation.milliseconds(clock.now - start)),
             "statistics": .object(FactExtractor.statistics(of: facts).responseJSON(textLength: text.unicodeScalars.count)),
         ])
     }
@@ -21,21 +21,17 @@ package enum FactsAPI {
     /// POST `/enrich-chunks`: each chunk with `facts` (contents), `fact_details` and
     /// `metadata.fact_stats`; the chunk's `entities` and `metadata` feed extraction.
     package static func enrichChunks(_ fields: JSONFields) throws -> JSONValue {
-        let chunks = try CaptureInput.objects(fields, "chunks")
+        let chunks = try CaptureInput.contentChunks(fields)
         var total = 0, withFacts = 0
-        let enriched = try chunks.enumerated().map { index, chunk -> JSONValue in
-            guard let content = chunk["content"]?.stringValue else {
-                throw MemoryHubError.invalidField("chunks", "Chunk \(index) has no content.")
-            }
-            let metadata = chunk["metadata"]?.objectValue ?? [:]
-            let entities = try CaptureInput.terms(chunk["entities"], field: "chunks")
-            let facts = extractor.extract(try CaptureInput.checked(content, "chunks"), context: metadata, entities: entities)
+        let enriched = try chunks.map { chunk -> JSONValue in
+            let facts = extractor.extract(
+                chunk.content, context: chunk.metadata, entities: try CaptureInput.terms(chunk.object["entities"], field: "chunks"))
             total += facts.count
             if !facts.isEmpty { withFacts += 1 }
-            var result = chunk
-            var newMetadata = metadata
-            newMetadata["fact_stats"] = .object(FactExtractor.statistics(of: facts).chunkJSON)
-            result["metadata"] = .object(newMetadata)
+            var result = chunk.object
+            var metadata = chunk.metadata
+            metadata["fact_stats"] = .object(FactExtractor.statistics(of: facts).chunkJSON)
+            result["metadata"] = .object(metadata)
             result["facts"] = .array(facts.map { .string($0.content) })
             result["fact_details"] = .array(facts.map { fact($0, typeKey: "type") })
             return .object(result)
@@ -85,21 +81,15 @@ package enum FactsAPI {
     /// POST `/extract-from-chunks`: a bare array of `{content, entities, metadata}`; empty chunks
     /// are skipped, keeping indexes.
     package static func extractFromChunks(_ body: JSONValue?) throws -> JSONValue {
-        guard case .array(let items) = body else {
-            throw MemoryHubError.malformed("The request body must be a JSON array of chunks.")
-        }
-        let chunks = try CaptureInput.objects(items, "chunks", required: false)
-        var results: [JSONValue] = []
-        var total = 0
-        for (index, chunk) in chunks.enumerated() {
-            guard let content = chunk["content"]?.stringValue, !content.allSatisfy(\.isWhitespace) else { continue }
-            let metadata = chunk["metadata"]?.objectValue ?? [:]
+        let (count, chunks) = try CaptureInput.bareChunks(body)
+        var total = 0, withFacts = 0
+        let results = try chunks.map { chunk -> JSONValue in
             let facts = extractor.extract(
-                try CaptureInput.checked(content, "chunks"), context: metadata,
-                entities: try CaptureInput.terms(chunk["entities"], field: "chunks"))
+                chunk.content, context: chunk.metadata, entities: try CaptureInput.terms(chunk.object["entities"], field: "chunks"))
             total += facts.count
-            results.append(.object([
-                "chunk_index": .int(Int64(index)),
+            if !facts.isEmpty { withFacts += 1 }
+            return .object([
+                "chunk_index": .int(Int64(chunk.index)),
                 "facts": .array(facts.map { fact in
                     .object([
                         "content": .string(fact.content), "type": .string(fact.factType.rawValue), "confidence": .double(fact.confidence),
@@ -110,12 +100,12 @@ package enum FactsAPI {
                     ])
                 }),
                 "fact_count": .int(Int64(facts.count)),
-                "chunk_metadata": .object(metadata),
-            ]))
+                "chunk_metadata": .object(chunk.metadata),
+            ])
         }
         return .object([
-            "results": .array(results), "total_chunks": .int(Int64(chunks.count)), "total_facts": .int(Int64(total)),
-            "chunks_with_facts": .int(Int64(results.count(where: { ($0.objectValue?["fact_count"]?.numberValue ?? 0) > 0 }))),
+            "results": .array(results), "total_chunks": .int(Int64(count)), "total_facts": .int(Int64(total)),
+            "chunks_with_facts": .int(Int64(withFacts)),
         ])
     }
 

@@ -44,7 +44,7 @@ package enum ImportanceAPI {
         let clock = ContinuousClock(), start = clock.now
         let score = try scorer(fields).score(try input(fields), now: now)
         guard case .object(var object) = representation(score) else { return .null }
-        object["processing_time_ms"] = .double(CaptureInput.milliseconds(clock.now - start))
+        object["processing_time_ms"] = .double(APIRepresentation.milliseconds(clock.now - start))
         return .object(object)
     }
 
@@ -60,7 +60,7 @@ package enum ImportanceAPI {
                 .object(["memory": .object(objects[item.index]), "importance_score": representation(item.score)])
             }),
             "total_memories": .int(Int64(items.count)),
-            "processing_time_ms": .double(CaptureInput.milliseconds(clock.now - start)),
+            "processing_time_ms": .double(APIRepresentation.milliseconds(clock.now - start)),
             "statistics": .object([
                 "total_scores": .int(Int64(statistics.scoreCount)),
                 "avg_importance": .double(statistics.averageImportance),

@@ -38,7 +38,7 @@ package enum TextAPI {
             "chunks": .array(chunks.map { chunk($0) }),
             "total_chunks": .int(Int64(chunks.count)),
             "total_characters": .int(Int64(text.unicodeScalars.count)),
-            "processing_time_ms": .double(CaptureInput.milliseconds(clock.now - start)),
+            "processing_time_ms": .double(APIRepresentation.milliseconds(clock.now - start)),
             "statistics": .object([
                 "chunk_type_distribution": .object(Dictionary(uniqueKeysWithValues: ChunkType.allCases.map {
                     ($0.rawValue, .int(Int64(statistics.chunkTypeDistribution[$0] ?? 0)))

@@ -23,15 +23,17 @@ package struct CapturedMemory: Sendable, Equatable {
     /// 0...1: the type's base moved by the 12-factor importance model (see ``CapturePipeline``).
     package var importance: Double
     package var entities: [String]
-    /// The turn it came from, and where in the turn's text (Unicode scalars, end exclusive).
+    /// The turn it came from, and where in the turn's redacted text (Unicode scalars, end exclusive).
     package var turnID: String
     package var span: Range<Int>
     /// Which rule kept it, for `metadata.capture_rule` (e.g. "decision cue 'switch to'").
     package var rule: String
 }
 
-/// Conversations become curated memories, deterministically and without an LLM: each turn is cut
-/// into units (fenced code blocks; sentences and list items of its prose), and each unit is kept
+/// Conversations become curated memories, deterministically and without an LLM. Each turn is
+/// first redacted (``SecretRedactor``: private spans gone, secrets replaced), so every unit,
+/// content and span is of the text as it would be stored; then it is cut into units (fenced code
+/// blocks; the assistant's sentences, the user's paragraphs, list items), and each unit is kept
 /// only when a rule says it is worth remembering a week later:
 ///
 /// - **skip**: acknowledgements and chit-chat ("thanks, that worked!"), questions, and the
@@ -40,21 +42,28 @@ package struct CapturedMemory: Sendable, Equatable {
 ///   always/never/stop", "from now on", "no more", "I don't like");
 /// - **decision**: a choice made ("let's use/switch to/go with/keep/drop …", "we'll use",
 ///   "decided", "instead", "standardizing on", "make it", "set it to");
-/// - **error**: a failure with its technical detail (the error line of pasted output, or a
-///   sentence naming an error, an exception or a failure);
-/// - **pattern**: conventions ("always", "every", "whenever", "convention", "naming", "all … go
-///   in …");
+/// - **error**: a failure with its technical detail (the error lines of pasted output, fenced or
+///   not, or a sentence naming an error, an exception or a failure);
+/// - **pattern**: the user's conventions ("always", "never", "whenever", "convention", "naming",
+///   "the rule", "must", "don't touch");
+/// - also skipped: a paragraph whose only detail was a secret ("here's my key: [REDACTED…]");
 /// - **fact**: configuration and how things work: a declarative sentence (not a question, not
 ///   narration) of at least six words holding a technical token (code span, path, host:port,
 ///   number, version, an identifier with `_` or `.`), or a fact the ``FactExtractor`` finds;
-/// - **code**: a fenced block of the assistant's with at least two lines of code.
+/// - **code**: a fenced block of the assistant's, three lines or more, in a named language that is
+///   not a shell session, output or a diff.
 ///
 /// Importance = the type's base (preference 0.8, decision 0.75, error 0.7, pattern 0.65, code
 /// 0.6, fact 0.55) + 0.3 × (the ``ImportanceScorer`` normalized score − 0.065, its no-signal
 /// value), clamped to 0...1. Entities come from the ``EntityExtractor``. Within one call, a unit
 /// whose content (case and whitespace folded) was already kept is not kept again.
 package struct CapturePipeline: Sendable {
-    package init() {}
+    /// Applied to each turn before anything else (with the operator's allow-list, in the hooks).
+    package var redactor: SecretRedactor
+
+    package init(redactor: SecretRedactor = SecretRedactor()) {
+        self.redactor = redactor
+    }
 
     static let entityExtractor = EntityExtractor()
     static let factExtractor = FactExtractor()
@@ -74,7 +83,7 @@ package struct CapturePipeline: Sendable {
 
     /// The memories worth keeping from one turn.
     package func capture(_ turn: CaptureTurn, now: Timestamp = .now()) -> [CapturedMemory] {
-        let text = CaptureText(turn.text)
+        let text = CaptureText(redactor.redact(turn.text).text)
         var result: [CapturedMemory] = []
         // "A few things about how I like code in this repo:" makes the list below it preferences.
         var listUnderPreference = false

@@ -219,7 +219,7 @@ package struct EntityStatistics: Sendable, Equatable {
     /// statistics of `/extract`; `textLength` counts the request text's Unicode scalars.
     package func responseJSON(textLength: Int) -> JSONObject {
         [
-            "by_type": byTypeJSON,
+            "by_type": .counts(byType),
             "avg_confidence": .double(averageConfidence),
             "unique_entities": .int(Int64(uniqueEntities)),
             "entity_types_found": .int(Int64(entityTypesFound)),
@@ -233,15 +233,11 @@ package struct EntityStatistics: Sendable, Equatable {
         guard total > 0 else { return ["total": 0] }
         return [
             "total": .int(Int64(total)),
-            "by_type": byTypeJSON,
+            "by_type": .counts(byType),
             "average_confidence": .double(averageConfidence),
             "unique_entities": .int(Int64(uniqueEntities)),
             "entity_types_found": .int(Int64(entityTypesFound)),
         ]
-    }
-
-    private var byTypeJSON: JSONValue {
-        .object(Dictionary(uniqueKeysWithValues: byType.map { ($0.key.rawValue, JSONValue.int(Int64($0.value))) }))
     }
 }
 

@@ -381,7 +381,7 @@ package struct FactStatistics: Sendable, Equatable {
     /// request text's Unicode scalars.
     package func responseJSON(textLength: Int) -> JSONObject {
         [
-            "by_type": byTypeJSON,
+            "by_type": .counts(byType),
             "avg_confidence": .double(averageConfidence),
             "avg_certainty": .double(averageCertainty),
             "avg_importance": .double(averageImportance),
@@ -399,7 +399,7 @@ package struct FactStatistics: Sendable, Equatable {
         guard total > 0 else { return ["total": 0] }
         return [
             "total": .int(Int64(total)),
-            "by_type": byTypeJSON,
+            "by_type": .counts(byType),
             "average_confidence": .double(averageConfidence),
             "average_certainty": .double(averageCertainty),
             "average_importance": .double(averageImportance),
@@ -407,10 +407,6 @@ package struct FactStatistics: Sendable, Equatable {
             "facts_with_temporal_info": .int(Int64(factsWithTemporalInfo)),
             "unique_fact_types": .int(Int64(uniqueFactTypes)),
         ]
-    }
-
-    private var byTypeJSON: JSONValue {
-        .object(Dictionary(uniqueKeysWithValues: byType.map { ($0.key.rawValue, JSONValue.int(Int64($0.value))) }))
     }
 }
 
