@@ -33,6 +33,8 @@ package enum MemoryHTTPServer {
         package var port: Int = 8080
         /// Request bodies larger than this are refused with 413 before they are read whole.
         package var bodyLimit: Int = 1 << 20
+        /// Import bodies (`POST /api/memory/admin/import`) larger than this are refused with 413.
+        package var importLimit: Int = 4 << 30
         /// Whether requests need an API key.
         package var auth: AuthMode = .local
         /// Requests per key; nil for no limit.
@@ -77,6 +79,7 @@ package enum MemoryHTTPServer {
         ContextRoutes(services: services, bodyLimit: configuration.bodyLimit).register(on: router)
         CaptureRoutes(services: services, bodyLimit: configuration.bodyLimit).register(on: router)
         KeyRoutes(services: services, bodyLimit: configuration.bodyLimit).register(on: router)
+        TransferRoutes(services: services, importLimit: configuration.importLimit).register(on: router)
         OperationsRoutes(services: services, metrics: metrics).register(on: router)
         additionalRoutes(router)
         return router

@@ -27,6 +27,9 @@ package struct Deployment: Sendable {
     /// An admin API key accepted besides the stored ones (`MEMORYHUB_ADMIN_KEY`), at least 32
     /// characters; never stored.
     package var adminKey: String?
+    /// How long a SQLite write waits for another process's write lock before failing with 503
+    /// (the hooks wait less than a server: the assistant waits for them).
+    package var sqliteBusyTimeout: Duration = .seconds(10)
 
     package init(databaseURL: String, redisURL: String? = nil) {
         self.databaseURL = databaseURL
@@ -61,6 +64,8 @@ package struct MemoryHubServices: Sendable {
     package let context: ContextBuilder
     /// API keys: who may call.
     package let keys: KeyManager
+    /// Export and import as NDJSON.
+    package let transfer: TransferManager
     package let configuration: ServiceConfiguration
     /// Embeds new memories in the background; nil without an embedder. `memoryhub serve` runs it
     /// in its ServiceGroup.
@@ -94,6 +99,9 @@ package struct MemoryHubServices: Sendable {
         self.search = SearchEngine(store: store, embedder: embedder, configuration: configuration.search, logger: logger)
         self.context = ContextBuilder(store: store, search: search, logger: logger)
         self.keys = KeyManager(store: store, configuration: configuration.keys, deploymentAdminKey: adminKey, logger: logger)
+        self.transfer = TransferManager(
+            store: store, sessions: sessions, redaction: memories.redaction, embeddingSignal: signal, configuration: configuration,
+            logger: logger)
     }
 
     /// Builds the services a deployment describes. Nothing is connected or migrated yet: run
@@ -116,7 +124,9 @@ package struct MemoryHubServices: Sendable {
             store = postgres
         } else {
             guard !deployment.sqlitePath.isEmpty else { throw MemoryHubError.invalidField("database", "The database path is empty.") }
-            let sqlite = try SQLiteMemoryStore(configuration: .init(path: deployment.sqlitePath), logger: logger)
+            var sqliteConfiguration = SQLiteMemoryStore.Configuration(path: deployment.sqlitePath)
+            sqliteConfiguration.busyTimeout = deployment.sqliteBusyTimeout / .seconds(1)
+            let sqlite = try SQLiteMemoryStore(configuration: sqliteConfiguration, logger: logger)
             coherence = sqlite
             store = sqlite
         }

@@ -110,6 +110,31 @@ package protocol MemoryStore: Sendable {
     /// The length of some stored vector; nil when none is stored.
     func storedVectorDimension() async throws -> Int?
 
+    // MARK: Transfer (export and import)
+
+    /// Sessions the filter selects whose id sorts after `after` (nil: from the first), by id, at
+    /// most `limit`: an export's keyset pages.
+    func exportSessions(_ filter: TransferFilter, after: UUID?, limit: Int) async throws -> [Session]
+    /// Memories the filter selects whose id sorts after `after`, by id, at most `limit`; with
+    /// their vectors when `embeddings` is true.
+    func exportMemories(_ filter: TransferFilter, after: UUID?, limit: Int, embeddings: Bool) async throws -> [ExportedMemory]
+    /// Who owns the sessions and memories with these ids, and which sessions hold these
+    /// (user, client session id) pairs, across all users (the importer checks its scope itself).
+    func transferOwnership(sessionIDs: [UUID], memoryIDs: [UUID], clientSessions: [(userID: String, clientSessionID: String)]) async throws
+        -> TransferOwnership
+    /// Writes sessions as they are, in one transaction, resolving an existing id by `policy`; one
+    /// outcome per session, in order. A new session keeps its memory count until
+    /// `reconcileMemoryCounts` settles it; a replaced one keeps the stored count.
+    func importSessions(_ sessions: [Session], policy: ConflictPolicy) async throws -> [ImportOutcome]
+    /// Writes memories as they are, in one transaction: indexed, counted in the user's change
+    /// sequence, queued for embedding unless a vector is given; session counts are not touched
+    /// (see `reconcileMemoryCounts`). A memory whose session is missing or another user's, or
+    /// whose id is another user's or in another session, is refused.
+    func importMemories(_ memories: [ImportedMemory], policy: ConflictPolicy) async throws -> [ImportOutcome]
+    /// Sets each session's memory count to the number of its memories; the sessions whose count
+    /// was wrong move to a new version and are returned (for the caches).
+    func reconcileMemoryCounts(sessionIDs: [UUID]) async throws -> [Session]
+
     // MARK: API keys
 
     /// Stores a new key record (its digest, never the key).

@@ -18,6 +18,8 @@ package enum PostgresErrorTranslation {
             return error
         case let error as CancellationError:
             return error
+        case let error as PostgresMemoryStore.UnchangedBatch:
+            return error
         case _ where Task.isCancelled:
             // The caller gave up; whatever broke on the way out is not the store's failure.
             return CancellationError()

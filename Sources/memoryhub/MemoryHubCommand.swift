@@ -13,6 +13,7 @@ struct MemoryHubCommand: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, MigrateCommand.self, MCPCommand.self, HookCommand.self, SessionCommand.self,
             RememberCommand.self, MemoriesCommand.self, SearchCommand.self, ContextCommand.self, EvalCommand.self, KeysCommand.self,
+            ExportCommand.self, ImportCommand.self,
         ])
 
     /// As ArgumentParser's, except that `memoryhub hook` exits 0 even when its own command line
