@@ -1,6 +1,8 @@
 import ArgumentParser
+import Logging
 import MemoryAPI
 import MemoryCore
+import MemoryHooks
 import MemoryService
 import Foundation
 
@@ -51,7 +53,12 @@ struct ImportCommand: AsyncParsableCommand {
         abstract: "Import an export file (or - for stdin). Idempotent: the same file twice changes nothing.")
 
     @OptionGroup var options: GlobalOptions
-    @Argument(help: "The NDJSON file from `memoryhub export` or GET /api/memory/admin/export; - reads stdin.") var file: String?
+    @Argument(help: "The NDJSON file from `memoryhub export` or GET /api/memory/admin/export; - reads stdin. With --claude-code: the transcripts folder (default ~/.claude/projects).")
+    var file: String?
+    @Flag(help: "Import Claude Code transcripts: one ended session per conversation, what the capture pipeline keeps of its turns.")
+    var claudeCode = false
+    @Option(help: "With --claude-code: the user the history belongs to (env MEMORYHUB_USER; default: the OS user name).") var user: String?
+    @Option(help: "With --claude-code: the project for every conversation (default: from each conversation's folder).") var project: String?
     @Option(help: "When an id exists: skip (keep ours), newer (take the file's if its version is higher), replace.")
     var onConflict: ConflictPolicy = .skip
     @Option(help: "When a line is bad: abort (write nothing) or skip (write the good lines).")
@@ -59,10 +66,12 @@ struct ImportCommand: AsyncParsableCommand {
     @Flag(help: "Print the report as JSON.") var json = false
 
     func validate() throws {
-        if file == nil { throw ValidationError("Name the file to import (or - for stdin).") }
+        if file == nil && !claudeCode { throw ValidationError("Name the file to import (or - for stdin), or pass --claude-code.") }
+        if !claudeCode && (user != nil || project != nil) { throw ValidationError("--user and --project go with --claude-code.") }
     }
 
     func run() async throws {
+        if claudeCode { return try await importClaudeCode() }
         guard let file else { return }
         var path = file
         var spooled: String?
@@ -88,6 +97,25 @@ struct ImportCommand: AsyncParsableCommand {
             Self.describe(report)
         }
         if report.aborted || report.errorCount > 0 { throw ExitCode(report.aborted ? 2 : 1) }
+    }
+
+    private func importClaudeCode() async throws {
+        let environment = GlobalOptions.environment
+        let home = environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path
+        let folder = file ?? home + "/.claude/projects"
+        let userID = try Validation.identifier(user ?? environment["MEMORYHUB_USER"] ?? CLIOutput.osUser, field: "user")
+        let projectID = try Validation.optionalIdentifier(project, field: "project")
+        let result = try await options.withServices(embeddings: false) { services in
+            try await ClaudeCodeImport(services: services, userID: userID, projectID: projectID, logger: Logger(label: "memoryhub"))
+                .importTranscripts(in: folder)
+        }
+        if json {
+            CLIOutput.json(APIRepresentation.importReport(result.report))
+        } else {
+            print("Read \(result.transcripts) Claude Code conversations from \(folder) for user \(userID).")
+            Self.describe(result.report)
+        }
+        if result.report.errorCount > 0 { throw ExitCode(1) }
     }
 
     static func describe(_ report: TransferManager.ImportReport) {

@@ -118,6 +118,11 @@ package struct TransferManager: Sendable {
         package var batchSize = 500
         /// Errors listed in the report at most (all are counted).
         package var maximumListedErrors = 100
+        /// For captured history (`import --claude-code`): a memory whose id the store already
+        /// has in another session (a resumed conversation repeats its turns), or whose content
+        /// the user already has in the project (captured live by the hooks), is skipped as
+        /// unchanged instead of refused or stored twice.
+        package var dropDuplicates = false
 
         package init(onConflict: ConflictPolicy = .skip, onError: ErrorPolicy = .abort, scopeUser: String? = nil) {
             self.onConflict = onConflict
@@ -203,7 +208,7 @@ package struct TransferManager: Sendable {
         var end: (line: Int, sessions: Int, memories: Int)?
         func flush(_ report: inout ImportReport) async throws {
             guard !pending.isEmpty else { return }
-            for (line, error) in try await ownershipErrors(pending, fileSessions: &fileSessions) {
+            for (line, error) in try await ownershipErrors(pending, dropDuplicates: options.dropDuplicates, fileSessions: &fileSessions) {
                 bad.insert(line)
                 note(error, line: line, into: &report, options: options)
             }
@@ -316,7 +321,7 @@ package struct TransferManager: Sendable {
     /// session id another session of the user holds. Records valid so far add their sessions to
     /// `fileSessions`.
     private func ownershipErrors(
-        _ records: [(line: Int, record: TransferRecord)], fileSessions: inout [UUID: String]
+        _ records: [(line: Int, record: TransferRecord)], dropDuplicates: Bool, fileSessions: inout [UUID: String]
     ) async throws -> [(Int, MemoryHubError)] {
         var sessionIDs: [UUID] = []
         var memoryIDs: [UUID] = []
@@ -352,7 +357,7 @@ package struct TransferManager: Sendable {
                 if let owner = ownership.memoryOwners[memory.id], owner.userID != memory.userID {
                     errors.append((line, TransferRefusal.otherUsersMemory(memory.id)))
                 } else if let owner = ownership.memoryOwners[memory.id], owner.sessionID != memory.sessionID {
-                    errors.append((line, TransferRefusal.memoryInOtherSession(memory.id, owner.sessionID)))
+                    if !dropDuplicates { errors.append((line, TransferRefusal.memoryInOtherSession(memory.id, owner.sessionID))) }
                 } else if (fileSessions[memory.sessionID] ?? ownership.sessionUsers[memory.sessionID]) != memory.userID {
                     errors.append((
                         line,
@@ -376,6 +381,8 @@ package struct TransferManager: Sendable {
         defer { reader.close() }
         let vectorsUsable = try await acceptsVectors(of: header)
         var touched = Set<UUID>()
+        /// Content hashes this import wrote (with `dropDuplicates`).
+        var written = Set<String>()
         var sessionBatch: [(line: Int, session: Session)] = []
         var memoryBatch: [(line: Int, memory: ImportedMemory)] = []
         func flushSessions(_ report: inout ImportReport) async throws {
@@ -415,6 +422,10 @@ package struct TransferManager: Sendable {
                 let clean = redacted(memory)
                 let vector = vectorsUsable.flatMap { dimension in embedding?.count == dimension && clean.indexedText == memory.indexedText ? embedding : nil }
                 let hash = configuration.deduplicateWrites ? ContentFingerprint.hash(clean.content) : nil
+                if options.dropDuplicates, try await isDuplicate(clean, hash: ContentFingerprint.hash(clean.content), written: &written) {
+                    report.memories.unchanged += 1
+                    continue
+                }
                 memoryBatch.append((number, ImportedMemory(memory: clean, contentHash: hash, embedding: vector)))
                 if memoryBatch.count >= options.batchSize { try await flushMemories(&report) }
             case .header, .end:
@@ -430,6 +441,19 @@ package struct TransferManager: Sendable {
         }
         for id in ids { await sessions.cache.remove(id: id) }
         if report.queuedForEmbedding > 0 { embeddingSignal.raise() }
+    }
+
+    /// With `dropDuplicates`: whether the memory's id is the user's already in another session,
+    /// or its content is already the user's in the project (stored before, or earlier in this import).
+    private func isDuplicate(_ memory: Memory, hash: String, written: inout Set<String>) async throws -> Bool {
+        if let stored = try await store.memory(id: memory.id, userID: memory.userID), stored.sessionID != memory.sessionID { return true }
+        let key = memory.userID + "\u{0}" + (memory.projectID ?? "") + "\u{0}" + hash
+        if written.contains(key) { return true }
+        if let other = try await store.memoryID(contentHash: hash, userID: memory.userID, projectID: memory.projectID), other != memory.id {
+            return true
+        }
+        written.insert(key)
+        return false
     }
 
     private func tally(
