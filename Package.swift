@@ -142,7 +142,11 @@ let package = Package(
             name: "MemoryHooks",
             dependencies: [
                 "MemoryCore", "MemoryAPI", "MemoryService",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

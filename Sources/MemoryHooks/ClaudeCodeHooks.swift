@@ -45,6 +45,9 @@ package struct ClaudeCodeHooks: Sendable {
         package var lockTimeout: Duration = .seconds(8)
         /// The user's home folder, for transcript paths that start with `~/`.
         package var homeDirectory: String
+        /// False: the capture events read only the turns handed to `handle` and never open the
+        /// input's `transcript_path` (a server, which must not read paths a remote client names).
+        package var readsTranscriptFiles = true
 
         package init(userID: String, projectID: String? = nil, lockFolder: String, homeDirectory: String) {
             self.userID = userID
@@ -67,16 +70,18 @@ package struct ClaudeCodeHooks: Sendable {
         pipeline = CapturePipeline(redactor: services.memories.redaction.redactor)
     }
 
-    /// Handles one event; returns what to print on stdout (possibly nothing).
-    package func handle(_ event: HookEvent, input: HookInput) async throws -> String {
+    /// Handles one event; returns what to print on stdout (possibly nothing). The capture events
+    /// (pre-compact, stop, session-end) read `transcriptTurns` when given, else the input's
+    /// `transcript_path` (unless `readsTranscriptFiles` is off).
+    package func handle(_ event: HookEvent, input: HookInput, transcriptTurns: [TranscriptTurn]? = nil) async throws -> String {
         switch event {
         case .sessionStart: return try await sessionStart(input)
         case .userPromptSubmit: return try await userPromptSubmit(input)
         case .preCompact, .stop:
-            _ = try await ingest(input, event: event)
+            _ = try await ingest(input, event: event, turns: transcriptTurns)
             return ""
         case .sessionEnd:
-            return try await sessionEnd(input)
+            return try await sessionEnd(input, turns: transcriptTurns)
         case .postToolUse:
             try await postToolUse(input)
             return ""
@@ -180,11 +185,11 @@ package struct ClaudeCodeHooks: Sendable {
 
     // MARK: Capture
 
-    private func sessionEnd(_ input: HookInput) async throws -> String {
+    private func sessionEnd(_ input: HookInput, turns: [TranscriptTurn]?) async throws -> String {
         // The session ends even when the transcript cannot be read.
         var failure: (any Error)?
         do {
-            try await ingest(input, event: .sessionEnd)
+            try await ingest(input, event: .sessionEnd, turns: turns)
         } catch {
             failure = error
         }
@@ -203,13 +208,16 @@ package struct ClaudeCodeHooks: Sendable {
     /// stored); returns how many memories were new. A cursor in the session's metadata
     /// (`capture_cursor`: how many turns were read, and the last one's entry) says where to go on,
     /// so a turn that yields nothing is not read again; without a cursor that matches the
-    /// transcript, turns whose entry already has a memory are skipped.
+    /// transcript, turns whose entry already has a memory are skipped. `turns`, when given, are
+    /// the transcript's (as ``TranscriptReader`` read it elsewhere); else the input's
+    /// `transcript_path` is read, if `readsTranscriptFiles`.
     @discardableResult
-    package func ingest(_ input: HookInput, event: HookEvent) async throws -> Int {
-        guard let path = input.transcriptPath.map({ Self.expandingTilde($0, home: configuration.homeDirectory) }) else { return 0 }
+    package func ingest(_ input: HookInput, event: HookEvent, turns supplied: [TranscriptTurn]? = nil) async throws -> Int {
+        let path = input.transcriptPath.map { Self.expandingTilde($0, home: configuration.homeDirectory) }
+        guard supplied != nil || (configuration.readsTranscriptFiles && path != nil) else { return 0 }
         let (session, lock) = try await lockedSession(for: input)
         defer { lock.release() }
-        let turns = try reader.turns(atPath: path)
+        let turns = try supplied ?? reader.turns(atPath: path ?? "")
         let fresh: ArraySlice<TranscriptTurn>
         if let cursor = session.metadata["capture_cursor"]?.objectValue, let read = cursor["turns"]?.numberValue.flatMap({ Int(exactly: $0) }),
             read > 0, read <= turns.count, turns[read - 1].id == cursor["entry"]?.stringValue
@@ -296,7 +304,8 @@ package struct ClaudeCodeHooks: Sendable {
         return TranscriptReader.openMarker + "\n" + body + "\n" + TranscriptReader.closeMarker + "\n"
     }
 
-    static func expandingTilde(_ path: String, home: String) -> String {
+    /// `path` with a leading `~/` replaced by `home`.
+    package static func expandingTilde(_ path: String, home: String) -> String {
         guard path.hasPrefix("~/") else { return path }
         return home + path.dropFirst(1)
     }

@@ -50,17 +50,21 @@ package struct HookInput: Sendable, Equatable {
         guard case .object(let object) = try JSONParser.parse(bytes) else {
             throw MemoryHubError.malformed("The hook input is not a JSON object.")
         }
+        return HookInput(object: object)
+    }
+
+    /// The fields of a hook's stdin object; unknown keys are ignored, empty strings read as absent.
+    package init(object: JSONObject) {
         func text(_ key: String) -> String? {
             guard let value = object[key]?.stringValue, !value.isEmpty else { return nil }
             return value
         }
-        var input = HookInput(
+        self.init(
             sessionID: text("session_id"), transcriptPath: text("transcript_path"), cwd: text("cwd"),
             hookEventName: text("hook_event_name"), source: text("source"), prompt: text("prompt"),
             trigger: text("trigger"), reason: text("reason"))
-        input.toolName = text("tool_name")
-        input.toolInput = object["tool_input"]?.objectValue ?? [:]
-        input.toolResponse = object["tool_response"] ?? .null
-        return input
+        toolName = text("tool_name")
+        toolInput = object["tool_input"]?.objectValue ?? [:]
+        toolResponse = object["tool_response"] ?? .null
     }
 }

@@ -115,7 +115,7 @@ package struct ContextBuilder: Sendable {
             }
         case .recent:
             // Every filter applies in the store's query, so old matches are found too.
-            let recent = try await store.memories(matching: MemoryFilter(filter), limit: Self.candidatesPerSection, offset: 0).items
+            let recent = try await store.firstMemories(matching: MemoryFilter(filter), limit: Self.candidatesPerSection)
             return recent.map { memory in
                 let ageDays = memory.ageDays(at: now)
                 var relevance = 0.6 / (1 + ageDays / 7) + 0.4 * memory.importance
@@ -139,7 +139,7 @@ package struct ContextBuilder: Sendable {
                     }
                 }
             }
-            let listed = try await store.memories(matching: MemoryFilter(typed), limit: Self.candidatesPerSection, offset: 0).items
+            let listed = try await store.firstMemories(matching: MemoryFilter(typed), limit: Self.candidatesPerSection)
             return listed.map { memory in
                 ContextPacker.Item(
                     memory: memory, relevance: Self.standing(memory, now: now),

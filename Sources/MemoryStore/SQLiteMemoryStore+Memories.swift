@@ -154,6 +154,17 @@ extension SQLiteMemoryStore {
 
     package func memories(matching filter: MemoryFilter, limit: Int, offset: Int) async throws -> Page<Memory> {
         try StoredTextCheck.check(filter)
+        let (clauses, arguments) = Self.clauses(of: filter)
+        return try await page(
+            table: "memories", where: clauses, arguments: arguments, order: Self.memoryOrder, limit: limit, offset: offset,
+            Self.memory(from:))
+    }
+
+    /// How pages of memories are ordered: newest first.
+    static let memoryOrder = "created_at DESC, id DESC"
+
+    /// The WHERE clauses (joined by AND) and their arguments that select `filter`'s memories.
+    static func clauses(of filter: MemoryFilter) -> (clauses: [String], arguments: StatementArguments) {
         var clauses = ["user_id = ?"]
         var arguments: StatementArguments = [filter.userID]
         if let sessionID = filter.sessionID {
@@ -185,9 +196,7 @@ extension SQLiteMemoryStore {
             clauses.append("created_at >= ?")
             _ = arguments.append(contentsOf: [createdAfter.microsecondsSinceEpoch])
         }
-        return try await page(
-            table: "memories", where: clauses, arguments: arguments, order: "created_at DESC, id DESC", limit: limit, offset: offset,
-            Self.memory(from:))
+        return (clauses, arguments)
     }
 
     package func existingMemoryIDs(_ ids: [UUID], userID: String) async throws -> Set<UUID> {

@@ -53,12 +53,15 @@ package final class SQLiteMemoryStore: MemoryStore {
             }
             // Processes opening one new file at once race to switch it to WAL, which SQLite answers
             // with SQLITE_BUSY without waiting: try again a few times.
+            // Another process holding the write lock makes each try wait the busy timeout: try
+            // again only within that timeout, so a locked file fails in about busyTimeout.
             var attempt = 0
+            let deadline = ContinuousClock.now + .milliseconds(Int64(configuration.busyTimeout * 1000))
             while true {
                 do {
                     self.pool = try DatabasePool(path: configuration.path, configuration: config)
                     break
-                } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && attempt < 20 {
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && attempt < 20 && ContinuousClock.now < deadline {
                     attempt += 1
                     Thread.sleep(forTimeInterval: 0.05)
                 }
@@ -73,6 +76,12 @@ package final class SQLiteMemoryStore: MemoryStore {
     }
 
     package func migrate() async throws {
+        // A current schema needs no write: checking it by a read, which another process's write
+        // lock does not block, keeps a hook from waiting on that lock just to learn nothing is due.
+        let current = try? await read { db in
+            try SQLiteSchema.migrator.hasCompletedMigrations(db) && !SQLiteSchema.migrator.hasBeenSuperseded(db)
+        }
+        if current == true { return }
         // Another process migrating the same new file at once may hold the lock past the busy
         // timeout's first answer; what it applied is then simply skipped on the next attempt.
         var attempt = 0

@@ -43,6 +43,12 @@ struct HookCommand: AsyncParsableCommand {
     @Flag(help: "Print no context at session start or on prompts (env MEMORYHUB_HOOK_INJECT=off); sessions and capture go on.")
     var noInject = false
 
+    @Option(help: "A running memoryhub serve to ask, e.g. http://127.0.0.1:8080 (a trailing /mcp is dropped) (env MEMORYHUB_SERVER_URL; default: the server whose runtime file sits next to the SQLite database, if any). MEMORYHUB_API_KEY is sent as the Bearer key.")
+    var serverURL: String?
+
+    @Flag(help: "Never ask a server; always open the database (env MEMORYHUB_HOOK_SERVER=off).")
+    var noServer = false
+
     static var defaultFolder: String {
         (GlobalOptions.environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path) + "/.local/share/memoryhub"
     }
@@ -67,6 +73,14 @@ struct HookCommand: AsyncParsableCommand {
         }
         let seconds = timeout ?? GlobalOptions.environment["MEMORYHUB_HOOK_TIMEOUT"].flatMap(Double.init) ?? 10
         Self.exitQuietly(after: seconds, log: log, event: event, sessionID: input.sessionID)
+        let started = ContinuousClock.now
+        if let server = server() {
+            let remaining = Duration.milliseconds(Int64(seconds * 1000)) - (ContinuousClock.now - started)
+            if let output = await ask(server, hookEvent, stdin: stdin, input: input, budget: remaining, log: log) {
+                Self.write(output)
+                return
+            }
+        }
         do {
             let output = try await handle(hookEvent, input: input, log: log)
             Self.write(output)
@@ -75,6 +89,65 @@ struct HookCommand: AsyncParsableCommand {
             log.append(event: event, sessionID: input.sessionID, message: Self.describe(partial.error))
         } catch {
             log.append(event: event, sessionID: input.sessionID, message: Self.describe(error))
+        }
+    }
+
+    /// The server to ask: the configured URL, else the one whose runtime file sits next to the
+    /// SQLite database while its process lives; nil for none (or `--no-server`).
+    private func server() -> HookServerClient.Server? {
+        let environment = GlobalOptions.environment
+        guard !(noServer || environment["MEMORYHUB_HOOK_SERVER"]?.lowercased() == "off") else { return nil }
+        let key = environment["MEMORYHUB_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        // A user key acts as its own user: name one only when asked to, or when no key is sent.
+        let namedUser = user ?? environment["MEMORYHUB_USER"].flatMap { $0.isEmpty ? nil : $0 }
+        let userID = key == nil ? (namedUser ?? CLIOutput.osUser) : namedUser
+        if let url = serverURL ?? environment["MEMORYHUB_SERVER_URL"], !url.trimmingCharacters(in: .whitespaces).isEmpty {
+            return HookServerClient.Server(baseURL: url, apiKey: key, userID: userID)
+        }
+        guard let deployment = try? options.deployment, !deployment.isPostgres,
+            let file = ServeRuntimeFile.read(atPath: ServeRuntimeFile.path(forDatabase: deployment.sqlitePath)), file.processIsAlive
+        else { return nil }
+        return HookServerClient.Server(baseURL: file.url, apiKey: key, userID: userID)
+    }
+
+    /// Asks `server` to run the hook; returns what to print, or nil when the server never handled
+    /// the request (the hook then opens the database itself). A server that fails or is slow
+    /// gets no second try here: the hook prints nothing and logs why (an empty string).
+    private func ask(_ server: HookServerClient.Server, _ event: HookEvent, stdin: Data, input: HookInput, budget: Duration, log: HookFailureLog) async -> String? {
+        let environment = GlobalOptions.environment
+        guard case .object(let object)? = try? JSONParser.parse(stdin) else { return nil }
+        var request = HookRequest(input: object, projectID: project ?? environment["MEMORYHUB_PROJECT"])
+        request.contextTokens = max(0, contextTokens ?? environment["MEMORYHUB_HOOK_CONTEXT_TOKENS"].flatMap(Int.init) ?? 1500)
+        request.promptTokens = max(0, promptTokens ?? environment["MEMORYHUB_HOOK_PROMPT_TOKENS"].flatMap(Int.init) ?? 600)
+        request.injectContext = !(noInject || environment["MEMORYHUB_HOOK_INJECT"]?.lowercased() == "off")
+        let capture = event == .preCompact || event == .stop || event == .sessionEnd
+        if capture, let path = input.transcriptPath {
+            // The server never reads a path a client names: the hook reads the transcript and sends its turns.
+            let home = environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path
+            do {
+                request.transcriptTurns = try TranscriptReader().turns(atPath: ClaudeCodeHooks.expandingTilde(path, home: home))
+            } catch {
+                log.append(event: self.event, sessionID: input.sessionID, message: Self.describe(error))
+                guard event == .sessionEnd else { return "" }
+            }
+        }
+        // The assistant waits for session-start and user-prompt-submit: a healthy server answers in
+        // milliseconds, so a slow one is given up on soon; capture may use the hook's whole budget.
+        let wait = capture ? budget - .milliseconds(500) : min(budget - .milliseconds(200), .seconds(3))
+        guard wait > .zero else { return nil }
+        switch await HookServerClient().send(event, request, to: server, timeout: wait) {
+        case .answered(let output, let warning):
+            if let warning { log.append(event: self.event, sessionID: input.sessionID, message: warning) }
+            return output
+        case .unreachable(let reason):
+            // A stale runtime file is ordinary (the server was killed); a configured server is worth a line.
+            if serverURL != nil || environment["MEMORYHUB_SERVER_URL"] != nil {
+                log.append(event: self.event, sessionID: input.sessionID, message: reason + "; using the database")
+            }
+            return nil
+        case .failed(let reason):
+            log.append(event: self.event, sessionID: input.sessionID, message: reason)
+            return ""
         }
     }
 
@@ -91,7 +164,10 @@ struct HookCommand: AsyncParsableCommand {
                 log.append(event: self.event, sessionID: input.sessionID, message: "searching by words only: \(Self.describe(error))")
             }
         }
-        let services = try MemoryHubServices.open(try options.deployment, embedder: embedder, logger: logger)
+        var deployment = try options.deployment
+        // A database another process keeps locked must not hold up the prompt (nor a capture for long).
+        deployment.sqliteBusyTimeout = event == .sessionStart || event == .userPromptSubmit ? .seconds(1) : .seconds(5)
+        let services = try MemoryHubServices.open(deployment, embedder: embedder, logger: logger)
         let environment = GlobalOptions.environment
         var configuration = ClaudeCodeHooks.Configuration(
             userID: user ?? environment["MEMORYHUB_USER"] ?? CLIOutput.osUser,

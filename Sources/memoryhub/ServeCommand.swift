@@ -2,11 +2,13 @@ import ArgumentParser
 import Hummingbird
 import Logging
 import MemoryHTTP
+import MemoryHooks
 import MemoryMCP
 import MemoryService
 import Metrics
 import Prometheus
 import ServiceLifecycle
+import Synchronization
 import UnixSignals
 import Foundation
 
@@ -88,14 +90,33 @@ struct ServeCommand: AsyncParsableCommand {
             mcpConfiguration.resultBudget = ResultBudget(maximumCharacters: budget)
         }
         let mcp = MCPHTTPRoute(services: services, configuration: mcpConfiguration, logger: logger)
+        // Claude Code hooks ask this server instead of opening the database themselves.
+        let hooks = HookHTTPRoute(
+            services: services, configuration: HookHTTPConfiguration(lockFolder: HookCommand.defaultFolder + "/locks"), logger: logger)
+        // On SQLite, hooks find this server through a file next to the database (written once the
+        // port is open, removed on a clean shutdown).
+        let runtimePath = deployment.isPostgres ? nil : ServeRuntimeFile.path(forDatabase: deployment.sqlitePath)
+        let runtime = RuntimeFileHolder()
         let application = MemoryHTTPServer.application(
             services: services, configuration: configuration, metrics: registry, logger: logger,
-            additionalRoutes: { router in mcp.register(on: router) },
+            additionalRoutes: { router in
+                mcp.register(on: router)
+                hooks.register(on: router)
+            },
             beforeServerStarts: { try await services.prepare() },
             onServerRunning: { [auth = configuration.auth, adminKey = deployment.adminKey] port in
                 let shownHost = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
                 if auth == .required, adminKey == nil, (try? await services.keys.list(userID: nil).isEmpty) == true {
                     logger.warning("--auth required, but no API key exists and MEMORYHUB_ADMIN_KEY is not set: nobody can call; create one with memoryhub keys create")
+                }
+                if let runtimePath {
+                    let file = ServeRuntimeFile(url: ServeRuntimeFile.url(host: host, port: port), port: port, pid: getpid(), auth: auth.rawValue)
+                    do {
+                        try file.save(toPath: runtimePath)
+                        runtime.set(file)
+                    } catch {
+                        logger.warning("hooks will not find this server: \(error)", metadata: ["memoryhub.path": "\(runtimePath)"])
+                    }
                 }
                 logger.notice("memoryhub listening on http://\(shownHost):\(port)", metadata: [
                     "memoryhub.database": "\(database)", "memoryhub.cache": "\(cache)", "memoryhub.auth": "\(auth.rawValue)",
@@ -108,7 +129,17 @@ struct ServeCommand: AsyncParsableCommand {
                     + (services.embeddingService.map { [.init(service: $0)] } ?? []),
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
+        defer { if let runtimePath { runtime.file?.remove(atPath: runtimePath) } }
         try await group.run()
+    }
+
+    /// The runtime file this server wrote, once it has, for removal at shutdown.
+    final class RuntimeFileHolder: Sendable {
+        private let written = Mutex<ServeRuntimeFile?>(nil)
+
+        var file: ServeRuntimeFile? { written.withLock { $0 } }
+
+        func set(_ file: ServeRuntimeFile) { written.withLock { $0 = file } }
     }
 
     /// The auth mode: as asked, else `local` on a loopback address. `local` on any other address
