@@ -8,7 +8,7 @@ ifneq ($(OPENBLAS_CORETYPE),)
 export OPENBLAS_CORETYPE
 endif
 
-.PHONY: run test setup build release bench bench-auth bench-capture bench-embeddings bench-search eval bench-hooks clean
+.PHONY: run test setup build release bench bench-auth bench-capture bench-embeddings bench-search eval bench-hooks bench-transfer clean
 # The retrieval evaluation file (DESIGN.md "Retrieval evaluation").
 EVAL_FILE ?= ../shared/data/longmemeval_s_60.jsonl.gz
 
@@ -59,6 +59,11 @@ eval: release
 
 bench-hooks: release
 	scripts/bench-hooks.py .build/release/memoryhub
+
+# Export and import throughput and peak memory at 100k memories (SQLite; PostgreSQL too with
+# BENCH_POSTGRES=postgres://...).
+bench-transfer: release
+	scripts/bench-transfer.py .build/release/memoryhub --embeddings $(if $(BENCH_POSTGRES),--postgres $(BENCH_POSTGRES))
 
 clean:
 	rm -rf .build

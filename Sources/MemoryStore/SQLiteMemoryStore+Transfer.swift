@@ -194,12 +194,21 @@ extension SQLiteMemoryStore {
         _ item: ImportedMemory, policy: ConflictPolicy, sequence: () throws -> Int64, db: Database
     ) throws -> ImportOutcome {
         var memory = item.memory
+        let vector = item.embedding.map { Data(VectorBytes.encode($0)) }
+        // The stored record first: a record the policy keeps costs one read.
+        let stored = try fetchMemory(db, id: memory.id, userID: nil)
+        if let stored {
+            switch policy.decision(for: memory, bringsVector: vector != nil, stored: stored) {
+            case .refuse(let error): return .refused(error)
+            case .keep: return .unchanged
+            case .write(let version): memory.version = version
+            }
+        }
         guard
             let owner = try Row.fetchOne(db, sql: "SELECT user_id, project_id FROM sessions WHERE id = ?", arguments: [memory.sessionID.lowercased]),
             owner["user_id"] as String == memory.userID
         else { return .refused(.sessionNotFound(memory.sessionID.lowercased)) }
         memory.projectID = owner["project_id"]
-        let vector = item.embedding.map { Data(VectorBytes.encode($0)) }
         // A hash another memory of the user and project holds is stored as none (as an edit is).
         let hash = try item.contentHash.flatMap { hash -> String? in
             let taken = try Bool.fetchOne(
@@ -211,12 +220,7 @@ extension SQLiteMemoryStore {
                 arguments: [memory.userID, memory.projectID, hash, memory.id.lowercased]) ?? false
             return taken ? nil : hash
         }
-        if let stored = try fetchMemory(db, id: memory.id, userID: nil) {
-            switch policy.decision(for: memory, bringsVector: vector != nil, stored: stored) {
-            case .refuse(let error): return .refused(error)
-            case .keep: return .unchanged
-            case .write(let version): memory.version = version
-            }
+        if let stored {
             // The stored vector stays when the embedded text is the same and the file brings none.
             let keepVector = vector == nil && stored.hasEmbedding && stored.indexedText == memory.indexedText
             try db.execute(

@@ -263,4 +263,72 @@ import Testing
             #expect(bad["errors"]?.arrayValue?.first?.objectValue?["field"] == .string("content"))
         }
     }
+
+    /// The memory an export needs does not grow with the memories it writes: 100,000 memories
+    /// with vectors (a file of about 270 MB) export in under 128 MiB of peak resident memory, in
+    /// the debug build `make test` runs (BENCHMARKS.md has the release numbers).
+    @Test(.enabled(if: LiveAPI.postgresURL != nil && ServeBinaryTests.binary != nil, "needs the test PostgreSQL and the memoryhub binary (make test)"))
+    func exportOf100kMemoriesStaysUnderItsMemoryCeiling() async throws {
+        let url = try LiveAPI.freshDatabase(try #require(LiveAPI.postgresURL))
+        try await MemoryHubServices.open(Deployment(databaseURL: url), logger: Self.logger).withBackgroundServices { _ in }
+        // Rows written by SQL (fast), with the store's own schema and triggers.
+        let psql = ProcessInfo.processInfo.environment["MEMORYHUB_TEST_PG_BIN"].map { $0 + "/psql" } ?? "/usr/bin/psql"
+        let insert = Process()
+        insert.executableURL = URL(fileURLWithPath: psql)
+        insert.arguments = [url, "-q", "-v", "ON_ERROR_STOP=1", "-c", """
+            INSERT INTO sessions (id, user_id, project_id, state, started_at, memory_count, created_at, updated_at, version)
+                VALUES ('00000000-0000-4000-8000-000000000001', 'bulk', 'shop', 'active', now(), 100000, now(), now(), 1);
+            INSERT INTO memories (id, session_id, user_id, project_id, content, memory_type, importance, confidence,
+                    has_embedding, embedding, created_at, updated_at, version)
+                SELECT gen_random_uuid(), '00000000-0000-4000-8000-000000000001', 'bulk', 'shop',
+                    'Memory number ' || n || ': the deploy pipeline caches its build artefacts between runs', 'fact', 0.5, 0.8,
+                    true, decode(repeat('3dcccccd', 384), 'hex'), now(), now(), 1
+                FROM generate_series(1, 100000) AS n;
+            """]
+        insert.standardOutput = FileHandle.nullDevice
+        try insert.run()
+        insert.waitUntilExit()
+        #expect(insert.terminationStatus == 0)
+
+        let output = Self.temporaryFile()
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        // A parent of its own measures the export's peak resident memory (ru_maxrss of wait4).
+        let measure = Process()
+        measure.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        measure.arguments = [
+            "-c",
+            "import os,subprocess,sys; p=subprocess.Popen(sys.argv[1:]); _,s,u=os.wait4(p.pid,0); print(os.waitstatus_to_exitcode(s), u.ru_maxrss)",
+            try #require(ServeBinaryTests.binary), "export", "--embeddings", "--database", url, "-o", output,
+        ]
+        var environment = ProcessInfo.processInfo.environment
+        environment["MEMORYHUB_LOG_LEVEL"] = "warning"
+        measure.environment = environment
+        let pipe = Pipe()
+        measure.standardOutput = pipe
+        try measure.run()
+        let printed = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        measure.waitUntilExit()
+        let fields = printed.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        #expect(fields.first == 0, "export failed: \(printed)")
+        let peakMiB = Double(fields.last ?? .max) / 1024
+        #expect(peakMiB < 128, "peak resident memory \(peakMiB) MiB")
+        // Every memory is in the file, with its vector.
+        var reader = try NDJSONReader(path: output)
+        var memories = 0
+        var lines = 0
+        let marker = Array("\"type\":\"memory\"".utf8)
+        while let line = try reader.next() {
+            lines += 1
+            guard case .text(_, let bytes) = line, bytes.count > marker.count else { continue }
+            // Parsing 100,000 lines in a debug build takes longer than the export: parse one, count the rest.
+            if memories == 0, case .memory(_, let vector) = try TransferRecord.parse(bytes) {
+                #expect(vector?.count == 384)
+                memories += 1
+            } else if memories > 0, bytes.firstRange(of: marker) != nil {
+                memories += 1
+            }
+        }
+        #expect(memories == 100_000 && lines == 100_003)
+        print("export of 100,000 memories: peak RSS \(Int(peakMiB)) MiB")
+    }
 }

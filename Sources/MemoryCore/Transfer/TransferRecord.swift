@@ -303,14 +303,13 @@ package enum VectorText {
     /// Nil when the text is not base64 or not a whole number of floats.
     package static func vector(base64 text: String) -> [Float]? {
         guard let data = Data(base64Encoded: text), data.count % 4 == 0 else { return nil }
-        var vector = [Float]()
-        vector.reserveCapacity(data.count / 4)
-        var index = data.startIndex
-        while index < data.endIndex {
-            let bits = UInt32(data[index]) | UInt32(data[index + 1]) << 8 | UInt32(data[index + 2]) << 16 | UInt32(data[index + 3]) << 24
-            vector.append(Float(bitPattern: bits))
-            index += 4
+        return data.withUnsafeBytes { raw in
+            [Float](unsafeUninitializedCapacity: raw.count / 4) { buffer, count in
+                for index in 0..<raw.count / 4 {
+                    buffer[index] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)))
+                }
+                count = raw.count / 4
+            }
         }
-        return vector
     }
 }
