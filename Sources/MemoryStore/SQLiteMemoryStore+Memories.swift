@@ -165,7 +165,9 @@ extension SQLiteMemoryStore {
 
     /// The WHERE clauses (joined by AND) and their arguments that select `filter`'s memories.
     static func clauses(of filter: MemoryFilter) -> (clauses: [String], arguments: StatementArguments) {
-        var clauses = ["user_id = ?"]
+        // Within a session, its own index is the one to use: without `+`, SQLite (no ANALYZE
+        // statistics) walks all the user's memories in time order looking for the session's.
+        var clauses = [filter.sessionID == nil ? "user_id = ?" : "+user_id = ?"]
         var arguments: StatementArguments = [filter.userID]
         if let sessionID = filter.sessionID {
             clauses.append("session_id = ?")
