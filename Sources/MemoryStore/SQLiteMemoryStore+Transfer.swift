@@ -205,32 +205,33 @@ extension SQLiteMemoryStore {
             }
         }
         guard
-            let owner = try Row.fetchOne(db, sql: "SELECT user_id, project_id FROM sessions WHERE id = ?", arguments: [memory.sessionID.lowercased]),
+            let owner = try Row.fetchOne(db.cachedStatement(sql: "SELECT user_id, project_id FROM sessions WHERE id = ?"), arguments: [memory.sessionID.lowercased]),
             owner["user_id"] as String == memory.userID
         else { return .refused(.sessionNotFound(memory.sessionID.lowercased)) }
         memory.projectID = owner["project_id"]
         // A hash another memory of the user and project holds is stored as none (as an edit is).
         let hash = try item.contentHash.flatMap { hash -> String? in
             let taken = try Bool.fetchOne(
-                db,
-                sql: """
+                db.cachedStatement(
+                    sql: """
                     SELECT EXISTS (SELECT 1 FROM memories WHERE user_id = ? AND ifnull(project_id, '') = ifnull(?, '')
                         AND content_hash = ? AND id <> ?)
-                    """,
+                    """),
                 arguments: [memory.userID, memory.projectID, hash, memory.id.lowercased]) ?? false
             return taken ? nil : hash
         }
         if let stored {
             // The stored vector stays when the embedded text is the same and the file brings none.
             let keepVector = vector == nil && stored.hasEmbedding && stored.indexedText == memory.indexedText
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE memories SET content = ?, summary = ?, memory_type = ?, importance = ?, confidence = ?, entities = ?,
                         tags = ?, related_memories = ?, metadata = ?, access_count = ?, last_accessed = ?, created_at = ?,
                         updated_at = ?, version = ?, superseded_by = ?, content_hash = ?, change_seq = ?,
                         has_embedding = ?, embedding = CASE WHEN ? THEN embedding ELSE ? END
                     WHERE id = ?
-                    """,
+                    """
+            ).execute(
                 arguments: [
                     memory.content, memory.summary, memory.memoryType.rawValue, memory.importance, memory.confidence,
                     JSONText.encode(memory.entities), JSONText.encode(memory.tags), JSONText.encode(memory.relatedMemories.map(\.lowercased)),
@@ -242,15 +243,15 @@ extension SQLiteMemoryStore {
             return .updated
         }
         memory.hasEmbedding = vector != nil
-        try db.execute(sql: "DELETE FROM memory_tombstones WHERE id = ?", arguments: [memory.id.lowercased])
-        try db.execute(
+        try db.cachedStatement(sql: "DELETE FROM memory_tombstones WHERE id = ?").execute(arguments: [memory.id.lowercased])
+        try db.cachedStatement(
             sql: """
                 INSERT INTO memories (id, session_id, user_id, project_id, content, summary, memory_type, importance,
                     confidence, entities, tags, related_memories, metadata, has_embedding, access_count,
                     last_accessed, created_at, updated_at, version, superseded_by, change_seq, content_hash, embedding)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: try arguments(for: memory) + [try sequence(), hash, vector])
+                """
+        ).execute(arguments: try arguments(for: memory) + [try sequence(), hash, vector])
         return .inserted
     }
 

@@ -128,7 +128,7 @@ package final class SQLiteMemoryStore: MemoryStore {
 
     static func fetchMemory(_ db: Database, id: UUID, userID: String?) throws -> Memory? {
         try Row.fetchOne(
-            db, sql: "SELECT * FROM memories WHERE id = ? AND (? IS NULL OR user_id = ?)",
+            db.cachedStatement(sql: "SELECT * FROM memories WHERE id = ? AND (? IS NULL OR user_id = ?)"),
             arguments: [id.lowercased, userID, userID]
         ).map(memory(from:))
     }

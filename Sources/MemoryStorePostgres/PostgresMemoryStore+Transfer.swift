@@ -164,6 +164,11 @@ extension PostgresMemoryStore {
                 "SELECT \(unescaped: MemoryColumns.list) FROM memories WHERE id = ANY(\(memories.map(\.memory.id))::uuid[]) FOR UPDATE",
                 on: connection, logger: logger, MemoryColumns.decode)
             let storedByID = Dictionary(stored.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            // A deleted memory imported again is no longer deleted (one statement for the batch).
+            let fresh = memories.map(\.memory.id).filter { storedByID[$0] == nil }
+            if !fresh.isEmpty {
+                try await Self.execute("DELETE FROM memory_tombstones WHERE id = ANY(\(fresh)::uuid[])", on: connection, logger: logger)
+            }
             var outcomes: [ImportOutcome] = []
             for (item, refusal) in zip(memories, refusals) {
                 if let refusal {
@@ -203,9 +208,6 @@ extension PostgresMemoryStore {
         }
         memory.hasEmbedding = keepVector || vector != nil
         let bytes = vector.map { ByteBuffer(bytes: VectorBytes.encode($0)) }
-        if stored == nil {
-            try await execute("DELETE FROM memory_tombstones WHERE id = \(memory.id)", on: connection, logger: logger)
-        }
         // A hash another memory of the user and project holds is stored as none (as an edit is).
         try await execute(
             """
