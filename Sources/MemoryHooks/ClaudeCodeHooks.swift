@@ -37,6 +37,10 @@ package struct ClaudeCodeHooks: Sendable {
         /// Memories printed for a prompt at most, and the least score they need.
         package var promptResults: Int = 5
         package var minimumPromptScore: Double = 0.05
+        /// The best lexical and semantic matches a prompt's search ranks at most: the assistant
+        /// waits for this hook, and ranking every match of a common word in 100k memories takes
+        /// hundreds of milliseconds for the same first five.
+        package var promptCandidates: Int = 200
         /// Claude Code caps what a hook adds to the context; stay well below it.
         package var maximumOutputCharacters: Int = 9000
         /// Longest memory content stored from one turn, in UTF-8 bytes.
@@ -160,6 +164,7 @@ package struct ClaudeCodeHooks: Sendable {
         var request = SearchRequest(userID: configuration.userID, query: String(prompt.prefix(2000)))
         request.projectID = projectID
         request.limit = configuration.promptResults + 10
+        request.candidateLimit = max(request.limit, configuration.promptCandidates)
         let response = try await services.search.search(request)
         let relevant = response.results.filter { result in
             guard result.score >= configuration.minimumPromptScore else { return false }

@@ -99,9 +99,12 @@ package final class SearchEngine: Sendable {
         let query = try Self.validatedQuery(request.query)
         try Validation.paging(limit: request.limit, offset: request.offset, maxLimit: 100)
         let mode = try effectiveMode(request.mode)
+        if let candidates = request.candidateLimit, !(1...10_000).contains(candidates) {
+            throw MemoryHubError.invalidField("candidate_limit", "candidate_limit must be between 1 and 10000.")
+        }
 
         let sequence = try await store.changeSequence(userID: request.userID)
-        let key = ResultKey(filter: filter, query: query, mode: mode, sequence: sequence)
+        let key = ResultKey(filter: filter, query: query, mode: mode, sequence: sequence, candidateLimit: request.candidateLimit)
         let ranking: CachedPage
         if let cached = results.withLock({ $0.value(forKey: key) }),
             cached.isComplete || request.offset + request.limit <= cached.ranked.count
@@ -110,7 +113,7 @@ package final class SearchEngine: Sendable {
             ranking = cached
         } else {
             cacheMetrics.miss()
-            ranking = try await rank(query: query, filter: filter, mode: mode)
+            ranking = try await rank(query: query, filter: filter, mode: mode, candidateLimit: request.candidateLimit)
             var kept = ranking
             if kept.ranked.count > configuration.maximumCachedRanking {
                 kept.ranked = Array(kept.ranked.prefix(configuration.maximumCachedRanking))
@@ -198,12 +201,13 @@ package final class SearchEngine: Sendable {
     // MARK: Ranking
 
     /// Every candidate ranked, with the total number of matches.
-    private func rank(query: String, filter: SearchFilter, mode: SearchMode) async throws -> CachedPage {
+    private func rank(query: String, filter: SearchFilter, mode: SearchMode, candidateLimit: Int?) async throws -> CachedPage {
         let now = Timestamp.now()
         var lexical: [LexicalMatch] = []
         if mode != .semantic {
             let terms = SearchText.terms(query)
-            lexical = try await store.lexicalMatches(terms: terms, filter: filter, limit: configuration.lexicalMatchLimit)
+            lexical = try await store.lexicalMatches(
+                terms: terms, filter: filter, limit: min(configuration.lexicalMatchLimit, candidateLimit ?? .max))
         }
         var semantic: [SemanticHit] = []
         if mode != .lexical {
@@ -218,7 +222,7 @@ package final class SearchEngine: Sendable {
             }
             // Every match is ranked, so every page that `total` promises can be read.
             semantic = try await index.search(
-                userID: filter.userID, query: vector, filter: filter, threshold: configuration.semanticThreshold)
+                userID: filter.userID, query: vector, filter: filter, threshold: configuration.semanticThreshold, limit: candidateLimit)
         }
 
         return rankFused(lexical: lexical, semantic: semantic, mode: mode, now: now, notice: nil)
@@ -398,4 +402,5 @@ struct ResultKey: Hashable, Sendable {
     var query: String
     var mode: SearchMode
     var sequence: Int64
+    var candidateLimit: Int?
 }

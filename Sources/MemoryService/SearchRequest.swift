@@ -33,6 +33,10 @@ package struct SearchRequest: Sendable {
     package var mode: SearchMode = .hybrid
     /// Return each result's score breakdown.
     package var explain: Bool = false
+    /// At most this many of the best lexical and of the best semantic matches are ranked (1 to
+    /// 10,000), for callers that want only the first few results fast (the prompt hook); `total`
+    /// then counts only those. Nil ranks every match.
+    package var candidateLimit: Int?
 
     package init(userID: String, query: String) {
         self.userID = userID

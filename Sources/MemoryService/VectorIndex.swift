@@ -21,8 +21,8 @@ final class VectorIndex: Sendable {
     }
 
     /// Every memory of the user passing `filter` whose similarity to `query` is at least
-    /// `threshold`, best first.
-    func search(userID: String, query: [Float], filter: SearchFilter, threshold: Float) async throws -> [SemanticHit] {
+    /// `threshold`, best first; only the best `limit` when given.
+    func search(userID: String, query: [Float], filter: SearchFilter, threshold: Float, limit: Int? = nil) async throws -> [SemanticHit] {
         let vectors = users.withLock { users in
             if let existing = users.value(forKey: userID) { return existing }
             let created = UserVectors()
@@ -30,7 +30,7 @@ final class VectorIndex: Sendable {
             return created
         }
         try await vectors.catchUp(userID: userID, store: store)
-        return vectors.snapshot().search(query: query, filter: filter, threshold: threshold)
+        return vectors.snapshot().search(query: query, filter: filter, threshold: threshold, limit: limit)
     }
 }
 
@@ -112,7 +112,7 @@ struct VectorRows: Sendable {
         matrix.replaceSubrange(slot * dimension..<(slot + 1) * dimension, with: vector)
     }
 
-    func search(query: [Float], filter: SearchFilter, threshold: Float) -> [SemanticHit] {
+    func search(query: [Float], filter: SearchFilter, threshold: Float, limit: Int? = nil) -> [SemanticHit] {
         guard dimension > 0, query.count == dimension else { return [] }
         var scored: [(slot: Int, similarity: Float)] = []
         let everyEntry = filter.isUserOnly
@@ -126,7 +126,7 @@ struct VectorRows: Sendable {
             }
         }
         scored.sort { $0.similarity > $1.similarity }
-        return scored.map { candidate in SemanticHit(entry: entries[candidate.slot]!, similarity: candidate.similarity) }
+        return scored.prefix(limit ?? scored.count).map { candidate in SemanticHit(entry: entries[candidate.slot]!, similarity: candidate.similarity) }
     }
 
     /// The dot product, eight lanes at a time.

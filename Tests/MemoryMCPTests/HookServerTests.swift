@@ -206,4 +206,27 @@ struct HookServerTests {
             #expect(!fixture.log.contains("gave up"), "\(fixture.log)")
         }
     }
+
+    /// The plugin's options reach the hooks: `server_url` and `api_key` as the binary reads them.
+    @Test func thePluginHandsItsServerURLAndKeyToTheHooks() async throws {
+        let folder = try MCPTestEnvironment.temporaryFolder("plugin-server")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let fake = folder.appendingPathComponent("memoryhub")
+        try Data("""
+            #!/bin/sh
+            cat >/dev/null
+            printf 'url: %s\\nkey: %s\\n' "${MEMORYHUB_SERVER_URL-<unset>}" "${MEMORYHUB_API_KEY-<unset>}"
+
+            """.utf8).write(to: fake)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fake.path)
+        let script = MCPTestEnvironment.root.appendingPathComponent("plugin/scripts/memoryhub-hook").path
+        func run(url: String, key: String) async throws -> String {
+            try await ChildProcess.run(script, ["user-prompt-submit"], stdin: "{}", environment: [
+                "PATH": "/usr/bin:/bin", "HOME": folder.path, "MEMORYHUB_BINARY": fake.path,
+                "CLAUDE_PLUGIN_OPTION_SERVER_URL": url, "CLAUDE_PLUGIN_OPTION_API_KEY": key,
+            ]).stdout
+        }
+        #expect(try await run(url: "http://127.0.0.1:8080/mcp", key: "mh_secret") == "url: http://127.0.0.1:8080/mcp\nkey: mh_secret\n")
+        #expect(try await run(url: "", key: "") == "url: <unset>\nkey: <unset>\n")
+    }
 }
