@@ -35,6 +35,7 @@ package struct MemoryHubError: Error, Sendable, Hashable, CustomStringConvertibl
             case duplicateClientSessionID = "duplicate_client_session_id"
             case duplicateID = "duplicate_id"
             case duplicateContent = "duplicate_content"
+            case sameChain = "same_chain"
             case embeddingPending = "embedding_pending"
             case embedderUnavailable = "embedder_unavailable"
             case embedderUnreachable = "embedder_unreachable"
@@ -65,6 +66,8 @@ package struct MemoryHubError: Error, Sendable, Hashable, CustomStringConvertibl
         /// The user already has a memory with this content in the project (a store-internal
         /// signal: the write path answers with the existing memory instead).
         package static let duplicateContent = Code(.duplicateContent)
+        /// A chain merge named two sessions of one chain.
+        package static let sameChain = Code(.sameChain)
         /// The memory has no vector yet.
         package static let embeddingPending = Code(.embeddingPending)
         /// Semantic search was asked for without an embedding model.

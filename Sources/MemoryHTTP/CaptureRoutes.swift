@@ -69,16 +69,6 @@ struct CaptureRoutes {
         importance.post("optimize-weights") { request, _ in
             JSONResponse.make(try ImportanceAPI.optimizeWeights(try await request.jsonFields(limit: bodyLimit)))
         }
-
-        // API-more.md's proposal: the per-router health paths answer as aliases of /ready.
-        for name in ["text", "entities", "facts", "importance"] {
-            router.get("api/memory/\(name)/health") { _, _ in
-                let ready = await services.readiness().isReady
-                return JSONResponse.make(
-                    ["status": .string(ready ? "healthy" : "unavailable"), "service": .string(name)],
-                    status: ready ? .ok : .serviceUnavailable)
-            }
-        }
     }
 
     /// KnowledgeHub sends `text` as a query parameter on its `analyze-*` POSTs; MemoryHub also

@@ -21,6 +21,21 @@ struct ContextRoutes {
         group.post("comprehensive", use: comprehensive)
         group.get("quick/{user_id}", use: quick)
         group.get("stats/{user_id}", use: stats)
+        group.post("feedback", use: feedback)
+    }
+
+    /// API-more.md "Context feedback": `memory_ids`* (1-200), `effectiveness_score` 0-1 (0.5),
+    /// `feedback`, `user_id`*: each of the user's listed memories counts one access; the event is stored.
+    @Sendable func feedback(_ request: Request, context: Context) async throws -> Response {
+        let body = try await request.jsonFields(limit: bodyLimit)
+        let userID = try context.caller.requiredUser(naming: try request.namedUser(body: body))
+        guard let ids = try body.uuids("memory_ids") else { throw MemoryHubError.invalidField("memory_ids", "memory_ids is required.") }
+        let score = try body.double("effectiveness_score") ?? 0.5
+        let updated = try await services.memories.recordFeedback(
+            userID: userID, memoryIDs: ids, effectivenessScore: score, text: try body.string("feedback"))
+        return JSONResponse.make(.object([
+            "message": "Feedback recorded", "memories_updated": .int(Int64(updated)), "effectiveness_score": .double(score),
+        ]))
     }
 
     @Sendable func retrieve(_ request: Request, context: Context) async throws -> Response {

@@ -80,6 +80,8 @@ package enum MemoryHTTPServer {
         CaptureRoutes(services: services, bodyLimit: configuration.bodyLimit).register(on: router)
         KeyRoutes(services: services, bodyLimit: configuration.bodyLimit).register(on: router)
         TransferRoutes(services: services, importLimit: configuration.importLimit).register(on: router)
+        LifecycleRoutes(services: services, bodyLimit: configuration.bodyLimit).register(on: router)
+        LinkingRoutes(services: services, bodyLimit: configuration.bodyLimit).register(on: router)
         OperationsRoutes(services: services, metrics: metrics).register(on: router)
         additionalRoutes(router)
         return router
@@ -112,6 +114,15 @@ struct OperationsRoutes {
     func register(on router: Router<Context>) {
         router.get("health") { _, _ in JSONResponse.make(.object(["status": "ok"])) }
         router.get("ready", use: ready)
+        // API-more.md's proposal: the per-router health paths answer as aliases of /ready.
+        for name in ["text", "entities", "facts", "importance", "linking", "lifecycle"] {
+            router.get("api/memory/\(name)/health") { _, _ in
+                let ready = await services.readiness().isReady
+                return JSONResponse.make(
+                    ["status": .string(ready ? "healthy" : "unavailable"), "service": .string(name)],
+                    status: ready ? .ok : .serviceUnavailable)
+            }
+        }
         router.get("api/memory/admin/cache/stats", use: cacheStats)
         if let metrics {
             // Counters of every user's traffic: admin callers (and local mode) only.

@@ -217,27 +217,27 @@ package struct SessionManager: Sendable {
         ).items
     }
 
-    /// Ancestors from the root, the session, then its descendants ordered by start.
+    /// Ancestors from the root, the session, then its descendants ordered by start: one
+    /// recursive query (``MemoryStore/chainSessions(of:userID:)``), safe against parent cycles.
     package func chain(id: UUID, actingUser: String?) async throws -> [Session] {
         let session = try await session(id: id, actingUser: actingUser)
+        let members = try await store.chainSessions(of: id, userID: session.userID)
+        return Self.ordered(members, around: members.first { $0.id == id } ?? session)
+    }
+
+    /// `members` (a session, its ancestors and descendants, any order) as a chain: ancestors from
+    /// the root, `session`, then descendants by start. A parent cycle ends the ancestor walk.
+    static func ordered(_ members: [Session], around session: Session) -> [Session] {
+        let byID = Dictionary(members.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var ancestors: [Session] = []
         var seen: Set<UUID> = [session.id]
         var next = session.parentSessionID
-        while let parentID = next, seen.insert(parentID).inserted,
-              let parent = try await load(id: parentID, actingUser: session.userID)
-        {
+        while let parentID = next, seen.insert(parentID).inserted, let parent = byID[parentID] {
             ancestors.append(parent)
             next = parent.parentSessionID
         }
-        var descendants: [Session] = []
-        var frontier = [session.id]
-        while let current = frontier.popLast() {
-            for child in try await store.childSessions(of: current, userID: session.userID) where seen.insert(child.id).inserted {
-                descendants.append(child)
-                frontier.append(child.id)
-            }
-        }
-        descendants.sort { ($0.startedAt, $0.id.lowercased) < ($1.startedAt, $1.id.lowercased) }
+        let descendants = members.filter { !seen.contains($0.id) }
+            .sorted { ($0.startedAt, $0.id.lowercased) < ($1.startedAt, $1.id.lowercased) }
         return ancestors.reversed() + [session] + descendants
     }
 
@@ -301,7 +301,7 @@ package struct SessionManager: Sendable {
         return session
     }
 
-    private func apply(_ change: SessionChange, to id: UUID, actingUser: String?, target: SessionState? = nil) async throws -> Session {
+    func apply(_ change: SessionChange, to id: UUID, actingUser: String?, target: SessionState? = nil) async throws -> Session {
         switch try await store.updateSession(id: id, userID: actingUser, change: change, at: .now()) {
         case .updated(let session):
             await cache.store(session)

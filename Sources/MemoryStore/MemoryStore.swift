@@ -39,6 +39,10 @@ package protocol MemoryStore: Sendable {
     func sessions(matching filter: SessionFilter, limit: Int, offset: Int) async throws -> Page<Session>
     /// Sessions naming `parentID` as their parent, by start.
     func childSessions(of parentID: UUID, userID: String) async throws -> [Session]
+    /// The user's session `id` with all its ancestors and all its descendants, in no particular
+    /// order, from one recursive query that stops at a session already seen (a parent cycle
+    /// cannot make it loop). Empty when the user has no such session.
+    func chainSessions(of id: UUID, userID: String) async throws -> [Session]
     /// Across all users: active sessions whose last update is before `before` (state `.active`),
     /// or ended sessions whose end is before `before` (state `.ended`), oldest first.
     func cleanupCandidates(state: SessionState, before: Timestamp, limit: Int) async throws -> [Session]
@@ -71,6 +75,11 @@ package protocol MemoryStore: Sendable {
     func existingMemoryIDs(_ ids: [UUID], userID: String) async throws -> Set<UUID>
     /// The user's memories with these ids, in no particular order; unknown ids are skipped.
     func memories(ids: [UUID], userID: String) async throws -> [Memory]
+
+    /// Context feedback: counts one access of each of the user's memories among `memoryIDs`
+    /// (as a read does) and stores the event, in one transaction; returns how many memories were
+    /// counted (unknown and other users' ids are skipped).
+    func recordContextFeedback(_ feedback: ContextFeedback) async throws -> Int
 
     // MARK: Search index
 

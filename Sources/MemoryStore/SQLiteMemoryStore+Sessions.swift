@@ -82,17 +82,18 @@ extension SQLiteMemoryStore {
             if let required = change.requiredStates, !required.contains(current.state) {
                 return .stateMismatch(current)
             }
+            if change.requireRoot && current.parentSessionID != nil { return .stateMismatch(current) }
             let updated = change.applied(to: current, at: now)
             try db.execute(
                 sql: """
                     UPDATE sessions SET state = ?, ended_at = ?, end_reason = ?, summary = ?, metadata = ?, tags = ?,
-                        updated_at = ?, version = ?
+                        updated_at = ?, version = ?, parent_session_id = ?
                     WHERE id = ?
                     """,
                 arguments: [
                     updated.state.rawValue, updated.endedAt?.microsecondsSinceEpoch, updated.endReason,
                     updated.summary, JSONText.encode(updated.metadata), JSONText.encode(updated.tags),
-                    updated.updatedAt.microsecondsSinceEpoch, updated.version, id.lowercased,
+                    updated.updatedAt.microsecondsSinceEpoch, updated.version, updated.parentSessionID?.lowercased, id.lowercased,
                 ])
             return .updated(updated)
         }

@@ -144,6 +144,21 @@ enum SQLiteSchema {
         migrator.registerMigration("v7-superseded-by") { db in
             try db.execute(sql: "ALTER TABLE memories ADD COLUMN superseded_by TEXT")
         }
+        migrator.registerMigration("v8-context-feedback") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE context_feedback (
+                        id INTEGER PRIMARY KEY,
+                        user_id TEXT NOT NULL,
+                        memory_ids TEXT NOT NULL,
+                        effectiveness_score REAL NOT NULL,
+                        feedback TEXT,
+                        memories_updated INTEGER NOT NULL,
+                        created_at INTEGER NOT NULL
+                    );
+                    CREATE INDEX context_feedback_user_created ON context_feedback (user_id, created_at);
+                    """)
+        }
         return migrator
     }
 }

@@ -164,3 +164,21 @@ package enum TransferRefusal {
             detail: "The user already has another session (\(otherID)) with this client_session_id.")
     }
 }
+
+/// `POST /api/memory/context/feedback`: how useful a context's memories were.
+package struct ContextFeedback: Sendable {
+    package var userID: String
+    package var memoryIDs: [UUID]
+    /// 0...1.
+    package var effectivenessScore: Double
+    package var text: String?
+    package var createdAt: Timestamp
+
+    package init(userID: String, memoryIDs: [UUID], effectivenessScore: Double, text: String?, createdAt: Timestamp) {
+        self.userID = userID
+        self.memoryIDs = memoryIDs
+        self.effectivenessScore = effectivenessScore
+        self.text = text
+        self.createdAt = createdAt
+    }
+}

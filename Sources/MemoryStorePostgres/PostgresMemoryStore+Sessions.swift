@@ -99,10 +99,12 @@ extension PostgresMemoryStore {
                 ended_at = COALESCE(\(change.endedAt?.postgres)::timestamptz, ended_at),
                 end_reason = COALESCE(\(change.endReason)::text, end_reason),
                 summary = COALESCE(\(change.summary)::text, summary),
+                parent_session_id = COALESCE(\(change.parentSessionID)::uuid, parent_session_id),
                 updated_at = \(now.postgres),
                 version = version + 1
             WHERE id = \(id) AND (\(userID)::text IS NULL OR user_id = \(userID)::text)
                 AND (\(requiredStates)::text[] IS NULL OR state = ANY(\(requiredStates)::text[]))
+                AND (NOT \(change.requireRoot) OR parent_session_id IS NULL)
             RETURNING \(unescaped: SessionColumns.list)
             """
         // A miss followed by a row in a required state means another writer changed the state
@@ -111,6 +113,7 @@ extension PostgresMemoryStore {
             if let updated = try await fetch(update, SessionColumns.decode).first { return .updated(updated) }
             guard let current = try await session(id: id, userID: userID) else { return .notFound }
             if let required = change.requiredStates, !required.contains(current.state) { return .stateMismatch(current) }
+            if change.requireRoot && current.parentSessionID != nil { return .stateMismatch(current) }
         }
         throw MemoryHubError.conflict("The session kept changing while it was being updated; try again.")
     }

@@ -193,5 +193,21 @@ enum PostgresSchema {
                 """,
             ]),
         Migration(version: 8, name: "superseded-by", statements: ["ALTER TABLE memories ADD COLUMN superseded_by uuid"]),
+        Migration(
+            version: 9, name: "context-feedback",
+            statements: [
+                """
+                CREATE TABLE context_feedback (
+                    id bigserial PRIMARY KEY,
+                    user_id text NOT NULL,
+                    memory_ids uuid[] NOT NULL,
+                    effectiveness_score double precision NOT NULL,
+                    feedback text,
+                    memories_updated integer NOT NULL,
+                    created_at timestamptz NOT NULL
+                )
+                """,
+                "CREATE INDEX context_feedback_user_created ON context_feedback (user_id, created_at)",
+            ]),
     ]
 }

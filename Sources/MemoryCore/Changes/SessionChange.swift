@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+package import FoundationEssentials
+#else
+package import Foundation
+#endif
+
 /// A change to a session, applied atomically by the store.
 package struct SessionChange: Sendable {
     /// Merged key by key; a `.null` value removes the key.
@@ -10,6 +16,11 @@ package struct SessionChange: Sendable {
     package var endedAt: Timestamp?
     package var endReason: String?
     package var summary: String?
+    /// Links the session under this parent (a chain merge).
+    package var parentSessionID: UUID?
+    /// When true, the change applies only if the session has no parent (is a chain's root);
+    /// otherwise the store answers `stateMismatch`.
+    package var requireRoot = false
 
     package init(
         metadataPatch: JSONObject = [:], addTags: [String] = [], state: SessionState? = nil,
@@ -34,6 +45,7 @@ package struct SessionChange: Sendable {
         if let endedAt { result.endedAt = endedAt }
         if let endReason { result.endReason = endReason }
         if let summary { result.summary = summary }
+        if let parentSessionID { result.parentSessionID = parentSessionID }
         result.updatedAt = now
         result.version = session.version + 1
         return result
