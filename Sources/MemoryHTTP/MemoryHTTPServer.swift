@@ -80,6 +80,7 @@ package enum MemoryHTTPServer {
         CaptureRoutes(services: services, bodyLimit: configuration.bodyLimit).register(on: router)
         KeyRoutes(services: services, bodyLimit: configuration.bodyLimit).register(on: router)
         TransferRoutes(services: services, importLimit: configuration.importLimit).register(on: router)
+        CompressionRoutes(services: services, bodyLimit: configuration.bodyLimit).register(on: router)
         LifecycleRoutes(services: services, bodyLimit: configuration.bodyLimit).register(on: router)
         LinkingRoutes(services: services, bodyLimit: configuration.bodyLimit).register(on: router)
         OperationsRoutes(services: services, metrics: metrics).register(on: router)

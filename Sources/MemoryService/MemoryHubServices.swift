@@ -62,6 +62,8 @@ package struct MemoryHubServices: Sendable {
     package let search: SearchEngine
     /// Token-budgeted context and memory statistics.
     package let context: ContextBuilder
+    /// Session compression into a token budget, with its result cache.
+    package let compression: CompressionService
     /// API keys: who may call.
     package let keys: KeyManager
     /// Export and import as NDJSON.
@@ -98,6 +100,7 @@ package struct MemoryHubServices: Sendable {
         }
         self.search = SearchEngine(store: store, embedder: embedder, configuration: configuration.search, logger: logger)
         self.context = ContextBuilder(store: store, search: search, logger: logger)
+        self.compression = CompressionService(store: store, sessions: sessions)
         self.keys = KeyManager(store: store, configuration: configuration.keys, deploymentAdminKey: adminKey, logger: logger)
         self.transfer = TransferManager(
             store: store, sessions: sessions, redaction: memories.redaction, embeddingSignal: signal, configuration: configuration,
