@@ -18,29 +18,49 @@ extension SQLiteMemoryStore {
             return "\"" + spaced.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
         }.joined(separator: " OR ")
         guard !expression.isEmpty, limit > 0 else { return [] }
-        var (clauses, arguments) = Self.conditions(for: filter, alias: "m")
-        clauses.insert("memories_fts MATCH ?", at: 0)
-        arguments = [expression] + arguments
-        let whereClause = clauses.joined(separator: " AND ")
-        let allArguments = arguments + [limit]
+        let (clauses, arguments) = Self.conditions(for: filter, alias: "m")
+        let filterClause = clauses.joined(separator: " AND ")
+        let whereClause = (["memories_fts MATCH ?"] + clauses).joined(separator: " AND ")
+        let columns = "m.id AS id, m.importance AS importance, m.created_at AS created_at, m.superseded_by IS NOT NULL AS superseded"
         return try await read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT m.id AS id, bm25(memories_fts) AS rank, m.importance AS importance, m.created_at AS created_at,
-                        m.superseded_by IS NOT NULL AS superseded
-                    FROM memories_fts
-                    JOIN memories m ON m.rowid = memories_fts.rowid
-                    WHERE \(whereClause) ORDER BY rank LIMIT ?
-                    """,
-                arguments: allArguments
-            ).map { row in
+            var rows: [Row] = []
+            // Joining every match to its row before ranking reads a row per match (tens of
+            // thousands for a common word in 100k memories). When few are wanted, rank in the
+            // index alone first and join only its best: the best `limit` that pass the filter are
+            // among them whenever `limit` of them pass it; else read every match as below.
+            if limit <= Self.shortlistedMatchLimit {
+                rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT \(columns), ranked.rank AS rank
+                        FROM (SELECT rowid, bm25(memories_fts) AS rank FROM memories_fts WHERE memories_fts MATCH ?
+                              ORDER BY rank LIMIT ?) AS ranked
+                        JOIN memories m ON m.rowid = ranked.rowid
+                        WHERE \(filterClause) ORDER BY ranked.rank LIMIT ?
+                        """,
+                    arguments: [expression, limit * 4] + arguments + [limit])
+            }
+            if rows.count < limit {
+                rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT \(columns), bm25(memories_fts) AS rank
+                        FROM memories_fts
+                        JOIN memories m ON m.rowid = memories_fts.rowid
+                        WHERE \(whereClause) ORDER BY rank LIMIT ?
+                        """,
+                    arguments: [expression] + arguments + [limit])
+            }
+            return try rows.map { row in
                 LexicalMatch(
                     id: try Self.uuid(row["id"]), score: -(row["rank"] as Double), importance: row["importance"],
                     createdAt: Timestamp(microsecondsSinceEpoch: row["created_at"]), isSuperseded: row["superseded"])
             }
         }
     }
+
+    /// Lexical searches for at most this many matches rank in the full-text index before joining rows.
+    static let shortlistedMatchLimit = 1000
 
     package func changeSequence(userID: String) async throws -> Int64 {
         try StoredTextCheck.check(userID, field: "user_id")
