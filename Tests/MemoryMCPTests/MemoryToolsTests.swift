@@ -29,6 +29,7 @@ import Testing
             "delete_memory": ["memory_id"],
             "get_memory_stats": ["project_id"],
             "get_context": ["context_types", "max_memories", "max_tokens", "query"],
+            "compress_session_context": ["level", "session_id", "strategy", "target_tokens"],
         ]
         #expect(Set(MemoryTool.all.map(\.name)) == Set(expected.keys))
         for (name, arguments) in expected {

@@ -13,9 +13,12 @@ from mcp_support import Checks, connect, run_main, text_of
 TOOLS = {
     "init_session", "get_session", "update_session_context", "end_session", "get_session_history",
     "create_memory", "search_memories", "get_memory", "update_memory", "delete_memory",
-    "get_memory_stats", "get_context",
+    "get_memory_stats", "get_context", "compress_session_context",
 }
-READ_ONLY = {"get_session", "get_session_history", "search_memories", "get_memory", "get_memory_stats", "get_context"}
+READ_ONLY = {
+    "get_session", "get_session_history", "search_memories", "get_memory", "get_memory_stats", "get_context",
+    "compress_session_context",
+}
 DESTRUCTIVE = {"update_memory", "delete_memory"}
 
 
@@ -30,7 +33,7 @@ async def scenario(args, checks: Checks):
         listed = (await client.list_tools()).tools
         names = {tool.name for tool in listed}
         checks.facts["tools"] = sorted(names)
-        checks.check("lists the twelve tools", names == TOOLS, sorted(names))
+        checks.check("lists every tool", names == TOOLS, sorted(names))
         by_name = {tool.name: tool for tool in listed}
         for tool in listed:
             schema = tool.input_schema
