@@ -29,11 +29,30 @@ import Testing
             "delete_memory": ["memory_id"],
             "get_memory_stats": ["project_id"],
             "get_context": ["context_types", "max_memories", "max_tokens", "query"],
+            "suggest_session_links": ["context_hint", "project_id"],
+            "get_session_insights": ["session_id"],
             "compress_session_context": ["level", "session_id", "strategy", "target_tokens"],
         ]
         #expect(Set(MemoryTool.all.map(\.name)) == Set(expected.keys))
         for (name, arguments) in expected {
             #expect(MemoryTool.byName[name]?.argumentNames == arguments, "\(name)")
+        }
+    }
+
+    @Test func linkSuggestionsAndInsightsOfTheCurrentSession() async throws {
+        try await Self.withTools { tools, _ in
+            let none = await tools.call("suggest_session_links", arguments: ["context_hint": "billing"])
+            #expect(!none.isError && none.text == "No earlier session to continue.")
+            _ = await tools.call("init_session", arguments: [:])
+            _ = await tools.call("create_memory", arguments: ["content": "We chose SQLite for the embedded store. TODO: benchmark WAL", "memory_type": "decision", "entities": ["SQLite"]])
+            let insights = await tools.call("get_session_insights", arguments: [:])
+            #expect(!insights.isError, "\(insights.text)")
+            #expect(insights.text.contains("Action items:") && insights.text.contains("TODO: benchmark WAL"))
+            #expect(insights.structured?.objectValue?["memory_count"] == .int(1))
+            let links = await tools.call("suggest_session_links", arguments: [:])
+            #expect(!links.isError && links.text.contains("recent_active"), "\(links.text)")
+            let unknown = await tools.call("get_session_insights", arguments: ["session_id": .string(UUID().uuidString)])
+            #expect(unknown.isError && unknown.structured?.objectValue?["code"] == "session_not_found")
         }
     }
 
