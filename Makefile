@@ -8,7 +8,7 @@ ifneq ($(OPENBLAS_CORETYPE),)
 export OPENBLAS_CORETYPE
 endif
 
-.PHONY: run test setup build release bench bench-auth bench-capture bench-embeddings bench-search eval bench-hooks bench-transfer clean
+.PHONY: run test setup build release bench bench-auth bench-capture bench-compression bench-embeddings bench-search eval bench-hooks bench-transfer clean
 # The retrieval evaluation file (DESIGN.md "Retrieval evaluation").
 EVAL_FILE ?= ../shared/data/longmemeval_s_60.jsonl.gz
 
@@ -42,6 +42,12 @@ bench-auth: setup
 bench-capture: setup
 	swift build -c release --product CaptureBench
 	.build/release/CaptureBench $(if $(BENCH_POSTGRES),--postgres $(BENCH_POSTGRES))
+
+# Compressing a 1,000-memory session with each strategy: the compressor alone, and through the
+# service on SQLite (preview: read + compress; a cached compress).
+bench-compression: setup
+	swift build -c release --product CompressionBench
+	.build/release/CompressionBench
 
 bench-embeddings: setup
 	swift build -c release --product EmbeddingBench

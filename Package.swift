@@ -185,6 +185,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
+            name: "CompressionBench",
+            dependencies: [
+                "MemoryCore", "MemoryStore", "MemoryService",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/CompressionBench",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
             name: "EmbeddingBench",
             dependencies: ["Embeddings"],
             path: "Benchmarks/EmbeddingBench",
