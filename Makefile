@@ -8,7 +8,7 @@ ifneq ($(OPENBLAS_CORETYPE),)
 export OPENBLAS_CORETYPE
 endif
 
-.PHONY: run test setup build release bench bench-auth bench-capture bench-compression bench-embeddings bench-search eval bench-hooks bench-transfer clean
+.PHONY: run test setup build release bench bench-auth bench-capture bench-compression bench-embeddings bench-search eval bench-hooks bench-transfer bench-linking clean
 # The retrieval evaluation file (DESIGN.md "Retrieval evaluation").
 EVAL_FILE ?= ../shared/data/longmemeval_s_60.jsonl.gz
 
@@ -70,6 +70,12 @@ bench-hooks: release
 # BENCH_POSTGRES=postgres://...).
 bench-transfer: release
 	scripts/bench-transfer.py .build/release/memoryhub --embeddings $(if $(BENCH_POSTGRES),--postgres $(BENCH_POSTGRES))
+
+# Chain analysis and the full chain of a 100-session chain (SQLite; PostgreSQL too with
+# BENCH_POSTGRES=postgres://...).
+bench-linking: setup
+	swift build -c release --product LinkingBench
+	.build/release/LinkingBench $(if $(BENCH_POSTGRES),--postgres $(BENCH_POSTGRES))
 
 clean:
 	rm -rf .build

@@ -194,6 +194,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
+            name: "LinkingBench",
+            dependencies: [
+                "MemoryCore", "MemoryStore", "MemoryService",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/LinkingBench",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
             name: "EmbeddingBench",
             dependencies: ["Embeddings"],
             path: "Benchmarks/EmbeddingBench",

@@ -36,6 +36,9 @@ package struct MemoryHubError: Error, Sendable, Hashable, CustomStringConvertibl
             case duplicateID = "duplicate_id"
             case duplicateContent = "duplicate_content"
             case sameChain = "same_chain"
+            case cleanupRunning = "cleanup_running"
+            case cleanupDisabled = "cleanup_disabled"
+            case cleanupFailed = "cleanup_failed"
             case embeddingPending = "embedding_pending"
             case embedderUnavailable = "embedder_unavailable"
             case embedderUnreachable = "embedder_unreachable"
@@ -66,6 +69,12 @@ package struct MemoryHubError: Error, Sendable, Hashable, CustomStringConvertibl
         /// The user already has a memory with this content in the project (a store-internal
         /// signal: the write path answers with the existing memory instead).
         package static let duplicateContent = Code(.duplicateContent)
+        /// Another cleanup run holds the lease.
+        package static let cleanupRunning = Code(.cleanupRunning)
+        /// The process runs no cleanup service to wake.
+        package static let cleanupDisabled = Code(.cleanupDisabled)
+        /// A manual cleanup run failed (recorded in the job history).
+        package static let cleanupFailed = Code(.cleanupFailed)
         /// A chain merge named two sessions of one chain.
         package static let sameChain = Code(.sameChain)
         /// The memory has no vector yet.

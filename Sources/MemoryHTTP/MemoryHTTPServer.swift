@@ -83,6 +83,7 @@ package enum MemoryHTTPServer {
         CompressionRoutes(services: services, bodyLimit: configuration.bodyLimit).register(on: router)
         LifecycleRoutes(services: services, bodyLimit: configuration.bodyLimit).register(on: router)
         LinkingRoutes(services: services, bodyLimit: configuration.bodyLimit).register(on: router)
+        CleanupRoutes(services: services).register(on: router)
         OperationsRoutes(services: services, metrics: metrics).register(on: router)
         additionalRoutes(router)
         return router

@@ -68,6 +68,8 @@ package struct MemoryHubServices: Sendable {
     package let keys: KeyManager
     /// Export and import as NDJSON.
     package let transfer: TransferManager
+    /// Session cleanup runs: the lease, the record, the wake-up.
+    package let cleanup: CleanupCoordinator
     package let configuration: ServiceConfiguration
     /// Embeds new memories in the background; nil without an embedder. `memoryhub serve` runs it
     /// in its ServiceGroup.
@@ -102,6 +104,7 @@ package struct MemoryHubServices: Sendable {
         self.context = ContextBuilder(store: store, search: search, logger: logger)
         self.compression = CompressionService(store: store, sessions: sessions)
         self.keys = KeyManager(store: store, configuration: configuration.keys, deploymentAdminKey: adminKey, logger: logger)
+        self.cleanup = CleanupCoordinator(sessions: sessions, store: store, configuration: configuration, logger: logger)
         self.transfer = TransferManager(
             store: store, sessions: sessions, redaction: memories.redaction, embeddingSignal: signal, configuration: configuration,
             logger: logger)

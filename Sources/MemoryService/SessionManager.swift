@@ -281,7 +281,7 @@ package struct SessionManager: Sendable {
             if batch.isEmpty { break }
             for session in batch {
                 do {
-                    _ = try await transition(id: session.id, actingUser: session.userID, to: .archived)
+                    _ = try await lifecycleTransition(id: session.id, actingUser: session.userID, to: .archived)
                     result.archived += 1
                 } catch {
                     failed.insert(session.id)

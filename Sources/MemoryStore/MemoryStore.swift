@@ -144,6 +144,19 @@ package protocol MemoryStore: Sendable {
     /// was wrong move to a new version and are returned (for the caches).
     func reconcileMemoryCounts(sessionIDs: [UUID]) async throws -> [Session]
 
+    // MARK: Background jobs
+
+    /// Takes the job's lease for `holder` until `expires` when nobody holds it or the holder's
+    /// lease has run out (at `now`): true when taken. Replicas and CLIs sharing the store never
+    /// run the job at once.
+    func acquireJobLease(job: String, holder: String, expires: Timestamp, now: Timestamp) async throws -> Bool
+    /// Gives the lease back if `holder` still has it.
+    func releaseJobLease(job: String, holder: String) async throws
+    /// Records a finished run (completed or failed).
+    func recordJobRun(_ run: JobRun) async throws
+    /// The job's last run, last successful run and how many runs succeeded.
+    func jobHistory(job: String) async throws -> JobHistory
+
     // MARK: API keys
 
     /// Stores a new key record (its digest, never the key).

@@ -159,6 +159,22 @@ enum SQLiteSchema {
                     CREATE INDEX context_feedback_user_created ON context_feedback (user_id, created_at);
                     """)
         }
+        migrator.registerMigration("v9-job-runs") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE job_leases (job TEXT PRIMARY KEY NOT NULL, holder TEXT NOT NULL, expires_at INTEGER NOT NULL);
+                    CREATE TABLE job_runs (
+                        id INTEGER PRIMARY KEY,
+                        job TEXT NOT NULL,
+                        started_at INTEGER NOT NULL,
+                        completed_at INTEGER,
+                        counts TEXT NOT NULL DEFAULT '{}',
+                        error TEXT,
+                        host TEXT NOT NULL
+                    );
+                    CREATE INDEX job_runs_job_started ON job_runs (job, started_at);
+                    """)
+        }
         return migrator
     }
 }

@@ -209,5 +209,22 @@ enum PostgresSchema {
                 """,
                 "CREATE INDEX context_feedback_user_created ON context_feedback (user_id, created_at)",
             ]),
+        Migration(
+            version: 10, name: "job-runs",
+            statements: [
+                "CREATE TABLE job_leases (job text PRIMARY KEY, holder text NOT NULL, expires_at timestamptz NOT NULL)",
+                """
+                CREATE TABLE job_runs (
+                    id bigserial PRIMARY KEY,
+                    job text NOT NULL,
+                    started_at timestamptz NOT NULL,
+                    completed_at timestamptz,
+                    counts jsonb NOT NULL DEFAULT '{}',
+                    error text,
+                    host text NOT NULL
+                )
+                """,
+                "CREATE INDEX job_runs_job_started ON job_runs (job, started_at)",
+            ]),
     ]
 }

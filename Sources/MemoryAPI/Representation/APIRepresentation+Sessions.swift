@@ -141,3 +141,60 @@ extension APIRepresentation {
         ])
     }
 }
+
+/// API-more.md "Administration" shapes.
+extension APIRepresentation {
+    /// A cleanup run: `success, started_at, completed_at, stats: {stale_sessions_cleaned,
+    /// sessions_archived, cache_entries_cleaned}`.
+    package static func cleanupRun(_ report: CleanupRunReport) -> JSONValue {
+        .object([
+            "success": true,
+            "started_at": .string(report.startedAt.iso8601),
+            "completed_at": .string(report.completedAt.iso8601),
+            "stats": .object([
+                "stale_sessions_cleaned": .int(Int64(report.staleSessionsCleaned)),
+                "sessions_archived": .int(Int64(report.sessionsArchived)),
+                "cache_entries_cleaned": .int(Int64(report.cacheEntriesCleaned)),
+            ]),
+        ])
+    }
+
+    /// `GET /admin/cleanup/stats`: the last completed run's counts, how many runs completed, and
+    /// this process's Service.
+    package static func cleanupStats(_ status: CleanupStatus) -> JSONValue {
+        let last = status.history.lastSuccess
+        func count(_ name: String) -> JSONValue { .int(Int64(last?.counts[name] ?? 0)) }
+        let lastError: JSONValue = status.history.lastRun.flatMap { $0.error }.map(JSONValue.string) ?? .null
+        return .object([
+            "cleanup_stats": .object([
+                "last_cleanup": last?.completedAt.map { .string($0.iso8601) } ?? .null,
+                "stale_sessions_cleaned": count("stale_sessions_cleaned"),
+                "sessions_archived": count("sessions_archived"),
+                "cache_entries_cleaned": count("cache_entries_cleaned"),
+                "total_cleanups": .int(Int64(status.history.successfulRuns)),
+            ]),
+            "service_status": .object([
+                "running": .bool(status.running),
+                "cleanup_interval_hours": .double(status.interval.hours),
+                "stale_session_hours": .double(status.staleAfter.hours),
+                "old_session_days": .double(status.archiveAfter.hours / 24),
+                "next_run_at": status.nextRunAt.map { .string($0.iso8601) } ?? .null,
+                "last_error": lastError,
+            ]),
+        ])
+    }
+
+    /// `GET /admin/cleanup/health`.
+    package static func cleanupHealth(_ status: CleanupStatus, now: Timestamp) -> JSONValue {
+        .object([
+            "status": .string(status.health(at: now)),
+            "service_running": .bool(status.running),
+            "last_cleanup": status.history.lastSuccess?.completedAt.map { .string($0.iso8601) } ?? .null,
+            "total_cleanups": .int(Int64(status.history.successfulRuns)),
+        ])
+    }
+}
+
+extension Duration {
+    var hours: Double { seconds / 3600 }
+}
