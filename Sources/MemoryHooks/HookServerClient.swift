@@ -42,8 +42,20 @@ package struct HookServerClient: Sendable {
 
     package init() {}
 
-    /// Posts `request` for `event` to `server`, waiting at most `timeout` for the whole exchange.
-    package func send(_ event: HookEvent, _ request: HookRequest, to server: Server, timeout: Duration) async -> Outcome {
+    /// Posts `request` for `event` to `server`, waiting at most `timeout` for the whole exchange
+    /// and `connectTimeout` for the connection (one attempt: a port that refuses is `unreachable`
+    /// at once, not retried until the deadline).
+    package func send(_ event: HookEvent, _ request: HookRequest, to server: Server, timeout: Duration, connectTimeout: Duration) async -> Outcome {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .milliseconds(max(1, Int64(connectTimeout / .milliseconds(1))))
+        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        let outcome = await send(event, request, to: server, timeout: timeout, client: client)
+        try? await client.shutdown()
+        return outcome
+    }
+
+    private func send(_ event: HookEvent, _ request: HookRequest, to server: Server, timeout: Duration, client: HTTPClient) async -> Outcome {
         var http = HTTPClientRequest(url: server.baseURL + "/" + HookHTTPRoute.path + "/" + event.rawValue)
         http.method = .POST
         http.headers.add(name: "Content-Type", value: "application/json")
@@ -55,7 +67,7 @@ package struct HookServerClient: Sendable {
         let body: ByteBuffer
         do {
             let milliseconds = max(1, Int64(timeout / .milliseconds(1)))
-            response = try await HTTPClient.shared.execute(http, timeout: .milliseconds(milliseconds))
+            response = try await client.execute(http, timeout: .milliseconds(milliseconds))
             body = try await response.body.collect(upTo: 4 << 20)
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
             return .failed(reason: "the server at \(server.baseURL) did not answer within \(timeout)")

@@ -75,7 +75,8 @@ struct HookCommand: AsyncParsableCommand {
         Self.exitQuietly(after: seconds, log: log, event: event, sessionID: input.sessionID)
         let started = ContinuousClock.now
         if let server = server() {
-            let remaining = Duration.milliseconds(Int64(seconds * 1000)) - (ContinuousClock.now - started)
+            // No timeout (0) leaves the server an hour.
+            let remaining = (seconds > 0 ? Duration.milliseconds(Int64(seconds * 1000)) : .seconds(3600)) - (ContinuousClock.now - started)
             if let output = await ask(server, hookEvent, stdin: stdin, input: input, budget: remaining, log: log) {
                 Self.write(output)
                 return
@@ -101,13 +102,18 @@ struct HookCommand: AsyncParsableCommand {
         // A user key acts as its own user: name one only when asked to, or when no key is sent.
         let namedUser = user ?? environment["MEMORYHUB_USER"].flatMap { $0.isEmpty ? nil : $0 }
         let userID = key == nil ? (namedUser ?? CLIOutput.osUser) : namedUser
-        if let url = serverURL ?? environment["MEMORYHUB_SERVER_URL"], !url.trimmingCharacters(in: .whitespaces).isEmpty {
+        if let url = configuredServerURL {
             return HookServerClient.Server(baseURL: url, apiKey: key, userID: userID)
         }
         guard let deployment = try? options.deployment, !deployment.isPostgres,
             let file = ServeRuntimeFile.read(atPath: ServeRuntimeFile.path(forDatabase: deployment.sqlitePath)), file.processIsAlive
         else { return nil }
         return HookServerClient.Server(baseURL: file.url, apiKey: key, userID: userID)
+    }
+
+    /// The server URL the flag or environment names, if any.
+    private var configuredServerURL: String? {
+        (serverURL ?? GlobalOptions.environment["MEMORYHUB_SERVER_URL"]).flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
     }
 
     /// Asks `server` to run the hook; returns what to print, or nil when the server never handled
@@ -135,13 +141,15 @@ struct HookCommand: AsyncParsableCommand {
         // milliseconds, so a slow one is given up on soon; capture may use the hook's whole budget.
         let wait = capture ? budget - .milliseconds(500) : min(budget - .milliseconds(200), .seconds(3))
         guard wait > .zero else { return nil }
-        switch await HookServerClient().send(event, request, to: server, timeout: wait) {
+        // A server found through its runtime file is on this machine: it accepts at once or not at all.
+        let connectWait: Duration = configuredServerURL == nil ? .milliseconds(300) : .seconds(1)
+        switch await HookServerClient().send(event, request, to: server, timeout: wait, connectTimeout: min(connectWait, wait)) {
         case .answered(let output, let warning):
             if let warning { log.append(event: self.event, sessionID: input.sessionID, message: warning) }
             return output
         case .unreachable(let reason):
             // A stale runtime file is ordinary (the server was killed); a configured server is worth a line.
-            if serverURL != nil || environment["MEMORYHUB_SERVER_URL"] != nil {
+            if configuredServerURL != nil {
                 log.append(event: self.event, sessionID: input.sessionID, message: reason + "; using the database")
             }
             return nil
