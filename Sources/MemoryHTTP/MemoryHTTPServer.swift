@@ -77,6 +77,7 @@ package enum MemoryHTTPServer {
         MemoryRoutes(services: services, bodyLimit: configuration.bodyLimit).register(on: router)
         SearchRoutes(services: services, bodyLimit: configuration.bodyLimit).register(on: router)
         ContextRoutes(services: services, bodyLimit: configuration.bodyLimit).register(on: router)
+        PersistentContextRoutes(services: services, bodyLimit: configuration.bodyLimit).register(on: router)
         CaptureRoutes(services: services, bodyLimit: configuration.bodyLimit).register(on: router)
         KeyRoutes(services: services, bodyLimit: configuration.bodyLimit).register(on: router)
         TransferRoutes(services: services, importLimit: configuration.importLimit).register(on: router)

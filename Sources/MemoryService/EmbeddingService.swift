@@ -65,7 +65,7 @@ package final class EmbeddingSignal: Sendable {
     }
 }
 
-/// Embeds new and changed memories in batches, in the background: a write never waits for a
+/// Embeds new and changed memories (then persistent context items) in batches, in the background: a write never waits for a
 /// vector. The queue is the store itself (memories with `has_embedding = false`), so nothing is
 /// lost on restart and several replicas can share the work (a vector is stored only for the
 /// memory version it was computed from). The backlog is the gauge `memoryhub.embedding.queue.depth`.
@@ -205,15 +205,12 @@ package final class EmbeddingService: Service, Sendable {
         guard !jobs.isEmpty else {
             backlog.record(0)
             lastBacklog.store(0, ordering: .relaxed)
-            return 0
+            // Memories first; then persistent context items, embedded the same way.
+            return try await embedContextBatch()
         }
         var computed: [ComputedEmbedding] = []
         do {
-            let vectors = try await embedder.embed(jobs.map(\.text))
-            guard vectors.count == jobs.count else {
-                throw MemoryHubError.internal("the embedder returned \(vectors.count) vectors for \(jobs.count) texts")
-            }
-            computed = zip(jobs, vectors).map { ComputedEmbedding(id: $0.id, version: $0.version, vector: $1) }
+            computed = try await embeddings(of: jobs)
         } catch let error where jobs.count > 1 && !(error is CancellationError) {
             var failed: [(EmbeddingJob, any Error)] = []
             for job in jobs {

@@ -68,6 +68,8 @@ package struct MemoryHubServices: Sendable {
     package let keys: KeyManager
     /// Export and import as NDJSON.
     package let transfer: TransferManager
+    /// Persistent context items: stored, embedded, queried by meaning, decayed.
+    package let persistentContext: PersistentContextService
     /// Session cleanup runs: the lease, the record, the wake-up.
     package let cleanup: CleanupCoordinator
     package let configuration: ServiceConfiguration
@@ -108,6 +110,8 @@ package struct MemoryHubServices: Sendable {
         self.transfer = TransferManager(
             store: store, sessions: sessions, redaction: memories.redaction, embeddingSignal: signal, configuration: configuration,
             logger: logger)
+        self.persistentContext = PersistentContextService(
+            store: store, embedder: embedder, signal: signal, maxContentBytes: configuration.maxContentBytes, logger: logger)
     }
 
     /// Builds the services a deployment describes. Nothing is connected or migrated yet: run

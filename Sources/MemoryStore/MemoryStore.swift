@@ -119,6 +119,36 @@ package protocol MemoryStore: Sendable {
     /// The length of some stored vector; nil when none is stored.
     func storedVectorDimension() async throws -> Int?
 
+    // MARK: Persistent context
+
+    /// Inserts a new context item, queued for the embedding service (its `embedding` is ignored).
+    func insertContextItem(_ item: ContextItem) async throws
+    /// One item with its vector; nil when unknown or (with a `userID`) another user's.
+    func contextItem(id: UUID, userID: String?) async throws -> ContextItem?
+    /// The items the filter selects (a nil user: every user's), most recently created first, at
+    /// most `limit`; with vectors when the filter asks for them.
+    func contextItems(matching filter: ContextItemFilter, limit: Int) async throws -> [ContextItem]
+    /// The items the filter selects whose content or related entities contain any of `terms`
+    /// (the lexical index, stemmed as memories are), best first, at most `limit`, with vectors
+    /// when the filter asks for them.
+    func contextItemMatches(terms: [String], filter: ContextItemFilter, limit: Int) async throws -> [ContextItem]
+    /// Counts one access of each of the user's items among `ids` (access_count + 1,
+    /// last_accessed = `now`) in one statement; other users' ids are skipped.
+    func recordContextItemAccess(ids: [UUID], userID: String, at now: Timestamp) async throws
+    /// Deletes the user's item; false when there was none.
+    func deleteContextItem(id: UUID, userID: String) async throws -> Bool
+    /// Applies `PersistentContextMath.decayedImportance` at `now` to the user's items (nil: every
+    /// user's) and sets `decayed_at` on those it lowered; returns how many.
+    func decayContextItems(userID: String?, at now: Timestamp) async throws -> Int
+    /// Deletes the user's (nil: every user's) items last accessed before `unaccessedSince` with
+    /// importance < 0.2 and fewer than 3 accesses; returns how many.
+    func removeStaleContextItems(userID: String?, unaccessedSince: Timestamp) async throws -> Int
+    /// Across all users: items without a vector yet, oldest first.
+    func contextEmbeddingJobs(limit: Int) async throws -> [EmbeddingJob]
+    /// Stores each vector if its item still has that version; returns how many were stored. An
+    /// empty vector marks the item done without one (a text the embedder refused).
+    func storeContextEmbeddings(_ embeddings: [ComputedEmbedding]) async throws -> Int
+
     // MARK: Transfer (export and import)
 
     /// Sessions the filter selects whose id sorts after `after` (nil: from the first), by id, at

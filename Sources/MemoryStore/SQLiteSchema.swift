@@ -175,6 +175,48 @@ enum SQLiteSchema {
                     CREATE INDEX job_runs_job_started ON job_runs (job, started_at);
                     """)
         }
+        migrator.registerMigration("v10-context-items") { db in
+            // Persistent context (API-more.md): private to its user, lexically indexed by
+            // triggers as memories are, embedded in the background (has_embedding = 0 queues it).
+            try db.execute(
+                sql: """
+                    CREATE TABLE context_items (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        user_id TEXT NOT NULL,
+                        scope TEXT NOT NULL,
+                        project_id TEXT,
+                        session_id TEXT,
+                        context_type TEXT NOT NULL,
+                        content TEXT NOT NULL,
+                        importance REAL NOT NULL,
+                        access_count INTEGER NOT NULL DEFAULT 1,
+                        last_accessed INTEGER NOT NULL,
+                        related_entities TEXT NOT NULL DEFAULT '[]',
+                        metadata TEXT NOT NULL DEFAULT '{}',
+                        has_embedding INTEGER NOT NULL DEFAULT 0,
+                        embedding BLOB,
+                        created_at INTEGER NOT NULL,
+                        updated_at INTEGER NOT NULL,
+                        decayed_at INTEGER,
+                        version INTEGER NOT NULL
+                    );
+                    CREATE INDEX context_items_user_type ON context_items (user_id, context_type, created_at DESC);
+                    CREATE INDEX context_items_awaiting_embedding ON context_items (created_at) WHERE has_embedding = 0;
+                    CREATE VIRTUAL TABLE context_items_fts USING fts5(text, tokenize = 'porter unicode61 remove_diacritics 2');
+                    CREATE TRIGGER context_items_fts_insert AFTER INSERT ON context_items BEGIN
+                        INSERT INTO context_items_fts (rowid, text)
+                            VALUES (new.rowid, memoryhub_index_text(new.content || ' ' || new.related_entities));
+                    END;
+                    CREATE TRIGGER context_items_fts_update AFTER UPDATE OF content, related_entities ON context_items BEGIN
+                        DELETE FROM context_items_fts WHERE rowid = old.rowid;
+                        INSERT INTO context_items_fts (rowid, text)
+                            VALUES (new.rowid, memoryhub_index_text(new.content || ' ' || new.related_entities));
+                    END;
+                    CREATE TRIGGER context_items_fts_delete AFTER DELETE ON context_items BEGIN
+                        DELETE FROM context_items_fts WHERE rowid = old.rowid;
+                    END;
+                    """)
+        }
         return migrator
     }
 }

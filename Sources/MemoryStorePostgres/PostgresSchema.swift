@@ -226,5 +226,53 @@ enum PostgresSchema {
                 """,
                 "CREATE INDEX job_runs_job_started ON job_runs (job, started_at)",
             ]),
+        Migration(
+            version: 11, name: "context-items",
+            statements: [
+                // Persistent context (API-more.md): private to its user, lexically indexed like
+                // memories (a tsvector kept by a trigger, a GIN index), embedded in the background.
+                """
+                CREATE TABLE context_items (
+                    id uuid PRIMARY KEY,
+                    user_id text NOT NULL,
+                    scope text NOT NULL,
+                    project_id text,
+                    session_id uuid,
+                    context_type text NOT NULL,
+                    content text NOT NULL,
+                    importance double precision NOT NULL,
+                    access_count bigint NOT NULL DEFAULT 1,
+                    last_accessed timestamptz NOT NULL,
+                    related_entities text[] NOT NULL DEFAULT '{}',
+                    metadata jsonb NOT NULL DEFAULT '{}',
+                    has_embedding boolean NOT NULL DEFAULT false,
+                    embedding bytea,
+                    search_vector tsvector,
+                    created_at timestamptz NOT NULL,
+                    updated_at timestamptz NOT NULL,
+                    decayed_at timestamptz,
+                    version bigint NOT NULL
+                )
+                """,
+                """
+                CREATE FUNCTION memoryhub_context_item_search_vector() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    NEW.search_vector := to_tsvector('memoryhub_english'::regconfig, regexp_replace(regexp_replace(
+                        NEW.content || ' ' || array_to_string(NEW.related_entities, ' '),
+                        '([\\u3040-\\u30ff\\u31f0-\\u31ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u1100-\\u11ff\\u3130-\\u318f\\uac00-\\ud7af\\U00020000-\\U0002fa1f])',
+                        ' \\1 ', 'g'),
+                        '[^[:alnum:]]+', ' ', 'g'));
+                    RETURN NEW;
+                END
+                $$
+                """,
+                """
+                CREATE TRIGGER context_items_search_vector BEFORE INSERT OR UPDATE OF content, related_entities
+                    ON context_items FOR EACH ROW EXECUTE FUNCTION memoryhub_context_item_search_vector()
+                """,
+                "CREATE INDEX context_items_search ON context_items USING gin (search_vector)",
+                "CREATE INDEX context_items_user_type ON context_items (user_id, context_type, created_at DESC)",
+                "CREATE INDEX context_items_awaiting_embedding ON context_items (created_at) WHERE NOT has_embedding",
+            ]),
     ]
 }

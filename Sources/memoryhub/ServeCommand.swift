@@ -126,6 +126,7 @@ struct ServeCommand: AsyncParsableCommand {
             configuration: .init(
                 services: services.backgroundServices.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
                     + [.init(service: application), .init(service: CleanupService(services: services))]
+                    + [.init(service: PersistentContextMaintenanceService(services: services, logger: logger))]
                     + (services.embeddingService.map { [.init(service: $0)] } ?? []),
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
