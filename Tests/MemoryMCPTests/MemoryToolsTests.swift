@@ -32,6 +32,10 @@ import Testing
             "suggest_session_links": ["context_hint", "project_id"],
             "get_session_insights": ["session_id"],
             "compress_session_context": ["level", "session_id", "strategy", "target_tokens"],
+            "store_persistent_context": [
+                "content", "context_type", "importance", "metadata", "project_id", "related_entities", "scope", "session_id",
+            ],
+            "query_persistent_context": ["context_type", "limit", "project_id", "query", "scope", "session_id"],
         ]
         #expect(Set(MemoryTool.all.map(\.name)) == Set(expected.keys))
         for (name, arguments) in expected {

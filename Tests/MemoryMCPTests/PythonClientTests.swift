@@ -22,7 +22,7 @@ struct PythonClientTests {
             python, [script("mcp_scenario.py"), "--transport", "stdio", "--binary", binary, "--database", folder.path + "/db.sqlite"])
         expectChecks(result, minimum: 60)
         let tools = result.json?.objectValue?["facts"]?.objectValue?["tools"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        #expect(tools.count == 15, "\(tools)")
+        #expect(tools.count == 17, "\(tools)")
     }
 
     @Test func everyToolOverHTTP() async throws {

@@ -33,7 +33,7 @@ struct MemoryTool: Sendable {
     }
 
     /// Every tool, in the order `tools/list` shows them.
-    static let all: [MemoryTool] = sessionTools + memoryTools + contextTools + linkingTools + compressionTools
+    static let all: [MemoryTool] = sessionTools + memoryTools + contextTools + linkingTools + compressionTools + persistentContextTools
     /// The tools by name.
     static let byName: [String: MemoryTool] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
 

@@ -14,11 +14,11 @@ TOOLS = {
     "init_session", "get_session", "update_session_context", "end_session", "get_session_history",
     "create_memory", "search_memories", "get_memory", "update_memory", "delete_memory",
     "get_memory_stats", "get_context", "suggest_session_links", "get_session_insights",
-    "compress_session_context",
+    "compress_session_context", "store_persistent_context", "query_persistent_context",
 }
 READ_ONLY = {
     "get_session", "get_session_history", "search_memories", "get_memory", "get_memory_stats", "get_context",
-    "suggest_session_links", "get_session_insights", "compress_session_context",
+    "suggest_session_links", "get_session_insights", "compress_session_context", "query_persistent_context",
 }
 DESTRUCTIVE = {"update_memory", "delete_memory"}
 
