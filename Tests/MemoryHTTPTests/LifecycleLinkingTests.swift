@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import Logging
 import MemoryCache
 import MemoryCore
 import MemoryService
@@ -172,6 +173,30 @@ import Testing
             let tooMany = JSONValue.array((0..<201).map { _ in .string(UUID().uuidString) })
             expectError(try await api.post("/api/memory/context/feedback", ["user_id": .string(alice), "memory_ids": tooMany]), .unprocessableContent, field: "memory_ids")
             expectError(try await api.post("/api/memory/context/feedback", ["memory_ids": [.string(first)]]), .unprocessableContent)
+        }
+    }
+
+    /// Two replicas on one store (PostgreSQL + Redis under make test): a merge on one is seen by
+    /// the next chain read on the other, even with the secondary root in the other's cache.
+    @Test func aMergeOnOneReplicaIsSeenByTheOther() async throws {
+        for deployment in try LiveAPI.deployments {
+            let one = try MemoryHubServices.open(deployment, logger: Logger(label: "replica-1"))
+            let two = try MemoryHubServices.open(deployment, logger: Logger(label: "replica-2"))
+            try await one.withBackgroundServices { one in
+                try await two.withBackgroundServices { two in
+                    let user = Self.user("alice")
+                    let primary = try await one.sessions.start(SessionStartRequest(userID: user, projectID: "shop", autoLink: false)).session
+                    let secondary = try await one.sessions.start(SessionStartRequest(userID: user, projectID: "shop", autoLink: false)).session
+                    // Replica two has both sessions cached, unlinked.
+                    #expect(try await two.sessions.chain(id: secondary.id, actingUser: user).count == 1)
+                    _ = try await two.sessions.session(id: secondary.id, actingUser: user)
+                    let merged = try await one.sessions.mergeChains(primary: primary.id, secondary: secondary.id, reason: "test", actingUser: user)
+                    #expect(merged.mergePoint == primary.id)
+                    let chain = try await two.sessions.chain(id: secondary.id, actingUser: user)
+                    #expect(chain.map(\.id) == [primary.id, secondary.id], "\(deployment.isPostgres ? "postgres" : "sqlite")")
+                    #expect(try await two.sessions.session(id: secondary.id, actingUser: user).parentSessionID == primary.id)
+                }
+            }
         }
     }
 }
