@@ -82,6 +82,25 @@ package struct ContextItem: Sendable, Equatable {
     }
 }
 
+/// What ranking needs of an item, read without its metadata and entities (a query scores every
+/// candidate and then reads only the best in full).
+package struct ContextItemSketch: Sendable, Equatable {
+    package var id: UUID
+    package var content: String
+    package var importance: Double
+    package var accessCount: Int64
+    /// Nil until the item is embedded.
+    package var embedding: [Float]?
+
+    package init(id: UUID, content: String, importance: Double, accessCount: Int64, embedding: [Float]?) {
+        self.id = id
+        self.content = content
+        self.importance = importance
+        self.accessCount = accessCount
+        self.embedding = embedding
+    }
+}
+
 /// Which persistent context items a read selects. `userID` nil means every user's (admin reads
 /// and the background services only).
 package struct ContextItemFilter: Sendable, Equatable {
@@ -147,9 +166,9 @@ package enum PersistentContextMath {
     }
 
     /// Cosine of the embeddings when both sides have one, else Jaccard of the word sets.
-    package static func similarity(queryVector: [Float]?, queryWords: Set<String>, item: ContextItem, itemWords: @autoclosure () -> Set<String>) -> Double {
+    package static func similarity(queryVector: [Float]?, queryWords: Set<String>, item: ContextItemSketch) -> Double {
         if let queryVector, let vector = item.embedding { return cosine(queryVector, vector) }
-        return jaccard(queryWords, itemWords())
+        return jaccard(queryWords, wordSet(item.content))
     }
 
     /// similarity × (1 + importance) × (1 + 0.1 × min(access_count, 10)).

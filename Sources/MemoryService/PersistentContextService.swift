@@ -73,32 +73,24 @@ package struct PersistentContextService: Sendable {
             sessionID: query.sessionID, includeEmbeddings: true)
         let queryWords = PersistentContextMath.wordSet(query.text)
         let queryVector = await embed(query.text)
-        var candidates: [UUID: ContextItem] = [:]
-        if queryVector != nil {
-            for item in try await store.contextItems(matching: filter, limit: configuration.candidateLimit) { candidates[item.id] = item }
-        } else {
-            let terms = SearchText.terms(query.text)
-            for item in try await store.contextItemMatches(terms: terms, filter: filter, limit: configuration.lexicalCandidateLimit) {
-                candidates[item.id] = item
-            }
-        }
-        let ranked = candidates.values.compactMap { item -> (item: ContextItem, score: Double)? in
-            let similarity = PersistentContextMath.similarity(
-                queryVector: queryVector, queryWords: queryWords, item: item, itemWords: PersistentContextMath.wordSet(item.content))
+        // Every candidate is scored from its sketch; only the best are then read in full.
+        let candidates =
+            queryVector != nil
+            ? try await store.contextItemSketches(matching: filter, limit: configuration.candidateLimit)
+            : try await store.contextItemMatches(terms: SearchText.terms(query.text), filter: filter, limit: configuration.lexicalCandidateLimit)
+        let best = candidates.compactMap { item -> (id: UUID, score: Double)? in
+            let similarity = PersistentContextMath.similarity(queryVector: queryVector, queryWords: queryWords, item: item)
             guard similarity > 0 else { return nil }
-            return (item, PersistentContextMath.score(similarity: similarity, importance: item.importance, accessCount: item.accessCount))
+            return (item.id, PersistentContextMath.score(similarity: similarity, importance: item.importance, accessCount: item.accessCount))
         }
-        .sorted { $0.score != $1.score ? $0.score > $1.score : $0.item.id.uuidString < $1.item.id.uuidString }
+        .sorted { $0.score != $1.score ? $0.score > $1.score : $0.id.uuidString < $1.id.uuidString }
         .prefix(query.limit)
-        .map { result in
-            var item = result.item
-            item.accessCount += 1
-            item.lastAccessed = now
-            item.embedding = nil
-            return item
-        }
-        try await store.recordContextItemAccess(ids: ranked.map(\.id), userID: query.userID, at: now)
-        return Array(ranked)
+        .map(\.id)
+        try await store.recordContextItemAccess(ids: best, userID: query.userID, at: now)
+        let items = Dictionary(
+            try await store.contextItems(ids: best, userID: query.userID).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        // Read after the access was counted: the values show the new count and time.
+        return best.compactMap { items[$0] }
     }
 
     /// The query's vector; nil without an embedder or when it fails (the query then compares words).

@@ -128,10 +128,14 @@ package protocol MemoryStore: Sendable {
     /// The items the filter selects (a nil user: every user's), most recently created first, at
     /// most `limit`; with vectors when the filter asks for them.
     func contextItems(matching filter: ContextItemFilter, limit: Int) async throws -> [ContextItem]
-    /// The items the filter selects whose content or related entities contain any of `terms`
-    /// (the lexical index, stemmed as memories are), best first, at most `limit`, with vectors
-    /// when the filter asks for them.
-    func contextItemMatches(terms: [String], filter: ContextItemFilter, limit: Int) async throws -> [ContextItem]
+    /// What ranking needs of the items the filter selects (with vectors), most recently created
+    /// first, at most `limit`.
+    func contextItemSketches(matching filter: ContextItemFilter, limit: Int) async throws -> [ContextItemSketch]
+    /// As `contextItemSketches`, only items whose content or related entities contain any of
+    /// `terms` (the lexical index, stemmed as memories are), best first.
+    func contextItemMatches(terms: [String], filter: ContextItemFilter, limit: Int) async throws -> [ContextItemSketch]
+    /// The user's items with these ids, in no particular order; unknown and other users' ids are skipped.
+    func contextItems(ids: [UUID], userID: String) async throws -> [ContextItem]
     /// Counts one access of each of the user's items among `ids` (access_count + 1,
     /// last_accessed = `now`) in one statement; other users' ids are skipped.
     func recordContextItemAccess(ids: [UUID], userID: String, at now: Timestamp) async throws

@@ -42,10 +42,35 @@ extension PostgresMemoryStore {
     }
 
     package func contextItems(matching filter: ContextItemFilter, limit: Int) async throws -> [ContextItem] {
-        try await selectContextItems(query: nil, filter: filter, limit: limit)
+        try await selectContextItems(
+            columns: Self.contextItemColumns + ", CASE WHEN \(filter.includeEmbeddings) THEN embedding END", query: nil, filter: filter,
+            limit: limit, Self.decodeContextItem)
     }
 
-    package func contextItemMatches(terms: [String], filter: ContextItemFilter, limit: Int) async throws -> [ContextItem] {
+    package func contextItemSketches(matching filter: ContextItemFilter, limit: Int) async throws -> [ContextItemSketch] {
+        try await selectContextItems(columns: Self.sketchColumns, query: nil, filter: filter, limit: limit, Self.decodeSketch)
+    }
+
+    package func contextItems(ids: [UUID], userID: String) async throws -> [ContextItem] {
+        try StoredTextCheck.check(userID, field: "user_id")
+        guard !ids.isEmpty else { return [] }
+        return try await fetch(
+            """
+            SELECT \(unescaped: Self.contextItemColumns), NULL::bytea FROM context_items
+            WHERE user_id = \(userID) AND id = ANY(\(ids)::uuid[])
+            """, Self.decodeContextItem)
+    }
+
+    static let sketchColumns = "id, content, importance, access_count, embedding"
+
+    static func decodeSketch(_ row: PostgresRow) throws -> ContextItemSketch {
+        let (id, content, importance, accessCount, embedding) = try row.decode((UUID, String, Double, Int64, ByteBuffer?).self)
+        return ContextItemSketch(
+            id: id, content: content, importance: importance, accessCount: accessCount,
+            embedding: embedding.flatMap { VectorBytes.decode($0.readableBytesView) })
+    }
+
+    package func contextItemMatches(terms: [String], filter: ContextItemFilter, limit: Int) async throws -> [ContextItemSketch] {
         let words = terms.filter { !$0.isEmpty && $0.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || $0.properties.numericType != nil } }
         guard !words.isEmpty, limit > 0 else { return [] }
         // A run of an unspaced script (Chinese, Japanese, Korean) becomes a phrase of its characters.
@@ -53,18 +78,20 @@ extension PostgresMemoryStore {
             let parts = SearchText.spacingUnspacedScripts(word).split(separator: " ")
             return parts.count == 1 ? word : "(" + parts.joined(separator: " <-> ") + ")"
         }.joined(separator: " | ")
-        return try await selectContextItems(query: query, filter: filter, limit: limit)
+        return try await selectContextItems(columns: Self.sketchColumns, query: query, filter: filter, limit: limit, Self.decodeSketch)
     }
 
-    /// The filter's items; with a `query` (a `tsquery`), only those it matches, best first.
-    private func selectContextItems(query: String?, filter: ContextItemFilter, limit: Int) async throws -> [ContextItem] {
+    /// `columns` of the filter's items; with a `query` (a `tsquery`), only those it matches, best first.
+    private func selectContextItems<Item: Sendable>(
+        columns: String, query: String?, filter: ContextItemFilter, limit: Int, _ decode: @escaping @Sendable (PostgresRow) throws -> Item
+    ) async throws -> [Item] {
         try StoredTextCheck.check(filter.userID, field: "user_id")
         try StoredTextCheck.check(filter.projectID, field: "project_id")
         let type = filter.contextType?.rawValue
         let scope = filter.scope?.rawValue
         return try await fetch(
             """
-            SELECT \(unescaped: Self.contextItemColumns), CASE WHEN \(filter.includeEmbeddings) THEN embedding END
+            SELECT \(unescaped: columns)
             FROM context_items, to_tsquery('memoryhub_english'::regconfig, coalesce(\(query)::text, '')) AS query
             WHERE (\(query)::text IS NULL OR search_vector @@ query)
                 AND (\(filter.userID)::text IS NULL OR user_id = \(filter.userID)::text)
@@ -74,7 +101,7 @@ extension PostgresMemoryStore {
                 AND (\(filter.sessionID)::uuid IS NULL OR session_id = \(filter.sessionID)::uuid)
             ORDER BY CASE WHEN \(query)::text IS NULL THEN 0 ELSE ts_rank(search_vector, query, 1) END DESC, created_at DESC, id
             LIMIT \(max(0, limit))
-            """, Self.decodeContextItem)
+            """, decode)
     }
 
     package func recordContextItemAccess(ids: [UUID], userID: String, at now: Timestamp) async throws {
