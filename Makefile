@@ -8,7 +8,7 @@ ifneq ($(OPENBLAS_CORETYPE),)
 export OPENBLAS_CORETYPE
 endif
 
-.PHONY: run test setup build release bench bench-auth bench-capture bench-compression bench-embeddings bench-search eval bench-hooks bench-transfer bench-linking clean
+.PHONY: run test setup build release bench bench-auth bench-capture bench-compression bench-embeddings bench-search eval bench-hooks bench-transfer bench-linking bench-persistent clean
 # The retrieval evaluation file (DESIGN.md "Retrieval evaluation").
 EVAL_FILE ?= ../shared/data/longmemeval_s_60.jsonl.gz
 
@@ -76,6 +76,12 @@ bench-transfer: release
 bench-linking: setup
 	swift build -c release --product LinkingBench
 	.build/release/LinkingBench $(if $(BENCH_POSTGRES),--postgres $(BENCH_POSTGRES))
+
+# A persistent-context query over 10,000 items, by meaning and by words (SQLite; PostgreSQL too
+# with BENCH_POSTGRES=postgres://...).
+bench-persistent: setup
+	swift build -c release --product PersistentContextBench
+	.build/release/PersistentContextBench $(if $(BENCH_POSTGRES),--postgres $(BENCH_POSTGRES))
 
 clean:
 	rm -rf .build

@@ -194,6 +194,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
+            name: "PersistentContextBench",
+            dependencies: [
+                "MemoryCore", "MemoryStore", "MemoryService", "Embeddings",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/PersistentContextBench",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
             name: "LinkingBench",
             dependencies: [
                 "MemoryCore", "MemoryStore", "MemoryService",
