@@ -35,7 +35,8 @@ struct ProductionCacheTests {
                         group.addTask {
                                         var generator = SystemRandomNumberGenerator()
                             var step = 0
-                            while ContinuousClock.now < deadline {
+                            // Three seconds of traffic, and at least two writes per worker however slow the machine.
+                            while step < 6 || ContinuousClock.now < deadline {
                                 step += 1
                                 let id = ids.randomElement(using: &generator)!
                                 let replica = Bool.random(using: &generator) ? a : b
