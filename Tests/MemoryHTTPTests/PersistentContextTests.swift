@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import HTTPTypes
+import Logging
 import MemoryCore
 import MemoryHTTP
 import MemoryService
@@ -176,6 +177,36 @@ import Testing
             #expect(try await services.persistentContext.decay(userID: nil, at: now.adding(seconds: PersistentContextMath.week)) >= 1)
             let later = try #require(try await services.store.contextItem(id: old.id, userID: "alice")?.importance)
             #expect(abs(later - 0.8 * pow(0.95, 4)) < 1e-4, "\(later)")
+        }
+    }
+
+    /// What `memoryhub serve` runs: decay and cleanup without any request.
+    @Test func theMaintenanceServiceDecaysAndCleansUpOnItsOwn() async throws {
+        try await LiveAPI.run { _, services in
+            let threeWeeksAgo = Timestamp.now().adding(seconds: -3 * PersistentContextMath.week)
+            let longAgo = Timestamp.now().adding(seconds: -100 * 86_400)
+            let old = ContextItem(
+                id: UUID.v7(), userID: "alice", scope: .user, contextType: .learnings, content: "An old lesson",
+                importance: 0.8, lastAccessed: threeWeeksAgo, createdAt: threeWeeksAgo, updatedAt: threeWeeksAgo)
+            let stale = ContextItem(
+                id: UUID.v7(), userID: "bob", scope: .user, contextType: .patterns, content: "A forgotten pattern",
+                importance: 0.1, lastAccessed: longAgo, createdAt: longAgo, updatedAt: longAgo)
+            try await services.store.insertContextItem(old)
+            try await services.store.insertContextItem(stale)
+            var configuration = PersistentContextMaintenanceService.Configuration()
+            configuration.initialDelay = .zero
+            let service = PersistentContextMaintenanceService(services: services, configuration: configuration, logger: Logger(label: "test"))
+            let running = Task { try await service.run() }
+            defer { running.cancel() }
+            var decayed: Double?
+            var removed = false
+            for _ in 0..<300 where decayed == nil || !removed {
+                try await Task.sleep(for: .milliseconds(100))
+                decayed = try await services.store.contextItem(id: old.id, userID: "alice").flatMap { $0.importance < 0.8 ? $0.importance : nil }
+                removed = try await services.store.contextItem(id: stale.id, userID: "bob") == nil
+            }
+            #expect(abs((decayed ?? 0) - 0.8 * pow(0.95, 3)) < 1e-4, "the service never decayed the unused item")
+            #expect(removed, "the service never removed the stale item")
         }
     }
 
