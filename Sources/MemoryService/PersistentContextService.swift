@@ -127,24 +127,25 @@ package struct PersistentContextService: Sendable {
     /// cosine with it is above 0.75: the best 5, and how many there are (at most 10). 404 when unknown.
     package func item(id: UUID, actingUser: String?) async throws -> ContextItemDetail {
         guard let item = try await store.contextItem(id: id, userID: actingUser) else { throw Self.notFound(id) }
-        var connections: [ContextConnection] = []
+        var close: [(id: UUID, similarity: Double)] = []
         if let vector = item.embedding {
-            let others = try await store.contextItems(
-                matching: ContextItemFilter(userID: item.userID, includeEmbeddings: true), limit: configuration.candidateLimit)
-            connections = others.compactMap { other in
-                guard other.id != item.id, let otherVector = other.embedding else { return nil }
-                let similarity = PersistentContextMath.cosine(vector, otherVector)
-                return similarity > configuration.connectionThreshold ? ContextConnection(item: other, similarity: similarity) : nil
-            }.sorted { $0.similarity > $1.similarity }
+            // Scored from sketches; only the best 5 are read in full.
+            close = try await store.contextItemSketches(matching: ContextItemFilter(userID: item.userID), limit: configuration.candidateLimit)
+                .compactMap { other in
+                    guard other.id != item.id, let otherVector = other.embedding else { return nil }
+                    let similarity = PersistentContextMath.cosine(vector, otherVector)
+                    return similarity > configuration.connectionThreshold ? (other.id, similarity) : nil
+                }
+                .sorted { $0.similarity > $1.similarity }
         }
+        let best = Array(close.prefix(5))
+        let connected = Dictionary(
+            try await store.contextItems(ids: best.map(\.id), userID: item.userID).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var shown = item
         shown.embedding = nil
         return ContextItemDetail(
-            item: shown, connections: connections.prefix(5).map { connection in
-                var connection = connection
-                connection.item.embedding = nil
-                return connection
-            }, connectionCount: min(connections.count, 10))
+            item: shown, connections: best.compactMap { entry in connected[entry.id].map { ContextConnection(item: $0, similarity: entry.similarity) } },
+            connectionCount: min(close.count, 10))
     }
 
     /// Deletes the item of `actingUser` (nil: whoever owns it); 404 when unknown.
