@@ -61,11 +61,9 @@ extension SQLiteMemoryStore {
     package func contextItemSketches(matching filter: ContextItemFilter, limit: Int) async throws -> [ContextItemSketch] {
         let (clauses, arguments) = try Self.conditions(for: filter)
         return try await read { db in
-            try Row.fetchAll(
-                db,
-                sql: "SELECT \(Self.sketchColumns) FROM context_items WHERE rowid IN (\(Self.newestRowIDs(clauses)))",
-                arguments: arguments + [max(0, limit)]
-            ).map(Self.sketch)
+            try Self.sketches(
+                db, sql: "SELECT \(Self.sketchColumns) FROM context_items WHERE rowid IN (\(Self.newestRowIDs(clauses)))",
+                arguments: arguments + [max(0, limit)])
         }
     }
 
@@ -80,15 +78,14 @@ extension SQLiteMemoryStore {
         let (clauses, arguments) = try Self.conditions(for: filter, alias: "c")
         let columns = Self.sketchColumns.split(separator: ",").map { "c." + String($0).trimmedWhitespace }.joined(separator: ", ")
         return try await read { db in
-            try Row.fetchAll(
+            try Self.sketches(
                 db,
                 sql: """
                     SELECT \(columns) FROM context_items_fts JOIN context_items c ON c.rowid = context_items_fts.rowid
                     WHERE context_items_fts MATCH ? AND \(clauses.joined(separator: " AND "))
                     ORDER BY bm25(context_items_fts) LIMIT ?
                     """,
-                arguments: [expression] + arguments + [limit]
-            ).map(Self.sketch)
+                arguments: [expression] + arguments + [limit])
         }
     }
 
@@ -114,11 +111,18 @@ extension SQLiteMemoryStore {
         "SELECT rowid FROM context_items WHERE \(clauses.joined(separator: " AND ")) ORDER BY created_at DESC, id LIMIT ?"
     }
 
-    /// Columns read by position: ranking reads every candidate.
-    static func sketch(_ row: Row) throws -> ContextItemSketch {
-        ContextItemSketch(
-            id: try uuid(row[0]), content: row[1], importance: row[2], accessCount: row[3],
-            embedding: (row[4] as Data?).flatMap { VectorBytes.decode($0) })
+    /// Ranking reads every candidate: through a cursor (no row kept), columns by position, each
+    /// vector decoded from SQLite's own buffer.
+    static func sketches(_ db: Database, sql: String, arguments: StatementArguments) throws -> [ContextItemSketch] {
+        let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+        var sketches: [ContextItemSketch] = []
+        while let row = try cursor.next() {
+            sketches.append(
+                ContextItemSketch(
+                    id: try uuid(row[0]), content: row[1], importance: row[2], accessCount: row[3],
+                    embedding: try row.withUnsafeData(atIndex: 4) { $0.flatMap { VectorBytes.decode($0) } }))
+        }
+        return sketches
     }
 
     package func recordContextItemAccess(ids: [UUID], userID: String, at now: Timestamp) async throws {
