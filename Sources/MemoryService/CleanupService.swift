@@ -124,6 +124,8 @@ package final class CleanupCoordinator: Sendable {
         }
         do {
             let result = try await sessions.cleanup(now: started)
+            // Entries a Redis outage left stale on other replicas go now, not at the next write.
+            if let redis = sessions.cache as? RedisSessionCache { await redis.recoverPendingInvalidations() }
             let completed = Timestamp.now()
             let report = CleanupRunReport(
                 startedAt: started, completedAt: completed, staleSessionsCleaned: result.closed, sessionsArchived: result.archived,

@@ -1,4 +1,4 @@
-import MemoryCore
+package import MemoryCore
 import MemoryStore
 import MemoryCache
 import Embeddings
@@ -16,6 +16,9 @@ package struct Readiness: Sendable {
     /// Memories waiting for a vector (after a model change, every memory), as the embedding
     /// service last counted them; nil when it has not run a batch.
     package var embeddingBacklog: Int?
+    /// The session cleanup's health (`healthy`, `unhealthy`, `stopped`) and its last completed
+    /// run: informational, it never makes the deployment unready. Nil when it could not be read.
+    package var cleanup: (status: String, lastCleanup: Timestamp?)?
 
     /// A report: `storeProblem` nil when the store answers.
     package init(storeProblem: String?, cacheBackend: String, embedder: (model: String, dimension: Int)?, embedderProblem: String? = nil) {
@@ -42,6 +45,9 @@ extension MemoryHubServices {
             storeProblem: problem, cacheBackend: sessionCache.statistics.backend,
             embedder: search.embedder.map { ($0.modelName, $0.dimension) }, embedderProblem: search.embedderProblem)
         readiness.embeddingBacklog = embeddingService?.pending
+        if problem == nil, let status = try? await cleanup.status() {
+            readiness.cleanup = (status.health(at: .now()), status.history.lastSuccess?.completedAt)
+        }
         return readiness
     }
 

@@ -43,6 +43,10 @@ import Testing
             let health = try await api.get("/api/memory/admin/cleanup/health")
             #expect(health["status"] == "stopped" && health["service_running"] == .bool(false))
             expectError(try await api.post("/api/memory/admin/cleanup/restart"), .conflict, code: "cleanup_disabled")
+            // /ready shows the cleanup for information; it does not make the deployment unready.
+            let ready = try await api.get("/ready")
+            #expect(ready.status == .ok && ready["cleanup"]?.objectValue?["status"] == "stopped", "\(ready.text)")
+            #expect(ready["cleanup"]?.objectValue?["last_cleanup"]?.stringValue != nil)
 
             // While another process holds the lease, a manual run is refused and changes nothing.
             #expect(try await services.store.acquireJobLease(job: "session_cleanup", holder: "other-replica", expires: .now().adding(seconds: 60), now: .now()))

@@ -3,7 +3,7 @@ package import MemoryService
 
 extension APIRepresentation {
     /// `GET /ready`: `status` (ready or unavailable), `store`, `cache` and `embedder`, each with
-    /// its `status`.
+    /// its `status`, and `cleanup` (`status`, `last_cleanup`) when it could be read.
     package static func readiness(_ readiness: Readiness) -> JSONValue {
         let store: JSONObject = readiness.storeProblem.map { ["status": "unavailable", "detail": .string($0)] } ?? ["status": "ok"]
         var embedder: JSONObject = readiness.embedder.map { model, dimension in
@@ -14,12 +14,19 @@ extension APIRepresentation {
             embedder["status"] = "unavailable"
             embedder["detail"] = .string(problem + " Search answers lexically until it recovers.")
         }
-        return .object([
+        var object: JSONObject = [
             "status": .string(readiness.isReady ? "ready" : "unavailable"),
             "store": .object(store),
             "cache": .object(["status": "ok", "backend": .string(readiness.cacheBackend)]),
             "embedder": .object(embedder),
-        ])
+        ]
+        // Informational (API-more.md "Administration"): the cleanup never makes the deployment unready.
+        if let cleanup = readiness.cleanup {
+            object["cleanup"] = .object([
+                "status": .string(cleanup.status), "last_cleanup": cleanup.lastCleanup.map { .string($0.iso8601) } ?? .null,
+            ])
+        }
+        return .object(object)
     }
 
     /// `GET /api/memory/admin/cache/stats`: per cache, its counters and hit ratio.
