@@ -69,15 +69,17 @@ package struct CleanupStatus: Sendable {
     package var staleAfter: Duration
     package var archiveAfter: Duration
     package var nextRunAt: Timestamp?
+    /// When this process's Service started; nil when it runs none.
+    package var serviceStartedAt: Timestamp?
 
     /// `stopped` when this process runs no cleanup; `unhealthy` when the last run failed or none
-    /// completed within two intervals; else `healthy`.
+    /// completed within two intervals (counted from the Service's start at the earliest, so a
+    /// server just started is not unhealthy before its first run is due); else `healthy`.
     package func health(at now: Timestamp) -> String {
         guard running else { return "stopped" }
         if let last = history.lastRun, last.error != nil { return "unhealthy" }
-        guard let success = history.lastSuccess?.completedAt,
-            success.seconds(until: now) <= 2 * interval.seconds
-        else { return "unhealthy" }
+        let reference = [history.lastSuccess?.completedAt, serviceStartedAt].compactMap { $0 }.max()
+        guard let reference, reference.seconds(until: now) <= 2 * interval.seconds else { return "unhealthy" }
         return "healthy"
     }
 }
@@ -97,7 +99,7 @@ package final class CleanupCoordinator: Sendable {
     let interval: Duration
     /// Wakes the Service before its next interval (`restart`).
     let wake = EmbeddingSignal()
-    private let state = Mutex<(running: Int, nextRunAt: Timestamp?)>((0, nil))
+    private let state = Mutex<(running: Int, nextRunAt: Timestamp?, startedAt: Timestamp?)>((0, nil, nil))
     private let host: String
 
     init(sessions: SessionManager, store: any MemoryStore, configuration: ServiceConfiguration, logger: Logger) {
@@ -108,7 +110,12 @@ package final class CleanupCoordinator: Sendable {
         self.host = ProcessInfo.processInfo.hostName + ":" + String(ProcessInfo.processInfo.processIdentifier)
     }
 
-    func serviceStarted() { state.withLock { $0.running += 1 } }
+    func serviceStarted() {
+        state.withLock {
+            $0.running += 1
+            $0.startedAt = $0.startedAt ?? .now()
+        }
+    }
     func serviceStopped() { state.withLock { $0.running -= 1 } }
     func scheduleNext(after delay: Duration) { state.withLock { $0.nextRunAt = Timestamp.now().adding(seconds: delay.seconds) } }
 
@@ -153,10 +160,10 @@ package final class CleanupCoordinator: Sendable {
     /// What the store remembers of the runs, and this process's Service.
     package func status() async throws -> CleanupStatus {
         let history = try await store.jobHistory(job: Self.job)
-        let (running, next) = state.withLock { ($0.running > 0, $0.nextRunAt) }
+        let (running, next, started) = state.withLock { ($0.running > 0, $0.nextRunAt, $0.startedAt) }
         return CleanupStatus(
             history: history, running: running, interval: interval, staleAfter: sessions.configuration.staleAfter,
-            archiveAfter: sessions.configuration.archiveAfter, nextRunAt: running ? next : nil)
+            archiveAfter: sessions.configuration.archiveAfter, nextRunAt: running ? next : nil, serviceStartedAt: running ? started : nil)
     }
 
     /// `restart`: wakes this process's cleanup Service so a run starts now, in the background.

@@ -108,6 +108,10 @@ import Testing
         let service = CleanupService(services: services)
         let task = Task { try await service.run() }
         defer { task.cancel() }
+        // Just started, before its first run: healthy, not "no run within two intervals".
+        for _ in 0..<500 where !(try await services.cleanup.status().running) { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(try await services.cleanup.status().health(at: .now()) == "healthy")
+        #expect(try await services.cleanup.status().health(at: Timestamp.now().adding(seconds: 3 * 3600)) == "unhealthy", "no run for three intervals")
         // The first run comes 30 s after start; restart wakes it now (polled generously: the machine may be loaded).
         var woken = false
         for _ in 0..<500 where !woken {
