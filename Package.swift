@@ -177,6 +177,7 @@ let package = Package(
         .executableTarget(
             name: "CaptureBench",
             dependencies: [
+                "BenchmarkSupport",
                 "MemoryCore", "MemoryStore", "MemoryService",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -187,6 +188,7 @@ let package = Package(
         .executableTarget(
             name: "CompressionBench",
             dependencies: [
+                "BenchmarkSupport",
                 "MemoryCore", "MemoryStore", "MemoryService",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -196,15 +198,22 @@ let package = Package(
         .executableTarget(
             name: "PersistentContextBench",
             dependencies: [
+                "BenchmarkSupport",
                 "MemoryCore", "MemoryStore", "MemoryService", "Embeddings",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/PersistentContextBench",
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "BenchmarkSupport",
+            path: "Benchmarks/BenchmarkSupport",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "LinkingBench",
             dependencies: [
+                "BenchmarkSupport",
                 "MemoryCore", "MemoryStore", "MemoryService",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -220,6 +229,7 @@ let package = Package(
         .executableTarget(
             name: "SearchBench",
             dependencies: [
+                "BenchmarkSupport",
                 "MemoryCore", "MemoryStore", "MemoryService", "Embeddings",
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -5,6 +5,7 @@
 // PostgreSQL.
 //
 //   .build/release/CaptureBench [--rounds R] [--writes-per-round K] [--postgres postgres://...]
+import BenchmarkSupport
 import Foundation
 import Logging
 import MemoryCore
@@ -29,12 +30,6 @@ struct Options {
             }
         }
     }
-}
-
-func percentile(_ samples: [Double], _ p: Double) -> Double {
-    let sorted = samples.sorted()
-    guard !sorted.isEmpty else { return 0 }
-    return sorted[max(0, min(sorted.count - 1, Int((p / 100 * Double(sorted.count)).rounded(.up)) - 1))]
 }
 
 func microseconds(_ duration: Duration) -> Double { duration.seconds * 1_000_000 }

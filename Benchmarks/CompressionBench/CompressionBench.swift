@@ -4,6 +4,7 @@
 // compressed, nothing cached) and a cached compress (the change sequence read, the entry served).
 //
 //   .build/release/CompressionBench [--memories N] [--runs R] [--target T] [--level L]
+import BenchmarkSupport
 import Foundation
 import Logging
 import MemoryCore
@@ -29,27 +30,6 @@ struct Options {
             }
         }
     }
-}
-
-/// The sample at or above `p` percent of the samples (nearest rank).
-func nearestRank(_ samples: [Double], _ p: Double) -> Double {
-    let sorted = samples.sorted()
-    let rank = Int((p / 100 * Double(sorted.count)).rounded(.up))
-    return sorted[max(0, min(sorted.count - 1, rank - 1))]
-}
-
-/// Milliseconds of each of `runs` calls of `body`, after three unmeasured ones.
-func measure(isolation: isolated (any Actor)? = #isolation, runs: Int, _ body: () async throws -> Void) async rethrows -> [Double] {
-    for _ in 0..<3 { try await body() }
-    let clock = ContinuousClock()
-    var samples: [Double] = []
-    for _ in 0..<runs {
-        let start = clock.now
-        try await body()
-        let elapsed = clock.now - start
-        samples.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
-    }
-    return samples
 }
 
 /// A coding session's worth of memories: every type, importances spread over 0...1, 0-4 of 60
@@ -101,7 +81,7 @@ struct CompressionBench {
             let request = CompressionRequest(sessionID: session.id, targetTokens: options.target, strategy: strategy, level: options.level)
             let preview = try await measure(runs: options.runs) { _ = try await services.compression.preview(request, actingUser: "bench") }
             let cached = try await measure(runs: options.runs) { _ = try await services.compression.compress(request, actingUser: "bench") }
-            let cells = [pure, preview, cached].map { String(format: "%.2f | %.2f", nearestRank($0, 50), nearestRank($0, 95)) }
+            let cells = [pure, preview, cached].map { String(format: "%.2f | %.2f", percentile($0, 50), percentile($0, 95)) }
             print("| \(strategy.rawValue) | \(result.memories.count) | \(result.tokenEstimate) | " + cells.joined(separator: " | ") + " |")
         }
     }

@@ -4,6 +4,7 @@
 // query for the chain, then each session's memories for the analysis's topics).
 //
 //   .build/release/LinkingBench [--sessions N] [--runs R] [--postgres URL]
+import BenchmarkSupport
 import Foundation
 import Logging
 import MemoryCore
@@ -27,27 +28,6 @@ struct Options {
             }
         }
     }
-}
-
-/// The sample at or above `p` percent of the samples (nearest rank).
-func percentile(_ samples: [Double], _ p: Double) -> Double {
-    let sorted = samples.sorted()
-    let rank = Int((p / 100 * Double(sorted.count)).rounded(.up))
-    return sorted[max(0, min(sorted.count - 1, rank - 1))]
-}
-
-/// Milliseconds of each of `runs` calls of `body`, after three unmeasured ones.
-func measure(isolation: isolated (any Actor)? = #isolation, runs: Int, _ body: () async throws -> Void) async rethrows -> [Double] {
-    for _ in 0..<3 { try await body() }
-    let clock = ContinuousClock()
-    var samples: [Double] = []
-    for _ in 0..<runs {
-        let start = clock.now
-        try await body()
-        let elapsed = clock.now - start
-        samples.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
-    }
-    return samples
 }
 
 /// A chain of `count` ended sessions, each the child of the one before, with 10 memories each.

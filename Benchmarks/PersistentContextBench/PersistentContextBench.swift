@@ -7,6 +7,7 @@
 //
 //   .build/release/PersistentContextBench [--items N] [--runs R] [--limit L] [--postgres URL]
 import Embeddings
+import BenchmarkSupport
 import Foundation
 import Logging
 import MemoryCore
@@ -59,25 +60,6 @@ struct StandInEmbedder: Embedder {
         var generator = Generator(state: UInt64(texts.first?.count ?? 0))
         return texts.map { _ in generator.unitVector(384) }
     }
-}
-
-/// The sample at or above `p` percent of the samples (nearest rank).
-func nearestRank(_ samples: [Double], _ p: Double) -> Double {
-    let sorted = samples.sorted()
-    let rank = Int((p / 100 * Double(sorted.count)).rounded(.up))
-    return sorted[max(0, min(sorted.count - 1, rank - 1))]
-}
-
-/// Milliseconds of each of `runs` calls of `body`, after three unmeasured ones.
-func measure(runs: Int, _ body: () async throws -> Void) async rethrows -> [Double] {
-    for _ in 0..<3 { try await body() }
-    let clock = ContinuousClock()
-    var samples: [Double] = []
-    for _ in 0..<runs {
-        let elapsed = try await clock.measure { try await body() }
-        samples.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
-    }
-    return samples
 }
 
 let words = ["cache", "redis", "postgres", "sqlite", "deploy", "hook", "token", "budget", "session", "index", "query", "vector",
@@ -136,9 +118,9 @@ func run(_ backend: String, _ services: MemoryHubServices, _ options: Options) a
     print("")
     print("| \(backend), \(options.items) items | results | p50 ms | p95 ms |")
     print("|---|---|---|---|")
-    print(String(format: "| by meaning (cosine over every item's vector) | %d | %.2f | %.2f |", semanticFound, nearestRank(bySemantic, 50), nearestRank(bySemantic, 95)))
-    print(String(format: "| by meaning, one context_type | %d | %.2f | %.2f |", found, nearestRank(typed, 50), nearestRank(typed, 95)))
-    print(String(format: "| by words (no embedder: lexical index + Jaccard) | %d | %.2f | %.2f |", options.limit, nearestRank(byWords, 50), nearestRank(byWords, 95)))
+    print(String(format: "| by meaning (cosine over every item's vector) | %d | %.2f | %.2f |", semanticFound, percentile(bySemantic, 50), percentile(bySemantic, 95)))
+    print(String(format: "| by meaning, one context_type | %d | %.2f | %.2f |", found, percentile(typed, 50), percentile(typed, 95)))
+    print(String(format: "| by words (no embedder: lexical index + Jaccard) | %d | %.2f | %.2f |", options.limit, percentile(byWords, 50), percentile(byWords, 95)))
     print("")
 }
 

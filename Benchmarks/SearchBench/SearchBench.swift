@@ -5,6 +5,7 @@
 //
 //   .build/release/SearchBench [--sizes 1000,10000,100000] [--queries 200] [--model-dir DIR]
 import Embeddings
+import BenchmarkSupport
 import Foundation
 import Logging
 import MemoryCore
@@ -63,11 +64,6 @@ enum Corpus {
     static func query(_ rng: inout SplitMix) -> String {
         (0..<Int.random(in: 3...6, using: &rng)).map { _ in word(&rng) }.joined(separator: " ")
     }
-}
-
-func percentile(_ samples: [Double], _ p: Double) -> Double {
-    let sorted = samples.sorted()
-    return sorted[max(0, min(sorted.count - 1, Int((p / 100 * Double(sorted.count)).rounded(.up)) - 1))]
 }
 
 func milliseconds(_ duration: Duration) -> Double {
