@@ -8,7 +8,7 @@ ifneq ($(OPENBLAS_CORETYPE),)
 export OPENBLAS_CORETYPE
 endif
 
-.PHONY: run test setup build release bench bench-auth bench-capture bench-compression bench-embeddings bench-search eval bench-hooks bench-transfer bench-linking bench-persistent clean
+.PHONY: run test setup build release bench bench-auth bench-capture bench-compression bench-embeddings bench-search eval bench-hooks bench-transfer bench-linking bench-persistent bench-writes clean
 # The retrieval evaluation file (DESIGN.md "Retrieval evaluation").
 EVAL_FILE ?= ../shared/data/longmemeval_s_60.jsonl.gz
 
@@ -82,6 +82,12 @@ bench-linking: setup
 bench-persistent: setup
 	swift build -c release --product PersistentContextBench
 	.build/release/PersistentContextBench $(if $(BENCH_POSTGRES),--postgres $(BENCH_POSTGRES))
+
+# Issue 16's write table: GET session, POST memory (one session; 32 users), POST session/start,
+# wrk -t2 -c32 on SQLite and PostgreSQL + Redis (installs wrk; starts its own servers).
+bench-writes: setup
+	@scripts/install-packages.sh $(BENCH_PACKAGES)
+	scripts/bench-writes.sh
 
 clean:
 	rm -rf .build
