@@ -27,6 +27,14 @@ import Testing
         return try await MemoryHubServices.open(deployment, logger: logger).withBackgroundServices(body)
     }
 
+    /// Runs blocking work (a child process and its pipes) on a dispatch thread, so it never holds
+    /// one of Swift concurrency's cooperative threads (two on this machine) while it waits.
+    static func offTheExecutor<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+        }
+    }
+
     static func temporaryFile() -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("memoryhub-export-\(UUID().uuidString).jsonl").path
     }
@@ -286,9 +294,12 @@ import Testing
                 FROM generate_series(1, 100000) AS n;
             """]
         insert.standardOutput = FileHandle.nullDevice
-        try insert.run()
-        insert.waitUntilExit()
-        #expect(insert.terminationStatus == 0)
+        let inserted = try await Self.offTheExecutor {
+            try insert.run()
+            insert.waitUntilExit()
+            return insert.terminationStatus
+        }
+        #expect(inserted == 0)
 
         let output = Self.temporaryFile()
         defer { try? FileManager.default.removeItem(atPath: output) }
@@ -305,29 +316,41 @@ import Testing
         measure.environment = environment
         let pipe = Pipe()
         measure.standardOutput = pipe
-        try measure.run()
-        let printed = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        measure.waitUntilExit()
+        // The export runs for a minute in a debug build: wait for it on a thread of its own, never
+        // on one of the (two) threads every other test's async work needs.
+        let printed = try await Self.offTheExecutor {
+            try measure.run()
+            let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            measure.waitUntilExit()
+            return text
+        }
         let fields = printed.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         #expect(fields.first == 0, "export failed: \(printed)")
         let peakMiB = Double(fields.last ?? .max) / 1024
         #expect(peakMiB < 128, "peak resident memory \(peakMiB) MiB")
         // Every memory is in the file, with its vector.
-        var reader = try NDJSONReader(path: output)
-        var memories = 0
-        var lines = 0
-        let marker = Array("\"type\":\"memory\"".utf8)
-        while let line = try reader.next() {
-            lines += 1
-            guard case .text(_, let bytes) = line, bytes.count > marker.count else { continue }
-            // Parsing 100,000 lines in a debug build takes longer than the export: parse one, count the rest.
-            if memories == 0, case .memory(_, let vector) = try TransferRecord.parse(bytes) {
-                #expect(vector?.count == 384)
-                memories += 1
-            } else if memories > 0, bytes.firstRange(of: marker) != nil {
-                memories += 1
+        // Reading 270 MB back is seconds of work in a debug build: on a dispatch thread too.
+        let (memories, lines, dimension) = try await Self.offTheExecutor { () throws -> (Int, Int, Int?) in
+            var reader = try NDJSONReader(path: output)
+            defer { reader.close() }
+            let marker = Array("\"type\":\"memory\"".utf8)
+            var memories = 0
+            var lines = 0
+            var dimension: Int?
+            while let line = try reader.next() {
+                lines += 1
+                guard case .text(_, let bytes) = line, bytes.count > marker.count else { continue }
+                // Parsing 100,000 lines in a debug build takes longer than the export: parse one, count the rest.
+                if memories == 0, case .memory(_, let vector) = try TransferRecord.parse(bytes) {
+                    dimension = vector?.count
+                    memories += 1
+                } else if memories > 0, bytes.firstRange(of: marker) != nil {
+                    memories += 1
+                }
             }
+            return (memories, lines, dimension)
         }
+        #expect(dimension == 384)
         #expect(memories == 100_000 && lines == 100_003)
         print("export of 100,000 memories: peak RSS \(Int(peakMiB)) MiB")
     }
