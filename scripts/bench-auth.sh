@@ -51,18 +51,6 @@ for round in $(seq 1 "$rounds"); do
   done
 done
 
-median() { # numbers, or latencies with a unit (us, ms, s): prints the median in the input's form
-  python3 - "$@" <<'PY'
-import sys, re
-values = sys.argv[1:]
-def seconds(v):
-    m = re.match(r"([0-9.]+)(us|ms|s)?$", v)
-    n, unit = float(m.group(1)), m.group(2)
-    return n * {"us": 1e-6, "ms": 1e-3, "s": 1.0, None: 1.0}[unit]
-print(sorted(values, key=seconds)[len(values) // 2])
-PY
-}
-
 echo "### API key check: GET /api/memory/session/{id}, PostgreSQL + Redis (wrk, 2 threads, 32 connections, ${seconds}s, median of $rounds alternating rounds)"
 echo
 echo '```'

@@ -83,18 +83,6 @@ for round in $(seq 1 "$rounds"); do
   done
 done
 
-median() { # numbers, or latencies with a unit (us, ms, s): prints the median in the input's form
-  python3 - "$@" <<'PY'
-import sys, re
-values = sys.argv[1:]
-def seconds(v):
-    m = re.match(r"([0-9.]+)(us|ms|s)?$", v)
-    n, unit = float(m.group(1)), m.group(2)
-    return n * {"us": 1e-6, "ms": 1e-3, "s": 1.0, None: 1.0}[unit]
-print(sorted(values, key=seconds)[len(values) // 2])
-PY
-}
-
 echo "wrk -t2 -c32 -d${seconds}s, embeddings off, median of $rounds rounds (\`scripts/bench-writes.sh $seconds\`)"
 echo
 echo "| request | SQLite req/s | SQLite p99 | PostgreSQL + Redis req/s | PostgreSQL + Redis p99 |"

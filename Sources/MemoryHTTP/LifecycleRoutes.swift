@@ -54,8 +54,9 @@ struct LifecycleRoutes {
     /// `new_state` in the query (KnowledgeHub) or `state` in the body; `resumed` means `active`.
     @Sendable func transition(_ request: Request, context: Context) async throws -> Response {
         let body = try await request.jsonFields(limit: bodyLimit)
-        let field = QueryFields(request).string("new_state") != nil ? "new_state" : "state"
-        guard let text = try QueryFields(request).string("new_state") ?? body.string("state") else {
+        let queried = QueryFields(request).string("new_state")
+        let field = queried != nil ? "new_state" : "state"
+        guard let text = try queried ?? body.string("state") else {
             throw MemoryHubError.invalidField("new_state", "new_state (query) or state (body) is required.")
         }
         let target: SessionState

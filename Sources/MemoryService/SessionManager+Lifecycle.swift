@@ -54,17 +54,16 @@ extension SessionManager {
     /// idle over an hour.
     package func health(id: UUID, actingUser: String?, now: Timestamp = .now()) async throws -> SessionHealth {
         let session = try await session(id: id, actingUser: actingUser)
-        let newest = try await store.memories(matching: MemoryFilter(userID: session.userID, sessionID: id), limit: 1, offset: 0)
-        let lastActivity = newest.items.first?.createdAt ?? session.startedAt
+        // The count is the session's own (kept with every insert and delete); only the newest memory is read.
+        let newest = try await store.firstMemories(matching: MemoryFilter(userID: session.userID, sessionID: id), limit: 1)
+        let lastActivity = newest.first?.createdAt ?? session.startedAt
         let duration = session.startedAt.seconds(until: session.endedAt ?? now) / 60
         var warnings: [String] = []
         if session.isActive && duration > Self.longActiveMinutes { warnings.append("Session has been active for over 4 hours") }
-        if newest.total > Self.manyMemories { warnings.append("High memory count: \(newest.total)") }
+        if session.memoryCount > Self.manyMemories { warnings.append("High memory count: \(session.memoryCount)") }
         let idle = lastActivity.seconds(until: now) / 60
         if session.isActive && idle > Self.idleMinutes { warnings.append("No activity for \(Int(idle)) minutes") }
-        var current = session
-        current.memoryCount = newest.total
-        return SessionHealth(session: current, durationMinutes: max(0, duration), lastActivity: lastActivity, warnings: warnings)
+        return SessionHealth(session: session, durationMinutes: max(0, duration), lastActivity: lastActivity, warnings: warnings)
     }
 
     /// DESIGN's end-of-session rules applied now to the session's current memories, newest first.

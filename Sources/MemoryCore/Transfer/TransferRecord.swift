@@ -285,31 +285,14 @@ package enum ConflictPolicy: String, Sendable, CaseIterable {
     case replace
 }
 
-/// Vectors as text: base64 of little-endian float32 values.
+/// Vectors as text: base64 of little-endian float32 values (``VectorBytes``).
 package enum VectorText {
     package static func base64(_ vector: [Float]) -> String {
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(vector.count * 4)
-        for value in vector {
-            let bits = value.bitPattern
-            bytes.append(UInt8(truncatingIfNeeded: bits))
-            bytes.append(UInt8(truncatingIfNeeded: bits >> 8))
-            bytes.append(UInt8(truncatingIfNeeded: bits >> 16))
-            bytes.append(UInt8(truncatingIfNeeded: bits >> 24))
-        }
-        return Data(bytes).base64EncodedString()
+        Data(VectorBytes.encode(vector)).base64EncodedString()
     }
 
     /// Nil when the text is not base64 or not a whole number of floats.
     package static func vector(base64 text: String) -> [Float]? {
-        guard let data = Data(base64Encoded: text), data.count % 4 == 0 else { return nil }
-        return data.withUnsafeBytes { raw in
-            [Float](unsafeUninitializedCapacity: raw.count / 4) { buffer, count in
-                for index in 0..<raw.count / 4 {
-                    buffer[index] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)))
-                }
-                count = raw.count / 4
-            }
-        }
+        Data(base64Encoded: text).flatMap { VectorBytes.decode($0) }
     }
 }

@@ -421,8 +421,9 @@ package struct TransferManager: Sendable {
                 try await flushSessions(&report)
                 let clean = redacted(memory)
                 let vector = vectorsUsable.flatMap { dimension in embedding?.count == dimension && clean.indexedText == memory.indexedText ? embedding : nil }
-                let hash = configuration.deduplicateWrites ? ContentFingerprint.hash(clean.content) : nil
-                if options.dropDuplicates, try await isDuplicate(clean, hash: ContentFingerprint.hash(clean.content), written: &written) {
+                let fingerprint = ContentFingerprint.hash(clean.content)
+                let hash = configuration.deduplicateWrites ? fingerprint : nil
+                if options.dropDuplicates, try await isDuplicate(clean, hash: fingerprint, written: &written) {
                     report.memories.unchanged += 1
                     continue
                 }
