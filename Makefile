@@ -8,7 +8,7 @@ ifneq ($(OPENBLAS_CORETYPE),)
 export OPENBLAS_CORETYPE
 endif
 
-.PHONY: run test setup build release bench bench-auth bench-capture bench-compression bench-embeddings bench-search eval bench-hooks bench-transfer bench-linking bench-persistent bench-writes clean
+.PHONY: run test setup build release bench bench-auth bench-capture bench-compression bench-embeddings bench-search eval bench-hooks bench-transfer bench-linking bench-persistent bench-writes bench-pages clean
 # The retrieval evaluation file (DESIGN.md "Retrieval evaluation").
 EVAL_FILE ?= ../shared/data/longmemeval_s_60.jsonl.gz
 
@@ -88,6 +88,12 @@ bench-persistent: setup
 bench-writes: setup
 	@scripts/install-packages.sh $(BENCH_PACKAGES)
 	scripts/bench-writes.sh
+
+# Page answer time (issue 14): the sessions list, a session with 200 memories, the search page at
+# 10,000 memories of one user (SQLite; hybrid search too when the model is installed).
+bench-pages: setup
+	swift build -c release --product PagesBench
+	.build/release/PagesBench
 
 clean:
 	rm -rf .build

@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         .target(
@@ -128,6 +129,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "MemoryPages",
+            dependencies: [
+                "MemoryCore", "MemoryService",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Templates"), .copy("Static")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "MemoryMCP",
             dependencies: [
                 "MemoryCore", "MemoryAPI", "MemoryStore", "MemoryService",
@@ -153,7 +166,7 @@ let package = Package(
         .executableTarget(
             name: "memoryhub",
             dependencies: [
-                "MemoryCore", "MemoryAPI", "MemoryStore", "MemoryCache", "MemoryService", "MemoryHTTP", "MemoryMCP", "MemoryHooks", "Embeddings",
+                "MemoryCore", "MemoryAPI", "MemoryStore", "MemoryCache", "MemoryService", "MemoryHTTP", "MemoryMCP", "MemoryHooks", "MemoryPages", "Embeddings",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -218,6 +231,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/LinkingBench",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "PagesBench",
+            dependencies: [
+                "BenchmarkSupport",
+                "MemoryCore", "MemoryStore", "MemoryService", "MemoryHTTP", "MemoryPages", "Embeddings",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/PagesBench",
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -306,6 +331,17 @@ let package = Package(
             name: "MemoryMCPTests",
             dependencies: [
                 "MemoryCore", "MemoryStore", "MemoryService", "MemoryMCP", "MemoryHooks",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["python"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MemoryPagesTests",
+            dependencies: [
+                "MemoryCore", "MemoryService", "MemoryHTTP", "MemoryPages",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["python"],

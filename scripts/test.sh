@@ -11,6 +11,9 @@ export MEMORYHUB_BINARY="$PWD/.build/debug/memoryhub"
 # The official MCP Python SDK, a real client for the MCP suites.
 MEMORYHUB_MCP_PYTHON=$(scripts/mcp-venv.sh)
 export MEMORYHUB_MCP_PYTHON
+# Debian's chromium and chromium-driver, and Selenium in a venv, for the web pages' browser test.
+MEMORYHUB_PAGES_PYTHON=$(scripts/pages-venv.sh)
+export MEMORYHUB_PAGES_PYTHON
 if [ -z "${MEMORYHUB_TEST_POSTGRES_URL:-}" ] || [ -z "${MEMORYHUB_TEST_REDIS_URL:-}" ]; then
   services=$(scripts/test-services.sh start)
   eval "$services"

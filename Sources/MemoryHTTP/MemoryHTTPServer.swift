@@ -57,9 +57,12 @@ package enum MemoryHTTPServer {
     /// The router with every route. `metrics` is the registry `/metrics` renders; nil leaves the
     /// route out (for processes that did not bootstrap Prometheus). `additionalRoutes` lets the
     /// executable mount interfaces this module does not know, such as MCP at `/mcp`, behind the
-    /// same error and metrics middleware.
+    /// same error and metrics middleware. `beforeAuthentication` runs after the local-mode origin
+    /// check and before the API key check, for interfaces that sign people in their own way (the
+    /// web pages' cookie).
     package static func router(
         services: MemoryHubServices, configuration: Configuration, metrics: PrometheusCollectorRegistry?,
+        beforeAuthentication: [any MiddlewareProtocol<Request, Response, MemoryHubRequestContext>] = [],
         additionalRoutes: (Router<MemoryHubRequestContext>) -> Void = { _ in }
     ) -> Router<MemoryHubRequestContext> {
         let router = Router(context: MemoryHubRequestContext.self)
@@ -70,6 +73,7 @@ package enum MemoryHTTPServer {
             router.add(middleware: LocalOriginMiddleware(
                 allowedHosts: Set(configuration.allowedHosts), allowedOrigins: Set(configuration.allowedOrigins)))
         }
+        for middleware in beforeAuthentication { router.add(middleware: middleware) }
         router.add(middleware: AuthenticationMiddleware(
             keys: services.keys, mode: configuration.auth,
             limiter: configuration.rateLimit.map { RateLimiter(rate: $0.perSecond, burst: $0.burst) }))
@@ -94,12 +98,15 @@ package enum MemoryHTTPServer {
     /// before the port opens (migrations); `onServerRunning` gets the port it listens on.
     package static func application(
         services: MemoryHubServices, configuration: Configuration, metrics: PrometheusCollectorRegistry?, logger: Logger,
+        beforeAuthentication: [any MiddlewareProtocol<Request, Response, MemoryHubRequestContext>] = [],
         additionalRoutes: (Router<MemoryHubRequestContext>) -> Void = { _ in },
         beforeServerStarts: @escaping @Sendable () async throws -> Void = {},
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         var application = Application(
-            router: router(services: services, configuration: configuration, metrics: metrics, additionalRoutes: additionalRoutes),
+            router: router(
+                services: services, configuration: configuration, metrics: metrics, beforeAuthentication: beforeAuthentication,
+                additionalRoutes: additionalRoutes),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "memoryhub"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger)

@@ -4,6 +4,7 @@ import Logging
 import MemoryHTTP
 import MemoryHooks
 import MemoryMCP
+import MemoryPages
 import MemoryService
 import Metrics
 import Prometheus
@@ -47,6 +48,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("allowed-host"), help: "A Host header value allowed on /mcp besides loopback ones, e.g. memoryhub.internal:8080; repeatable (env MEMORYHUB_ALLOWED_HOSTS, comma-separated).")
     var allowedHosts: [String] = []
+
+    @Option(help: "The key that signs the web pages' sign-in cookies, at least 32 characters; give every replica the same one (env MEMORYHUB_PAGES_SECRET; default a random one per process, so a restart signs everyone out).")
+    var pagesSecret: String?
 
     func run() async throws {
         let logger = options.bootstrapLogging()
@@ -97,8 +101,16 @@ struct ServeCommand: AsyncParsableCommand {
         // port is open, removed on a clean shutdown).
         let runtimePath = deployment.isPostgres ? nil : ServeRuntimeFile.path(forDatabase: deployment.sqlitePath)
         let runtime = RuntimeFileHolder()
+        let secret = pagesSecret ?? environment["MEMORYHUB_PAGES_SECRET"]
+        if let secret, secret.count < 32 { throw ValidationError("--pages-secret (MEMORYHUB_PAGES_SECRET) must be at least 32 characters long.") }
+        let pages = try await WebPages<MemoryHubRequestContext>(
+            services: services,
+            configuration: PagesConfiguration(
+                signIn: configuration.auth == .required ? .apiKey : .chooseUser, secret: secret.map { Array($0.utf8) },
+                bodyLimit: configuration.bodyLimit, metricsText: { String(decoding: registry.emitToBuffer(), as: UTF8.self) }),
+            logger: logger)
         let application = MemoryHTTPServer.application(
-            services: services, configuration: configuration, metrics: registry, logger: logger,
+            services: services, configuration: configuration, metrics: registry, logger: logger, beforeAuthentication: [pages],
             additionalRoutes: { router in
                 mcp.register(on: router)
                 hooks.register(on: router)
