@@ -67,8 +67,9 @@ package enum MemoryHTTPServer {
     ) -> Router<MemoryHubRequestContext> {
         let router = Router(context: MemoryHubRequestContext.self)
         router.add(middleware: UnreadBodyMiddleware(drainLimit: max(64 << 20, configuration.bodyLimit * 4)))
-        router.add(middleware: ErrorMiddleware())
+        // Metrics outside the error middleware, so a thrown 404 or 422 is counted with its status, not as 500.
         router.add(middleware: MetricsMiddleware())
+        router.add(middleware: ErrorMiddleware())
         if configuration.auth == .local {
             router.add(middleware: LocalOriginMiddleware(
                 allowedHosts: Set(configuration.allowedHosts), allowedOrigins: Set(configuration.allowedOrigins)))

@@ -2,7 +2,8 @@ import Synchronization
 import Foundation
 
 /// Request counts read from the `/metrics` text (Hummingbird's `hb_requests` counter, by status)
-/// at each look at the status page, kept so the page can draw the rate between looks.
+/// every 10 s (``RequestRateSampler``) and at each look at the status page, the last 60 kept
+/// so the page can draw the rate between them.
 final class RequestRateHistory: Sendable {
     /// The counters at one moment.
     struct Sample: Sendable {

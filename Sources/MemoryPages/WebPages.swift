@@ -13,6 +13,9 @@ package import MemoryService
 package struct WebPages<Context: RequestContext>: RouterMiddleware {
     private let responder: RouterResponder<Context>
     private let site: PageSite
+    /// Reads the request counters every 10 s for the status page's chart: add it to the
+    /// server's ServiceGroup.
+    package let sampler: RequestRateSampler
 
     /// Loads the templates and builds the pages' router. Throws when the templates are missing
     /// or do not parse.
@@ -21,6 +24,7 @@ package struct WebPages<Context: RequestContext>: RouterMiddleware {
         site = PageSite(
             services: services, configuration: configuration, renderer: try await PageRenderer(), gate: gate, rates: RequestRateHistory(),
             logger: logger)
+        sampler = RequestRateSampler(history: site.rates, metricsText: configuration.metricsText, interval: .seconds(10))
         let router = Router(context: Context.self)
         site.register(on: router)
         responder = router.buildResponder()

@@ -139,6 +139,7 @@ struct ServeCommand: AsyncParsableCommand {
                 services: services.backgroundServices.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
                     + [.init(service: application), .init(service: CleanupService(services: services))]
                     + [.init(service: PersistentContextMaintenanceService(services: services, logger: logger))]
+                    + [.init(service: pages.sampler)]
                     + (services.embeddingService.map { [.init(service: $0)] } ?? []),
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
