@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import MemoryCore
 import MemoryService
+import NIOCore
 import Foundation
 
 /// Every page's handler: reads the request, asks the services as the signed-in person, renders.
@@ -152,6 +153,8 @@ struct PageSite: Sendable {
             case .internal: (.internalServerError, "Something went wrong")
             }
             detail = error.kind == .internal ? "The server failed to answer; the log says why." : error.detail
+        case is NIOTooManyBytesError:
+            (status, heading, detail) = (.contentTooLarge, "Too large", "The form is larger than this server accepts.")
         case let refusal as PageRefusal:
             (status, heading, detail) = (refusal.status, "Refused", refusal.detail)
         case let error as any HTTPResponseError where error.status == .notFound:

@@ -88,9 +88,7 @@ package struct KeyManager: Sendable {
     package func authenticate(_ text: String) async throws -> APIKey? {
         let digest = Self.digest(text)
         if let deploymentAdminDigest, Self.constantTimeEqual(digest, deploymentAdminDigest) {
-            return APIKey(
-                id: Self.deploymentAdminKeyID, userID: "admin", name: "MEMORYHUB_ADMIN_KEY", isAdmin: true, secretHash: digest,
-                createdAt: Timestamp(microsecondsSinceEpoch: 0))
+            return deploymentAdminRecord
         }
         guard let id = APIKey.id(ofKeyText: text) else { return nil }
         let now = ContinuousClock.now

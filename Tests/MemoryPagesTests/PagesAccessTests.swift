@@ -194,6 +194,18 @@ import Testing
         }
     }
 
+    @Test func aFormOverTheBodyLimitIs413() async throws {
+        try await Self.withFixture(auth: .local) { fixture in
+            let cookie = try await fixture.signIn("alice")
+            let memory = fixture.memories["alice"]!.lowercased
+            let token = try await fixture.formToken(cookie, page: "/memories/\(memory)")
+            let huge = try await fixture.send(
+                .post, "/memories/\(memory)", cookie: cookie, form: [("csrf", token), ("content", String(repeating: "x", count: 1_100_000))])
+            #expect(huge.status == .contentTooLarge)
+            #expect(try await fixture.services.memories.get(id: fixture.memories["alice"]!, actingUser: "alice").content.hasPrefix("alice's note"))
+        }
+    }
+
     @Test func aSignInComesBackOnlyToThisSite() async throws {
         try await Self.withFixture(auth: .local) { fixture in
             let away = try await fixture.send(.post, "/sign-in", form: [("user", "alice"), ("next", "//evil.example/x")])
