@@ -1,10 +1,12 @@
 package import ServiceLifecycle
 
-/// Reads the request counters every `interval`, so the status page's chart has a history even
-/// when nobody looks at it. Runs in the server's ServiceGroup until shutdown.
+/// Reads the request counters and the embedding queue every `interval`, so the status page's
+/// charts have a history even when nobody looks at it. Runs in the server's ServiceGroup until
+/// shutdown.
 package struct RequestRateSampler: Service {
     let history: RequestRateHistory
     let metricsText: (@Sendable () -> String)?
+    let backlog: @Sendable () -> Int?
     let interval: Duration
 
     package func run() async throws {
@@ -12,7 +14,7 @@ package struct RequestRateSampler: Service {
         guard let metricsText else { return try await gracefulShutdown() }
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                _ = history.record(metricsText: metricsText())
+                _ = history.record(metricsText: metricsText(), backlog: backlog())
                 do {
                     try await Task.sleep(for: interval)
                 } catch {

@@ -38,6 +38,8 @@ extension PageSite {
         var peak: String
         var latest: String
         var span: String
+        var backlogPoints: String
+        var backlogPeak: String
     }
 
     /// `/status`: the store, the cache, the embedder, the embedding queue, and (for admins) the
@@ -57,7 +59,7 @@ extension PageSite {
             },
             showCounters: false, requestsTotal: "", errorsTotal: "")
         if visitor.isAdmin, let metricsText = configuration.metricsText {
-            let (rates, total) = rates.record(metricsText: metricsText())
+            let (rates, total) = rates.record(metricsText: metricsText(), backlog: readiness.embeddingBacklog)
             view.showCounters = true
             view.requestsTotal = String(Int(total.requests))
             view.errorsTotal = String(Int(total.errors))
@@ -70,16 +72,17 @@ extension PageSite {
     static func chart(_ rates: [RequestRateHistory.Rate]) -> Chart? {
         guard let first = rates.first, let last = rates.last else { return nil }
         let peak = max(0.001, rates.map(\.requests).max() ?? 0)
+        let backlogPeak = max(1, rates.map(\.backlog).max() ?? 0)
         let span = max(1, last.time - first.time)
-        func points(_ value: (RequestRateHistory.Rate) -> Double) -> String {
+        func points(_ value: (RequestRateHistory.Rate) -> Double, scale: Double = peak) -> String {
             rates.map { rate in
                 let x = rates.count == 1 ? 300 : (rate.time - first.time) / span * 300
-                let y = 78 - value(rate) / peak * 74
+                let y = 78 - value(rate) / scale * 74
                 return PageFormat.number(x) + "," + PageFormat.number(y)
             }.joined(separator: " ")
         }
         return Chart(
             points: points(\.requests), errorPoints: points(\.errors), peak: PageFormat.number(peak), latest: PageFormat.number(last.requests),
-            span: duration(seconds: span))
+            span: duration(seconds: span), backlogPoints: points(\.backlog, scale: backlogPeak), backlogPeak: String(Int(backlogPeak)))
     }
 }

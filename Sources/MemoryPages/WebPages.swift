@@ -24,7 +24,8 @@ package struct WebPages<Context: RequestContext>: RouterMiddleware {
         site = PageSite(
             services: services, configuration: configuration, renderer: try await PageRenderer(), gate: gate, rates: RequestRateHistory(),
             logger: logger)
-        sampler = RequestRateSampler(history: site.rates, metricsText: configuration.metricsText, interval: .seconds(10))
+        sampler = RequestRateSampler(
+            history: site.rates, metricsText: configuration.metricsText, backlog: { services.embeddingService?.pending }, interval: .seconds(10))
         let router = Router(context: Context.self)
         site.register(on: router)
         responder = router.buildResponder()

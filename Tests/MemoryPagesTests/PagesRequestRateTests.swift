@@ -19,12 +19,13 @@ import Testing
         #expect(sample.errors == 3)
     }
 
-    @Test func ratesAreTheDifferencesBetweenSamplesPerSecond() {
+    @Test func ratesAreTheDifferencesBetweenSamplesPerSecondWithTheQueueAtEach() {
         let history = RequestRateHistory()
-        _ = history.record(metricsText: "hb_requests{a=\"1\"} 10", now: Date.now.timeIntervalSince1970 + 10)
-        let (rates, total) = history.record(metricsText: "hb_requests{a=\"1\"} 30", now: Date.now.timeIntervalSince1970 + 20)
+        _ = history.record(metricsText: "hb_requests{a=\"1\"} 10", backlog: 5, now: Date.now.timeIntervalSince1970 + 10)
+        let (rates, total) = history.record(metricsText: "hb_requests{a=\"1\"} 30", backlog: nil, now: Date.now.timeIntervalSince1970 + 20)
         #expect(total.requests == 30)
         #expect(rates.count == 2)
         #expect(abs(rates[1].requests - 2) < 0.01)
+        #expect(rates.map(\.backlog) == [5, 0])
     }
 }

@@ -325,8 +325,9 @@ def scenario(args, checks):
         browser.find("#key").send_keys(Keys.ENTER)
         browser.wait_for("h1")
         browser.open("/status")
-        checks.check("the admin's status page draws the request rate from the /metrics counters",
-                     "requests served" in browser.text() and len(browser.finds(".chart polyline.line")) == 1, browser.text()[:600])
+        checks.check("the admin's status page draws the request rate (from the /metrics counters) and the embedding queue",
+                     "requests served" in browser.text() and len(browser.finds(".chart polyline.line")) == 2
+                     and "waiting for a vector" in browser.text(), browser.text()[:600])
         checks.check("the 404s and 403s of this run are not counted as 5xx", "0 with a 5xx status" in browser.text(), browser.text()[:600])
         browser.photograph("status-admin")
         browser.open("/keys")
