@@ -109,9 +109,12 @@ struct PageGate: Sendable {
         request.head.scheme == "https" || request.headers[forwardedProto]?.lowercased() == "https"
     }
 
-    /// A path on this site (so `next` cannot send a person elsewhere); `/sessions` otherwise.
+    /// A path on this site (so `next` cannot send a person elsewhere, nor break the `Location`
+    /// header with a line break); `/sessions` otherwise.
     static func localPath(_ text: String?) -> String {
-        guard let text, text.hasPrefix("/"), !text.hasPrefix("//"), !text.hasPrefix("/\\") else { return "/sessions" }
+        guard let text, text.hasPrefix("/"), !text.hasPrefix("//"), !text.hasPrefix("/\\"),
+              !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == " " })
+        else { return "/sessions" }
         return text
     }
 

@@ -85,11 +85,15 @@ struct PageSite: Sendable {
         var user: String?
     }
 
-    private func signInPage(_ request: Request, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+    private func signInPage(_ request: Request) async throws -> Response {
         let query = PageForm(query: request)
+        return signInForm(next: PageGate.localPath(query["next"]), user: query["user"], error: nil, status: .ok)
+    }
+
+    private func signInForm(next: String, user: String?, error: String?, status: HTTPResponse.Status) -> Response {
         let view = SignInView(
-            chrome: Chrome(title: "Sign in", visitor: nil, current: ""), next: PageGate.localPath(query["next"]),
-            withKey: configuration.signIn == .apiKey, error: error, user: query["user"])
+            chrome: Chrome(title: "Sign in", visitor: nil, current: ""), next: next, withKey: configuration.signIn == .apiKey, error: error,
+            user: user)
         return renderer.page("sign-in", view, status: status)
     }
 
@@ -97,14 +101,7 @@ struct PageSite: Sendable {
         let form = try await PageForm.body(of: request, limit: configuration.bodyLimit)
         try gate.checkPost(request, form: form, visitor: nil)
         let next = PageGate.localPath(form["next"])
-        let failed = { (message: String) in
-            renderer.page(
-                "sign-in",
-                SignInView(
-                    chrome: Chrome(title: "Sign in", visitor: nil, current: ""), next: next, withKey: configuration.signIn == .apiKey,
-                    error: message, user: form["user"]),
-                status: .unauthorized)
-        }
+        let failed = { (message: String) in signInForm(next: next, user: form["user"], error: message, status: .unauthorized) }
         switch configuration.signIn {
         case .apiKey:
             guard let text = form["key"], let key = try await services.keys.authenticate(text) else {

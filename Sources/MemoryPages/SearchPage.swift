@@ -94,8 +94,9 @@ extension PageSite {
         view.searched = true
         view.results = Self.rows(response.results, offset: search.offset)
         view.notice = response.notice
+        let milliseconds = Double(response.searchTime.components.seconds) * 1000 + Double(response.searchTime.components.attoseconds) / 1e15
         view.summary = "\(response.total) \(response.total == 1 ? "memory matches" : "memories match"), \(mode.rawValue) search, "
-            + "\(PageFormat.number(Double(response.searchTime.components.attoseconds) / 1e15 + Double(response.searchTime.components.seconds) * 1000)) ms"
+            + "\(PageFormat.number(milliseconds)) ms"
         view.pager = Pager(page: page, size: Self.resultsPerPage, total: response.total) { page in
             PageLink.make("/search", [("q", text), ("mode", mode.rawValue)] + filters.query + [("page", page > 1 ? String(page) : nil)])
         }

@@ -210,6 +210,8 @@ import Testing
         try await Self.withFixture(auth: .local) { fixture in
             let away = try await fixture.send(.post, "/sign-in", form: [("user", "alice"), ("next", "//evil.example/x")])
             #expect(away.headers[.location] == "/sessions")
+            let broken = try await fixture.send(.post, "/sign-in", form: [("user", "alice"), ("next", "/x\r\nSet-Cookie: a=b")])
+            #expect(broken.headers[.location] == "/sessions")
             let back = try await fixture.send(.post, "/sign-in", form: [("user", "alice"), ("next", "/search?q=x")])
             #expect(back.headers[.location] == "/search?q=x")
         }
