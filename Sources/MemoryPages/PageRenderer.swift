@@ -15,11 +15,26 @@ struct PageRenderer: Sendable {
     private let library: MustacheLibrary
     private let assets: [String: Asset]
 
-    /// Loads `Templates/*.mustache` and `Static/*` from the module's bundle.
-    init() async throws {
-        guard let templates = Bundle.module.url(forResource: "Templates", withExtension: nil),
-              let statics = Bundle.module.url(forResource: "Static", withExtension: nil)
-        else { throw PageRendererError(detail: "The pages' templates are missing from the program's resources.") }
+    /// The resource bundle's folder name, as SwiftPM names it (package, then target).
+    static let bundleName = "memoryhub_MemoryPages.resources"
+
+    /// Loads `Templates/*.mustache` and `Static/*` from `folder`, else from the module's resource
+    /// bundle beside the running program (where `swift build` puts it). Throws, without the fatal
+    /// error of SwiftPM's `Bundle.module`, when neither has them: a program copied without its
+    /// bundle still starts, without pages.
+    init(folder: URL? = nil) async throws {
+        let candidates = folder.map { [$0] } ?? [
+            Bundle.main.bundleURL.appendingPathComponent(Self.bundleName),
+            URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent(Self.bundleName),
+            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent(Self.bundleName),
+        ]
+        guard let bundle = candidates.first(where: {
+            FileManager.default.fileExists(atPath: $0.appendingPathComponent("Templates/header.mustache").path)
+        }) else {
+            throw PageRendererError(
+                detail: "The pages' templates (\(Self.bundleName)) are not beside the program; looked in \(candidates.map(\.path).joined(separator: ", ")).")
+        }
+        let templates = bundle.appendingPathComponent("Templates"), statics = bundle.appendingPathComponent("Static")
         library = try await MustacheLibrary(directory: templates.path)
         var assets: [String: Asset] = [:]
         for name in try FileManager.default.contentsOfDirectory(atPath: statics.path) {

@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// How the web pages are served.
 package struct PagesConfiguration: Sendable {
@@ -20,6 +20,9 @@ package struct PagesConfiguration: Sendable {
     package var sessionLifetime: Duration = .seconds(8 * 3600)
     /// Largest form body in bytes.
     package var bodyLimit: Int = 1 << 20
+    /// The folder holding `Templates/` and `Static/`; nil looks for the module's resource bundle
+    /// beside the running program.
+    package var resources: URL?
     /// The Prometheus text of `/metrics`, for the request rates on the status page; nil leaves
     /// them out.
     package var metricsText: (@Sendable () -> String)?

@@ -18,11 +18,11 @@ package struct WebPages<Context: RequestContext>: RouterMiddleware {
     package let sampler: RequestRateSampler
 
     /// Loads the templates and builds the pages' router. Throws when the templates are missing
-    /// or do not parse.
+    /// (a program copied without its resource bundle) or do not parse.
     package init(services: MemoryHubServices, configuration: PagesConfiguration, logger: Logger) async throws {
         let gate = PageGate(signer: PageSessionSigner(secret: configuration.secret), keys: services.keys, configuration: configuration)
         site = PageSite(
-            services: services, configuration: configuration, renderer: try await PageRenderer(), gate: gate, rates: RequestRateHistory(),
+            services: services, configuration: configuration, renderer: try await PageRenderer(folder: configuration.resources), gate: gate, rates: RequestRateHistory(),
             logger: logger)
         sampler = RequestRateSampler(
             history: site.rates, metricsText: configuration.metricsText, backlog: { services.embeddingService?.pending }, interval: .seconds(10))

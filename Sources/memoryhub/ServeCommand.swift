@@ -103,14 +103,20 @@ struct ServeCommand: AsyncParsableCommand {
         let runtime = RuntimeFileHolder()
         let secret = pagesSecret ?? environment["MEMORYHUB_PAGES_SECRET"]
         if let secret, secret.count < 32 { throw ValidationError("--pages-secret (MEMORYHUB_PAGES_SECRET) must be at least 32 characters long.") }
-        let pages = try await WebPages<MemoryHubRequestContext>(
-            services: services,
-            configuration: PagesConfiguration(
-                signIn: configuration.auth == .required ? .apiKey : .chooseUser, secret: secret.map { Array($0.utf8) },
-                bodyLimit: configuration.bodyLimit, metricsText: { String(decoding: registry.emitToBuffer(), as: UTF8.self) }),
-            logger: logger)
+        // The web pages need their resource bundle beside the program; a copy without it serves the API alone.
+        var pages: WebPages<MemoryHubRequestContext>?
+        do {
+            pages = try await WebPages<MemoryHubRequestContext>(
+                services: services,
+                configuration: PagesConfiguration(
+                    signIn: configuration.auth == .required ? .apiKey : .chooseUser, secret: secret.map { Array($0.utf8) },
+                    bodyLimit: configuration.bodyLimit, metricsText: { String(decoding: registry.emitToBuffer(), as: UTF8.self) }),
+                logger: logger)
+        } catch {
+            logger.warning("the web pages are off: \(error)")
+        }
         let application = MemoryHTTPServer.application(
-            services: services, configuration: configuration, metrics: registry, logger: logger, beforeAuthentication: [pages],
+            services: services, configuration: configuration, metrics: registry, logger: logger, beforeAuthentication: pages.map { [$0] } ?? [],
             additionalRoutes: { router in
                 mcp.register(on: router)
                 hooks.register(on: router)
@@ -139,7 +145,7 @@ struct ServeCommand: AsyncParsableCommand {
                 services: services.backgroundServices.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
                     + [.init(service: application), .init(service: CleanupService(services: services))]
                     + [.init(service: PersistentContextMaintenanceService(services: services, logger: logger))]
-                    + [.init(service: pages.sampler)]
+                    + (pages.map { [.init(service: $0.sampler)] } ?? [])
                     + (services.embeddingService.map { [.init(service: $0)] } ?? []),
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
