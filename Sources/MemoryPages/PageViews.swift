@@ -73,6 +73,8 @@ struct SessionRow {
     var ended: String?
     var summary: String?
     var memoryCount: Int
+    /// "1 memory", "12 memories".
+    var memories: String
     var tags: [String]
     var current: Bool
 
@@ -85,6 +87,7 @@ struct SessionRow {
         ended = session.endedAt.map(PageFormat.time)
         summary = session.summary.map { PageFormat.preview($0, 240) }
         memoryCount = session.memoryCount
+        memories = session.memoryCount == 1 ? "1 memory" : "\(session.memoryCount) memories"
         tags = session.tags
         self.current = current
     }
