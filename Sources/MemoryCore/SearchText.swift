@@ -57,6 +57,7 @@ package enum SearchText {
 
     /// Lower-cased runs of letters and digits.
     package static func words(_ text: String) -> [String] {
+        if let words = asciiWords(text) { return words }
         var words: [String] = []
         var current = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
@@ -69,6 +70,33 @@ package enum SearchText {
         }
         if !current.isEmpty { words.append(String(current).lowercased()) }
         return words
+    }
+
+    /// ``words(_:)`` for all-ASCII text, byte by byte (the Unicode property lookups cost more
+    /// than the rest of a write's capture pass): in ASCII the letters are A–Z and a–z and the
+    /// only numeric characters are 0–9, so the result is the same. Nil when `text` is not ASCII.
+    private static func asciiWords(_ text: String) -> [String]? {
+        var text = text
+        return text.withUTF8 { bytes -> [String]? in
+            var words: [String] = []
+            var word: [UInt8] = []
+            for byte in bytes {
+                guard byte < 0x80 else { return nil }
+                switch byte {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    word.append(byte)
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                    word.append(byte | 0x20)
+                default:
+                    if !word.isEmpty {
+                        words.append(String(decoding: word, as: UTF8.self))
+                        word.removeAll(keepingCapacity: true)
+                    }
+                }
+            }
+            if !word.isEmpty { words.append(String(decoding: word, as: UTF8.self)) }
+            return words
+        }
     }
 }
 

@@ -80,6 +80,8 @@ package struct MemoryManager: Sendable {
     let configuration: ServiceConfiguration
     /// How writes are redacted (its scanner carries the operator's allow-list).
     package let redaction: SecretRedaction
+    /// The capture passes' reading of recent memories, kept between writes.
+    let analyses = CandidateAnalyses()
     let logger: Logger
 
     package init(
@@ -110,8 +112,13 @@ package struct MemoryManager: Sendable {
         if let summary = request.summary { _ = try Validation.content(summary, maxBytes: configuration.maxContentBytes, field: "summary") }
         var memory = try await validated(redaction.redacting(request), in: session)
         let hash = configuration.deduplicateWrites ? ContentFingerprint.hash(memory.content) : nil
-        if let thresholds = configuration.nearDuplicates {
-            switch try await nearDuplicates(of: memory, thresholds: thresholds) {
+        // Both capture passes look at the same candidates: read them once, before the insert
+        // (so they are all older than this memory).
+        let nearText = configuration.nearDuplicates.map { _ in NearDuplicate.Text(memory.content) }.flatMap { $0.words.count >= 3 ? $0 : nil }
+        let maySupersede = mayBeSuperseding(memory)
+        let candidates = nearText != nil || maySupersede ? try await recentAnalysed(for: memory) : []
+        if let thresholds = configuration.nearDuplicates, let nearText {
+            switch nearDuplicates(of: memory, text: nearText, among: candidates, thresholds: thresholds) {
             case .same(let existing):
                 // The same text again is the identical memory, never a near one: only when there
                 // is none (one indexed read, paid by restatements alone) is the near one returned.
@@ -130,7 +137,7 @@ package struct MemoryManager: Sendable {
         switch try await store.insertMemory(memory, contentHash: hash, at: memory.createdAt) {
         case .inserted(let updatedSession):
             await sessions.cache.store(updatedSession)
-            let supersedes = await supersedeLogged(for: memory)
+            let supersedes = maySupersede ? await supersedeLogged(for: memory, among: candidates) : nil
             embeddingSignal.raise()
             return StoredMemory(memory: memory, deduplicated: false, supersedes: supersedes)
         case .duplicate(let existing):
@@ -152,10 +159,13 @@ package struct MemoryManager: Sendable {
         return (current, await supersedeLogged(for: current, includingNewer: true))
     }
 
-    /// ``supersede(for:)``, whose failure must not fail a write that already committed: logged.
-    private func supersedeLogged(for memory: Memory, includingNewer: Bool = false) async -> Supersession.Verdict? {
+    /// ``supersede(for:includingNewer:among:)``, whose failure must not fail a write that already
+    /// committed: logged.
+    private func supersedeLogged(
+        for memory: Memory, includingNewer: Bool = false, among candidates: [AnalysedCandidate]? = nil
+    ) async -> Supersession.Verdict? {
         do {
-            return try await supersede(for: memory, includingNewer: includingNewer)
+            return try await supersede(for: memory, includingNewer: includingNewer, among: candidates)
         } catch {
             logger.warning("supersession failed", metadata: ["memoryhub.memory.id": "\(memory.id.lowercased)", "memoryhub.error": "\(error)"])
             return nil
@@ -281,41 +291,56 @@ package struct MemoryManager: Sendable {
         case none
     }
 
-    /// The user's memories of the same project that `memory` restates or resembles: its 20 newest
-    /// memories there, compared by ``NearDuplicate``. (A lexical search for candidates reads
-    /// posting lists that grow with the store: measured at 3.5 ms a write on a few thousand
-    /// memories; the newest 20 cost the same at any size.)
-    private func nearDuplicates(of memory: Memory, thresholds: NearDuplicate.Thresholds) async throws -> NearDuplicates {
-        let text = NearDuplicate.Text(memory.content)
-        guard text.words.count >= 3 else { return .none }
-        let candidates = try await store.newestMemories(userID: memory.userID, projectID: memory.projectID, limit: 20)
+    /// The user's memories of the same project that `memory` restates or resembles: among its 20
+    /// newest memories there (``recentAnalysed(for:)``), compared by ``NearDuplicate``. (A lexical
+    /// search for candidates reads posting lists that grow with the store: measured at 3.5 ms a
+    /// write on a few thousand memories; the newest 20 cost the same at any size.)
+    private func nearDuplicates(
+        of memory: Memory, text: NearDuplicate.Text, among candidates: [AnalysedCandidate], thresholds: NearDuplicate.Thresholds
+    ) -> NearDuplicates {
         var related: [UUID] = []
         // Similarity ≥ 0.5 needs word counts within a factor of two; lengths within three times
-        // are a cheap, safe bound that spares reading the rest.
+        // are a cheap, safe bound that spares comparing the rest.
         let length = memory.content.utf8.count
-        for candidate in candidates where candidate.content.utf8.count * 3 >= length && candidate.content.utf8.count <= length * 3 {
-            switch NearDuplicate.compare(new: text, existing: NearDuplicate.Text(candidate.content), thresholds: thresholds) {
-            case .same: return .same(candidate)
-            case .related: related.append(candidate.id)
+        for candidate in candidates where candidate.sketch.content.utf8.count * 3 >= length && candidate.sketch.content.utf8.count <= length * 3 {
+            switch NearDuplicate.compare(new: text, existing: candidate.nearText, thresholds: thresholds) {
+            case .same: return .same(candidate.sketch)
+            case .related: related.append(candidate.sketch.id)
             case .unrelated: break
             }
         }
         return related.isEmpty ? .none : .related(related)
     }
 
-    /// Marks the older memory that `memory` updates as superseded by it (``Supersession``): the
-    /// user's 20 newest memories of the same project (those of a compatible type) are the candidates.
-    /// The reason is kept in the old memory's `metadata.superseded_reason`. Only older memories
-    /// count, so two racing writes never supersede each other, unless `includingNewer` (a
-    /// restated memory replaces what replaced it).
-    private func supersede(for memory: Memory, includingNewer: Bool = false) async throws -> Supersession.Verdict? {
-        guard configuration.supersession, Supersession.types.contains(memory.memoryType), Supersession.mayUpdate(memory.content) else { return nil }
+    /// Whether supersession applies to `memory` at all (so its candidates are worth reading).
+    private func mayBeSuperseding(_ memory: Memory) -> Bool {
+        configuration.supersession && Supersession.types.contains(memory.memoryType) && Supersession.mayUpdate(memory.content)
+    }
+
+    /// The user's 20 newest memories of `memory`'s project, newest first, each read by the
+    /// capture rules once per process (``CandidateAnalyses``).
+    private func recentAnalysed(for memory: Memory) async throws -> [AnalysedCandidate] {
         let recent = try await store.newestMemories(userID: memory.userID, projectID: memory.projectID, limit: 20)
-        let candidates = recent.filter {
-            $0.id != memory.id && $0.supersededBy == nil && (includingNewer || $0.createdAt < memory.createdAt)
+        return analyses.analysed(recent)
+    }
+
+    /// Marks the older memory that `memory` updates as superseded by it (``Supersession``): the
+    /// user's 20 newest memories of the same project (those of a compatible type) are the
+    /// candidates, `candidates` when the caller read them before the insert. The reason is kept
+    /// in the old memory's `metadata.superseded_reason`. Only older memories count, so two racing
+    /// writes never supersede each other, unless `includingNewer` (a restated memory replaces
+    /// what replaced it).
+    private func supersede(
+        for memory: Memory, includingNewer: Bool = false, among candidates: [AnalysedCandidate]? = nil
+    ) async throws -> Supersession.Verdict? {
+        guard mayBeSuperseding(memory) else { return nil }
+        let recent: [AnalysedCandidate]
+        if let candidates { recent = candidates } else { recent = try await recentAnalysed(for: memory) }
+        let eligible = recent.filter {
+            $0.sketch.id != memory.id && $0.sketch.supersededBy == nil && (includingNewer || $0.sketch.createdAt < memory.createdAt)
         }
-            .map { Supersession.Candidate(id: $0.id, content: $0.content, memoryType: $0.memoryType, sessionID: $0.sessionID) }
-        guard let verdict = Supersession.find(content: memory.content, memoryType: memory.memoryType, sessionID: memory.sessionID, candidates: candidates)
+            .map(\.supersession)
+        guard let verdict = Supersession.find(content: memory.content, memoryType: memory.memoryType, sessionID: memory.sessionID, candidates: eligible)
         else { return nil }
         var change = MemoryChange(metadataPatch: ["superseded_reason": .string(verdict.reason)])
         change.supersededBy = .some(memory.id)

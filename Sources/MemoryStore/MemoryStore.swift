@@ -56,6 +56,9 @@ package protocol MemoryStore: Sendable {
     /// write commits concurrently (a unique index decides). Throws `sessionNotFound` when the
     /// session is gone.
     func insertMemory(_ memory: Memory, contentHash: String?, at now: Timestamp) async throws -> MemoryInsertion
+    /// How ``insertMemory(_:contentHash:at:)`` calls were grouped into transactions so far, in
+    /// this process (``GroupCommit``).
+    var insertBatching: GroupCommitStatistics { get }
     func memory(id: UUID, userID: String?) async throws -> Memory?
     /// Counts one access (access_count + 1, last_accessed = now) and returns the memory.
     func recordAccess(memoryID: UUID, userID: String?, at now: Timestamp) async throws -> Memory?
@@ -211,6 +214,20 @@ package enum SessionUpdateResult: Sendable {
     case notFound
     /// The session's state was not one of `requiredStates`; carries the session unchanged.
     case stateMismatch(Session)
+}
+
+/// One ``MemoryStore/insertMemory(_:contentHash:at:)`` call, as the stores' ``GroupCommit``
+/// queues it.
+package struct MemoryInsert: Sendable {
+    package var memory: Memory
+    package var contentHash: String?
+    package var now: Timestamp
+
+    package init(memory: Memory, contentHash: String?, now: Timestamp) {
+        self.memory = memory
+        self.contentHash = contentHash
+        self.now = now
+    }
 }
 
 /// What ``MemoryStore/insertMemory(_:contentHash:at:)`` did.

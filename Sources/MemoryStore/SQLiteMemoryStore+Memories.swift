@@ -8,39 +8,72 @@ package import Foundation
 #endif
 
 extension SQLiteMemoryStore {
+    /// The most memory inserts one write transaction takes.
+    static let maximumInsertBatch = 64
+
+    package var insertBatching: GroupCommitStatistics { memoryInserts.statistics }
+
     package func insertMemory(_ memory: Memory, contentHash: String?, at now: Timestamp) async throws -> MemoryInsertion {
         try StoredTextCheck.check(memory)
-        return try await write { db in
-            if let contentHash,
-                let existing = try Row.fetchOne(
-                    db,
+        return try await run { try await memoryInserts.submit(MemoryInsert(memory: memory, contentHash: contentHash, now: now)) }
+    }
+
+    /// One write transaction for a batch of inserts, each in a savepoint of its own so that one
+    /// item's failure (its session gone) undoes only that item.
+    static func writeInserts(_ items: [MemoryInsert], pool: DatabasePool) async -> [Result<MemoryInsertion, any Error>] {
+        do {
+            return try await pool.write { db in
+                items.map { item in
+                    Result<MemoryInsertion, any Error> {
+                        var outcome: MemoryInsertion?
+                        try db.inSavepoint {
+                            outcome = try insert(item, db)
+                            return .commit
+                        }
+                        guard let outcome else { throw MemoryHubError.internal("an insert's savepoint returned nothing") }
+                        return outcome
+                    }
+                }
+            }
+        } catch {
+            return Array(repeating: .failure(error), count: items.count)
+        }
+    }
+
+    /// The insert itself: an identical memory of the user's project has its access counted and is
+    /// returned; otherwise the session is counted and the memory inserted with the user's next
+    /// change sequence.
+    private static func insert(_ item: MemoryInsert, _ db: Database) throws -> MemoryInsertion {
+        let memory = item.memory
+        if let contentHash = item.contentHash,
+            let existing = try Row.fetchOne(
+                db.cachedStatement(
                     sql: """
                         UPDATE memories SET access_count = access_count + 1, last_accessed = ?
                         WHERE user_id = ? AND ifnull(project_id, '') = ifnull(?, '') AND content_hash = ? RETURNING *
-                        """,
-                    arguments: [now.microsecondsSinceEpoch, memory.userID, memory.projectID, contentHash])
-            {
-                return .duplicate(of: try Self.memory(from: existing))
-            }
-            guard
-                let row = try Row.fetchOne(
-                    db,
+                        """),
+                arguments: [item.now.microsecondsSinceEpoch, memory.userID, memory.projectID, contentHash])
+        {
+            return .duplicate(of: try Self.memory(from: existing))
+        }
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(
                     sql: """
                         UPDATE sessions SET memory_count = memory_count + 1, updated_at = ?, version = version + 1
                         WHERE id = ? AND user_id = ? RETURNING *
-                        """,
-                    arguments: [now.microsecondsSinceEpoch, memory.sessionID.lowercased, memory.userID])
-            else { throw MemoryHubError.sessionNotFound(memory.sessionID.lowercased) }
-            try db.execute(
-                sql: """
-                    INSERT INTO memories (id, session_id, user_id, project_id, content, summary, memory_type, importance,
-                        confidence, entities, tags, related_memories, metadata, has_embedding, access_count,
-                        last_accessed, created_at, updated_at, version, superseded_by, change_seq, content_hash)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: try Self.arguments(for: memory) + [try Self.nextSequence(db, userID: memory.userID), contentHash])
-            return .inserted(try Self.session(from: row))
-        }
+                        """),
+                arguments: [item.now.microsecondsSinceEpoch, memory.sessionID.lowercased, memory.userID])
+        else { throw MemoryHubError.sessionNotFound(memory.sessionID.lowercased) }
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO memories (id, session_id, user_id, project_id, content, summary, memory_type, importance,
+                    confidence, entities, tags, related_memories, metadata, has_embedding, access_count,
+                    last_accessed, created_at, updated_at, version, superseded_by, change_seq, content_hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: try Self.arguments(for: memory) + [try Self.nextSequence(db, userID: memory.userID), item.contentHash])
+        return .inserted(try Self.session(from: row))
     }
 
     package func memory(id: UUID, userID: String?) async throws -> Memory? {
@@ -136,12 +169,13 @@ extension SQLiteMemoryStore {
         try StoredTextCheck.check(userID, field: "user_id")
         try StoredTextCheck.check(projectID, field: "project_id")
         return try await read { db in
+            // Every capture write reads this: a cached statement is compiled once per connection.
             try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT id, session_id, content, memory_type, created_at, superseded_by FROM memories
-                    WHERE user_id = ? AND project_id IS ? ORDER BY created_at DESC LIMIT ?
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT id, session_id, content, memory_type, created_at, superseded_by FROM memories
+                        WHERE user_id = ? AND project_id IS ? ORDER BY created_at DESC LIMIT ?
+                        """),
                 arguments: [userID, projectID, max(0, limit)]
             ).map { row in
                 MemorySketch(

@@ -33,6 +33,8 @@ package final class SQLiteMemoryStore: MemoryStore {
     /// other connection (another process, or this store's writer) commits.
     let watcher: DatabaseQueue
     let logger: Logger
+    /// Concurrent memory inserts share one write transaction (``GroupCommit``).
+    let memoryInserts: GroupCommit<MemoryInsert, MemoryInsertion>
 
     /// The database file's path (its `-wal` and `-shm` files sit beside it).
     package var path: String { pool.path }
@@ -73,6 +75,10 @@ package final class SQLiteMemoryStore: MemoryStore {
             throw MemoryHubError.unavailable("cannot open SQLite database at \(configuration.path): \(error)")
         }
         self.logger = logger
+        let pool = self.pool
+        self.memoryInserts = GroupCommit(maximumBatch: Self.maximumInsertBatch) { items in
+            await Self.writeInserts(items, pool: pool)
+        }
     }
 
     package func migrate() async throws {
@@ -109,11 +115,11 @@ package final class SQLiteMemoryStore: MemoryStore {
 
     static func nextSequence(_ db: Database, userID: String) throws -> Int64 {
         try Int64.fetchOne(
-            db,
-            sql: """
-                INSERT INTO user_sequences (user_id, value) VALUES (?, 1)
-                ON CONFLICT (user_id) DO UPDATE SET value = value + 1 RETURNING value
-                """,
+            db.cachedStatement(
+                sql: """
+                    INSERT INTO user_sequences (user_id, value) VALUES (?, 1)
+                    ON CONFLICT (user_id) DO UPDATE SET value = value + 1 RETURNING value
+                    """),
             arguments: [userID]) ?? 0
     }
 
@@ -208,7 +214,7 @@ package final class SQLiteMemoryStore: MemoryStore {
     }
 
     static func uuid(_ text: String) throws -> UUID {
-        guard let id = UUID(uuidString: text) else { throw MemoryHubError.internal("corrupt id in store: \(text)") }
+        guard let id = UUID(hexText: text) else { throw MemoryHubError.internal("corrupt id in store: \(text)") }
         return id
     }
 

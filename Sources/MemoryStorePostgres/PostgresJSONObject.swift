@@ -20,9 +20,7 @@ struct PostgresJSONObject: PostgresNonThrowingEncodable, PostgresDecodable, Send
     static var psqlFormat: PostgresFormat { .binary }
 
     func encode<JSONEncoder: PostgresJSONEncoder>(into byteBuffer: inout ByteBuffer, context: PostgresEncodingContext<JSONEncoder>) {
-        var bytes: [UInt8] = [Self.versionByte]
-        Self.write(.object(object), into: &bytes)
-        byteBuffer.writeBytes(bytes)
+        PostgresJSONValue(.object(object)).encode(into: &byteBuffer, context: context)
     }
 
     init<JSONDecoder: PostgresJSONDecoder>(
@@ -66,5 +64,24 @@ struct PostgresJSONObject: PostgresNonThrowingEncodable, PostgresDecodable, Send
             return sign + digits[..<point] + "." + digits[point...]
         }
         return sign + digits + String(repeating: "0", count: pointPosition - digits.count) + ".0"
+    }
+}
+
+/// Any JSON value as a `jsonb` query parameter (``PostgresJSONObject`` is the object case, which
+/// also decodes).
+struct PostgresJSONValue: PostgresNonThrowingEncodable, Sendable {
+    var value: JSONValue
+
+    init(_ value: JSONValue) {
+        self.value = value
+    }
+
+    static var psqlType: PostgresDataType { .jsonb }
+    static var psqlFormat: PostgresFormat { .binary }
+
+    func encode<JSONEncoder: PostgresJSONEncoder>(into byteBuffer: inout ByteBuffer, context: PostgresEncodingContext<JSONEncoder>) {
+        var bytes: [UInt8] = [PostgresJSONObject.versionByte]
+        PostgresJSONObject.write(value, into: &bytes)
+        byteBuffer.writeBytes(bytes)
     }
 }

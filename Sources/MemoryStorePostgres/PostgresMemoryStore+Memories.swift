@@ -10,14 +10,159 @@ package import Foundation
 #endif
 
 extension PostgresMemoryStore {
-    /// One statement: a CTE counts the memory in its session (scoped by the memory's user,
-    /// returning the session as it now is) and the INSERT reads from that CTE, so the memory is
-    /// written only if the session was counted, and both or neither happen.
+    /// The most memory inserts one transaction takes.
+    static let maximumInsertBatch = 64
+
+    package var insertBatching: GroupCommitStatistics {
+        var statistics = memoryInserts.statistics
+        statistics.retriedAlone = insertsRetriedAlone.total
+        return statistics
+    }
+
     package func insertMemory(_ memory: Memory, contentHash: String?, at now: Timestamp) async throws -> MemoryInsertion {
         try StoredTextCheck.check(memory)
-        // One statement: bump the user's sequence and insert unless an identical memory is already
-        // visible; ON CONFLICT settles a concurrent identical insert (it waits for that commit and
-        // inserts nothing); the session is counted only when a row went in.
+        return try await memoryInserts.submit(MemoryInsert(memory: memory, contentHash: contentHash, now: now))
+    }
+
+    /// A lone insert runs on its own (one statement, committed by itself); a batch runs in one
+    /// transaction, its items in (user, session) order so that batches of several replicas take
+    /// the same rows' locks in the same order. When the transaction fails (one item's statement
+    /// aborts it), each item runs again on its own, so the others still succeed.
+    static func writeInserts(_ items: [MemoryInsert], lender: ConnectionLender, retried: Tally) async -> [Result<MemoryInsertion, any Error>] {
+        if items.count > 1 {
+            let order = items.indices.sorted {
+                (items[$0].memory.userID, items[$0].memory.sessionID.uuidString) < (items[$1].memory.userID, items[$1].memory.sessionID.uuidString)
+            }
+            let batch: [MemoryInsertion?]?
+            do {
+                batch = try await lender.transaction { connection, logger in
+                    var outcomes = try await insertBatch(items, on: connection, logger: logger)
+                    // What the batch statement left (an identical memory exists, a session is
+                    // gone, a repeat within the batch) goes one by one, in the same transaction.
+                    for index in order where outcomes[index] == nil {
+                        outcomes[index] = try await insert(items[index], on: connection, logger: logger)
+                    }
+                    return outcomes
+                }
+            } catch {
+                lender.logger.notice(
+                    "A batch of inserts failed; inserting them one by one",
+                    metadata: ["memoryhub.error": "\(error)", "memoryhub.batch.size": "\(items.count)"])
+                retried.add(items.count)
+                batch = nil
+            }
+            if let batch {
+                return zip(items, batch).map { item, outcome in
+                    outcome.map { .success($0) } ?? .failure(MemoryHubError.sessionNotFound(item.memory.sessionID.lowercased))
+                }
+            }
+        }
+        var results: [Result<MemoryInsertion, any Error>] = []
+        for item in items {
+            do {
+                let outcome = try await lender.withConnection { connection, logger in try await insert(item, on: connection, logger: logger) }
+                results.append(outcome.map { .success($0) } ?? .failure(MemoryHubError.sessionNotFound(item.memory.sessionID.lowercased)))
+            } catch {
+                results.append(.failure(error))
+            }
+        }
+        return results
+    }
+
+    /// A batch's inserts in one statement: the batch travels as one `jsonb` array read by
+    /// `jsonb_to_recordset`, each user's sequence moves once by its number of new memories (each
+    /// memory gets its own number, in batch order), and each session is counted once by its
+    /// number of new memories, its `updated_at` the latest `now` of its items. Returns, per item, the session as it now is for the memories that
+    /// went in; nil for the others (an identical memory is there, the session is not the user's,
+    /// or an earlier item of the batch is identical), which ``insert(_:on:logger:)`` settles.
+    static func insertBatch(_ items: [MemoryInsert], on connection: PostgresConnection, logger: Logger) async throws -> [MemoryInsertion?] {
+        var rows: [JSONValue] = []
+        var seen = Set<[String]>()
+        for (index, item) in items.enumerated() {
+            let memory = item.memory
+            if let hash = item.contentHash, !seen.insert([memory.userID, memory.projectID ?? "", hash]).inserted { continue }
+            let optionalText: (String?) -> JSONValue = { $0.map(JSONValue.string) ?? .null }
+            rows.append(.object([
+                "ord": .int(Int64(index)), "id": .string(memory.id.lowercased), "session_id": .string(memory.sessionID.lowercased),
+                "user_id": .string(memory.userID), "project_id": optionalText(memory.projectID), "content": .string(memory.content),
+                "summary": optionalText(memory.summary), "memory_type": .string(memory.memoryType.rawValue),
+                "importance": .double(memory.importance), "confidence": .double(memory.confidence),
+                "entities": .array(memory.entities.map(JSONValue.string)), "tags": .array(memory.tags.map(JSONValue.string)),
+                "related_memories": .array(memory.relatedMemories.map { .string($0.lowercased) }), "metadata": .object(memory.metadata),
+                "has_embedding": .bool(memory.hasEmbedding), "access_count": .int(memory.accessCount),
+                "last_accessed": memory.lastAccessed.map { .int($0.microsecondsSinceEpoch) } ?? .null,
+                "created_at": .int(memory.createdAt.microsecondsSinceEpoch), "updated_at": .int(memory.updatedAt.microsecondsSinceEpoch),
+                "version": .int(memory.version), "superseded_by": optionalText(memory.supersededBy?.lowercased),
+                "content_hash": optionalText(item.contentHash), "now": .int(item.now.microsecondsSinceEpoch),
+            ]))
+        }
+        let counted = try await fetch(
+            """
+            WITH input AS (
+                SELECT * FROM jsonb_to_recordset(\(PostgresJSONValue(.array(rows)))) AS i(
+                    ord int, id uuid, session_id uuid, user_id text, project_id text, content text, summary text,
+                    memory_type text, importance float8, confidence float8, entities jsonb, tags jsonb,
+                    related_memories jsonb, metadata jsonb, has_embedding bool, access_count bigint, last_accessed bigint,
+                    created_at bigint, updated_at bigint, version bigint, superseded_by uuid, content_hash text, now bigint)
+            ), fresh AS (
+                SELECT input.* FROM input
+                WHERE EXISTS (SELECT 1 FROM sessions WHERE sessions.id = input.session_id AND sessions.user_id = input.user_id)
+                    AND (input.content_hash IS NULL OR NOT EXISTS (
+                        SELECT 1 FROM memories WHERE memories.user_id = input.user_id
+                            AND coalesce(memories.project_id, '') = coalesce(input.project_id, '')
+                            AND memories.content_hash = input.content_hash))
+            ), sequence AS (
+                INSERT INTO user_sequences (user_id, value)
+                SELECT user_id, count(*) FROM fresh GROUP BY user_id ORDER BY user_id
+                ON CONFLICT (user_id) DO UPDATE SET value = user_sequences.value + excluded.value
+                RETURNING user_id, value
+            ), numbered AS (
+                SELECT fresh.*, sequence.value - count(*) OVER mine + row_number() OVER (mine ORDER BY fresh.ord) AS change_seq
+                FROM fresh JOIN sequence ON sequence.user_id = fresh.user_id
+                WINDOW mine AS (PARTITION BY fresh.user_id)
+            ), inserted AS (
+                INSERT INTO memories (id, session_id, user_id, project_id, content, summary, memory_type, importance,
+                    confidence, entities, tags, related_memories, metadata, has_embedding, access_count, last_accessed,
+                    created_at, updated_at, version, superseded_by, change_seq, content_hash)
+                SELECT id, session_id, user_id, project_id, content, summary, memory_type, importance, confidence,
+                    ARRAY(SELECT jsonb_array_elements_text(entities)), ARRAY(SELECT jsonb_array_elements_text(tags)),
+                    ARRAY(SELECT jsonb_array_elements_text(related_memories)::uuid), metadata, has_embedding, access_count,
+                    'epoch'::timestamptz + last_accessed * interval '1 microsecond',
+                    'epoch'::timestamptz + created_at * interval '1 microsecond',
+                    'epoch'::timestamptz + updated_at * interval '1 microsecond',
+                    version, superseded_by, change_seq, content_hash
+                FROM numbered ORDER BY ord
+                ON CONFLICT (user_id, (coalesce(project_id, '')), content_hash) WHERE content_hash IS NOT NULL DO NOTHING
+                RETURNING id, session_id
+            ), counted AS (
+                UPDATE sessions SET memory_count = memory_count + added.count,
+                    updated_at = 'epoch'::timestamptz + added.now * interval '1 microsecond', version = version + added.count
+                FROM (
+                    SELECT inserted.session_id, count(*) AS count, array_agg(inserted.id) AS ids, max(numbered.now) AS now
+                    FROM inserted JOIN numbered ON numbered.id = inserted.id GROUP BY inserted.session_id
+                ) AS added
+                WHERE sessions.id = added.session_id
+                RETURNING \(unescaped: SessionColumns.list(qualifiedBy: "sessions")), added.ids
+            )
+            SELECT * FROM counted
+            """, on: connection, logger: logger
+        ) { row in (try SessionColumns.decode(row), try row.makeRandomAccess()[SessionColumns.names.count].decode([UUID].self)) }
+        var sessionOf: [UUID: Session] = [:]
+        for (session, ids) in counted { for id in ids { sessionOf[id] = session } }
+        return items.map { item in sessionOf[item.memory.id].map { .inserted($0) } }
+    }
+
+    /// One insert: a single statement. A CTE counts the memory in its session (scoped by the
+    /// memory's user, returning the session as it now is) and the INSERT reads from that CTE, so
+    /// the memory is written only if the session was counted, and both or neither happen. It
+    /// bumps the user's sequence and inserts unless an
+    /// identical memory is already visible; ON CONFLICT settles a concurrent identical insert (it
+    /// waits for that commit and inserts nothing); the session is counted only when a row went in.
+    /// Nil when the session is not the user's (or gone).
+    static func insert(_ item: MemoryInsert, on connection: PostgresConnection, logger: Logger) async throws -> MemoryInsertion? {
+        let memory = item.memory
+        let contentHash = item.contentHash
+        let now = item.now
         let counted = try await fetch(
             """
             WITH target AS (
@@ -48,7 +193,7 @@ extension PostgresMemoryStore {
                 RETURNING \(unescaped: SessionColumns.list)
             )
             SELECT \(unescaped: SessionColumns.list) FROM counted
-            """, SessionColumns.decode)
+            """, on: connection, logger: logger, SessionColumns.decode)
         if let session = counted.first { return .inserted(session) }
         if let contentHash {
             // A new statement sees what a concurrent identical write committed.
@@ -58,10 +203,10 @@ extension PostgresMemoryStore {
                 WHERE user_id = \(memory.userID) AND coalesce(project_id, '') = coalesce(\(memory.projectID)::text, '')
                     AND content_hash = \(contentHash)::text
                 RETURNING \(unescaped: MemoryColumns.list)
-                """, MemoryColumns.decode)
+                """, on: connection, logger: logger, MemoryColumns.decode)
             if let duplicate = existing.first { return .duplicate(of: duplicate) }
         }
-        throw MemoryHubError.sessionNotFound(memory.sessionID.lowercased)
+        return nil
     }
 
     /// The memory, if it exists and (when `userID` is set) belongs to that user.

@@ -3,6 +3,7 @@ import MemoryCore
 import MemoryStore
 internal import PostgresNIO
 import ServiceLifecycle
+import Synchronization
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -25,6 +26,12 @@ package final class PostgresMemoryStore: MemoryStore, Service {
     let client: PostgresClient
     let configuration: Configuration
     let logger: Logger
+    /// Leases the client's connections (also to the group commit, which runs without the store).
+    let lender: ConnectionLender
+    /// Concurrent memory inserts share one transaction (``GroupCommit``).
+    let memoryInserts: GroupCommit<MemoryInsert, MemoryInsertion>
+    /// Inserts written one by one after their batch failed.
+    let insertsRetriedAlone: Tally
 
     /// Creates a store; it connects once ``run()`` is running and the first query needs a connection.
     ///
@@ -38,7 +45,15 @@ package final class PostgresMemoryStore: MemoryStore, Service {
         logger[metadataKey: "memoryhub.postgres.database"] = "\(configuration.database)"
         self.configuration = configuration
         self.logger = logger
-        self.client = PostgresClient(configuration: configuration.clientConfiguration, backgroundLogger: logger)
+        let client = PostgresClient(configuration: configuration.clientConfiguration, backgroundLogger: logger)
+        self.client = client
+        let lender = ConnectionLender(client: client, logger: logger, timeout: configuration.connectionAcquireTimeout)
+        self.lender = lender
+        let retried = Tally()
+        insertsRetriedAlone = retried
+        memoryInserts = GroupCommit(maximumBatch: Self.maximumInsertBatch) { items in
+            await Self.writeInserts(items, lender: lender, retried: retried)
+        }
     }
 
     /// Runs the connection pool until the task is cancelled or the service group shuts down
@@ -158,6 +173,29 @@ package final class PostgresMemoryStore: MemoryStore, Service {
     func transaction<Result: Sendable>(
         _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> Result
     ) async throws -> Result {
+        try await lender.transaction(body)
+    }
+
+    /// Leases a pooled connection for `body` (``ConnectionLender/withConnection(_:)``).
+    func withConnection<Result: Sendable>(
+        _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> Result
+    ) async throws -> Result {
+        try await lender.withConnection(body)
+    }
+}
+
+/// Leases the store's pooled connections.
+struct ConnectionLender: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+    /// How long to wait for a free connection.
+    let timeout: Duration
+
+    /// Runs `body` in a transaction on one pooled connection (committed if `body` returns,
+    /// rolled back if it throws).
+    func transaction<Result: Sendable>(
+        _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> Result
+    ) async throws -> Result {
         try await withConnection { connection, logger in
             try await connection.withTransaction(logger: logger) { connection in
                 try await body(connection, logger)
@@ -178,7 +216,7 @@ package final class PostgresMemoryStore: MemoryStore, Service {
     ) async throws -> Result {
         let client = self.client
         let logger = self.logger
-        let timeout = configuration.connectionAcquireTimeout
+        let timeout = self.timeout
         do {
             return try await withThrowingTaskGroup(of: LeaseOutcome<Result>.self) { group in
                 let deadline = LeaseDeadline()
@@ -216,4 +254,12 @@ package final class PostgresMemoryStore: MemoryStore, Service {
             throw PostgresErrorTranslation.translate(error, logger: logger)
         }
     }
+}
+
+/// A count shared between the store and its group commit's flush.
+final class Tally: Sendable {
+    private let value = Mutex(0)
+
+    func add(_ count: Int) { value.withLock { $0 += count } }
+    var total: Int { value.withLock { $0 } }
 }

@@ -11,6 +11,34 @@ import Testing
         #expect(SearchText.terms(String(repeating: "w", count: 10) + " a b c", limit: 2) == ["wwwwwwwwww", "b"])
     }
 
+    /// ASCII text takes a byte-by-byte path; it must split and fold exactly as the Unicode one.
+    @Test func asciiWordsMatchTheUnicodeDefinition() {
+        func reference(_ text: String) -> [String] {
+            var words: [String] = []
+            var current = ""
+            for scalar in text.unicodeScalars {
+                if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                    current.unicodeScalars.append(scalar)
+                } else if !current.isEmpty {
+                    words.append(current.lowercased())
+                    current = ""
+                }
+            }
+            if !current.isEmpty { words.append(current.lowercased()) }
+            return words
+        }
+        var generator = SystemRandomNumberGenerator()
+        let every = String(decoding: (0..<128).map { UInt8($0) }, as: UTF8.self)
+        #expect(SearchText.words(every) == reference(every))
+        #expect(SearchText.words(every) == ["0123456789", "abcdefghijklmnopqrstuvwxyz", "abcdefghijklmnopqrstuvwxyz"])
+        for _ in 0..<500 {
+            let bytes = (0..<Int.random(in: 0...40, using: &generator)).map { _ in UInt8.random(in: 0..<128, using: &generator) }
+            let text = String(decoding: bytes, as: UTF8.self)
+            #expect(SearchText.words(text) == reference(text), "\(bytes)")
+        }
+        #expect(SearchText.words("Deploy v2.3 ÜBER naïve") == ["deploy", "v2", "3", "über", "naïve"])
+    }
+
     @Test func trimmingRemovesOuterWhitespaceOnly() {
         #expect("  a b \n\t".trimmedWhitespace == "a b")
         #expect(" \n ".trimmedWhitespace == "")

@@ -230,6 +230,12 @@ final class ServerProcess: @unchecked Sendable {
     func stop() {
         if process.isRunning { _ = terminate() }
     }
+
+    /// SIGKILL: the process ends at once, without any of its shutdown work. Does not wait.
+    func kill() {
+        guard process.isRunning else { return }
+        _ = Foundation.kill(process.processIdentifier, SIGKILL)
+    }
 }
 
 struct ServerStartError: Error, CustomStringConvertible {

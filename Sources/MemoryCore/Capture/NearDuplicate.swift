@@ -35,16 +35,26 @@ package enum NearDuplicate {
         package var numbers: [String]
 
         package init(_ text: String) {
-            let terms = SearchText.terms(text, limit: 256)
-            words = Set(terms)
-            numbers = SearchText.words(text).filter { $0.unicodeScalars.allSatisfy { $0.properties.numericType != nil } }
+            // One pass over the text: the first 256 distinct non-stop words, and every number.
+            let all = SearchText.words(text)
+            var words = Set<String>()
+            for word in all where words.count < 256 && !SearchText.stopWords.contains(word) { words.insert(word) }
+            self.words = words
+            numbers = all.filter { word in
+                word.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+                    || (!word.utf8.allSatisfy { $0 < 0x80 } && word.unicodeScalars.allSatisfy { $0.properties.numericType != nil })
+            }
         }
     }
 
-    /// Jaccard index of two word sets: |A ∩ B| / |A ∪ B|, 0 when both are empty.
+    /// Jaccard index of two word sets: |A ∩ B| / |A ∪ B|, 0 when both are empty. Counts the
+    /// intersection by looking the smaller set's words up in the larger (no set is built).
     package static func similarity(_ a: Set<String>, _ b: Set<String>) -> Double {
-        let union = a.union(b).count
-        return union == 0 ? 0 : Double(a.intersection(b).count) / Double(union)
+        let (small, large) = a.count <= b.count ? (a, b) : (b, a)
+        var shared = 0
+        for word in small where large.contains(word) { shared += 1 }
+        let union = a.count + b.count - shared
+        return union == 0 ? 0 : Double(shared) / Double(union)
     }
 
     /// How `new` relates to `existing`.

@@ -27,17 +27,21 @@ package import Foundation
 /// write: the newest that qualifies.
 package enum Supersession {
     /// An older memory that a new one may supersede.
+    /// An older memory that a new one may supersede, its text already read by the rules (so a
+    /// write path may keep candidates between writes instead of reading their text again).
     package struct Candidate: Sendable {
-        package var id: UUID
-        package var content: String
-        package var memoryType: MemoryType
-        package var sessionID: UUID
+        package let id: UUID
+        package let content: String
+        package let memoryType: MemoryType
+        package let sessionID: UUID
+        let statement: Statement
 
         package init(id: UUID, content: String, memoryType: MemoryType, sessionID: UUID) {
             self.id = id
             self.content = content
             self.memoryType = memoryType
             self.sessionID = sessionID
+            self.statement = Statement(content)
         }
     }
 
@@ -65,7 +69,7 @@ package enum Supersession {
         let new = Statement(content)
         var latestInSession = true
         for candidate in candidates where compatible(memoryType, candidate.memoryType) {
-            let old = Statement(candidate.content)
+            let old = candidate.statement
             let sameSession = candidate.sessionID == sessionID
             defer { if sameSession { latestInSession = false } }
             if let attribute = new.changedValue(from: old) {
@@ -123,7 +127,7 @@ package enum Supersession {
 
     /// One memory's text as the rules read it: lower-case words, the first cue, significant words,
     /// verb–preposition frames, number–word pairs and copula frames.
-    struct Statement {
+    struct Statement: Sendable {
         var words: [String]
         var cue: String?
         var significant: Set<String>
