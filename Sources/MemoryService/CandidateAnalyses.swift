@@ -35,6 +35,12 @@ final class CandidateAnalyses: Sendable {
         entries = Mutex(LRUMap(capacity: capacity))
     }
 
+    /// A memory just written, analysed by its writer: remembered, so that it is not analysed
+    /// again when it becomes a candidate for the next writes.
+    func remember(_ id: UUID, content: String, nearText: NearDuplicate.Text, supersession: Supersession.Candidate) {
+        entries.withLock { $0.set(Analysis(content: content, nearText: nearText, supersession: supersession), forKey: id) }
+    }
+
     /// `sketches`, each analysed (from the cache when its content is unchanged), in order.
     func analysed(_ sketches: [MemorySketch]) -> [AnalysedCandidate] {
         let cached = entries.withLock { entries in

@@ -114,8 +114,10 @@ package struct MemoryManager: Sendable {
         let hash = configuration.deduplicateWrites ? ContentFingerprint.hash(memory.content) : nil
         // Both capture passes look at the same candidates: read them once, before the insert
         // (so they are all older than this memory).
-        let nearText = configuration.nearDuplicates.map { _ in NearDuplicate.Text(memory.content) }.flatMap { $0.words.count >= 3 ? $0 : nil }
-        let maySupersede = mayBeSuperseding(memory)
+        let words = NearDuplicate.Text(memory.content)
+        let statement = Supersession.Candidate(id: memory.id, content: memory.content, memoryType: memory.memoryType, sessionID: memory.sessionID)
+        let nearText = configuration.nearDuplicates != nil && words.words.count >= 3 ? words : nil
+        let maySupersede = configuration.supersession && Supersession.types.contains(memory.memoryType) && statement.mayUpdate
         let candidates = nearText != nil || maySupersede ? try await recentAnalysed(for: memory) : []
         if let thresholds = configuration.nearDuplicates, let nearText {
             switch nearDuplicates(of: memory, text: nearText, among: candidates, thresholds: thresholds) {
@@ -137,7 +139,8 @@ package struct MemoryManager: Sendable {
         switch try await store.insertMemory(memory, contentHash: hash, at: memory.createdAt) {
         case .inserted(let updatedSession):
             await sessions.cache.store(updatedSession)
-            let supersedes = maySupersede ? await supersedeLogged(for: memory, among: candidates) : nil
+            analyses.remember(memory.id, content: memory.content, nearText: words, supersession: statement)
+            let supersedes = maySupersede ? await supersedeLogged(for: memory, among: candidates, statement: statement) : nil
             embeddingSignal.raise()
             return StoredMemory(memory: memory, deduplicated: false, supersedes: supersedes)
         case .duplicate(let existing):
@@ -162,10 +165,11 @@ package struct MemoryManager: Sendable {
     /// ``supersede(for:includingNewer:among:)``, whose failure must not fail a write that already
     /// committed: logged.
     private func supersedeLogged(
-        for memory: Memory, includingNewer: Bool = false, among candidates: [AnalysedCandidate]? = nil
+        for memory: Memory, includingNewer: Bool = false, among candidates: [AnalysedCandidate]? = nil,
+        statement: Supersession.Candidate? = nil
     ) async -> Supersession.Verdict? {
         do {
-            return try await supersede(for: memory, includingNewer: includingNewer, among: candidates)
+            return try await supersede(for: memory, includingNewer: includingNewer, among: candidates, statement: statement)
         } catch {
             logger.warning("supersession failed", metadata: ["memoryhub.memory.id": "\(memory.id.lowercased)", "memoryhub.error": "\(error)"])
             return nil
@@ -312,11 +316,6 @@ package struct MemoryManager: Sendable {
         return related.isEmpty ? .none : .related(related)
     }
 
-    /// Whether supersession applies to `memory` at all (so its candidates are worth reading).
-    private func mayBeSuperseding(_ memory: Memory) -> Bool {
-        configuration.supersession && Supersession.types.contains(memory.memoryType) && Supersession.mayUpdate(memory.content)
-    }
-
     /// The user's 20 newest memories of `memory`'s project, newest first, each read by the
     /// capture rules once per process (``CandidateAnalyses``).
     private func recentAnalysed(for memory: Memory) async throws -> [AnalysedCandidate] {
@@ -331,17 +330,18 @@ package struct MemoryManager: Sendable {
     /// writes never supersede each other, unless `includingNewer` (a restated memory replaces
     /// what replaced it).
     private func supersede(
-        for memory: Memory, includingNewer: Bool = false, among candidates: [AnalysedCandidate]? = nil
+        for memory: Memory, includingNewer: Bool = false, among candidates: [AnalysedCandidate]? = nil,
+        statement: Supersession.Candidate? = nil
     ) async throws -> Supersession.Verdict? {
-        guard mayBeSuperseding(memory) else { return nil }
+        let new = statement ?? Supersession.Candidate(id: memory.id, content: memory.content, memoryType: memory.memoryType, sessionID: memory.sessionID)
+        guard configuration.supersession, Supersession.types.contains(memory.memoryType), new.mayUpdate else { return nil }
         let recent: [AnalysedCandidate]
         if let candidates { recent = candidates } else { recent = try await recentAnalysed(for: memory) }
         let eligible = recent.filter {
             $0.sketch.id != memory.id && $0.sketch.supersededBy == nil && (includingNewer || $0.sketch.createdAt < memory.createdAt)
         }
             .map(\.supersession)
-        guard let verdict = Supersession.find(content: memory.content, memoryType: memory.memoryType, sessionID: memory.sessionID, candidates: eligible)
-        else { return nil }
+        guard let verdict = Supersession.find(new: new, candidates: eligible) else { return nil }
         var change = MemoryChange(metadataPatch: ["superseded_reason": .string(verdict.reason)])
         change.supersededBy = .some(memory.id)
         _ = try await store.updateMemory(id: verdict.supersededID, userID: memory.userID, change: change, at: .now())

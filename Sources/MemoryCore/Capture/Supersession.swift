@@ -36,6 +36,9 @@ package enum Supersession {
         package let sessionID: UUID
         let statement: Statement
 
+        /// ``Supersession/mayUpdate(_:)`` of the content.
+        package var mayUpdate: Bool { statement.mayUpdate }
+
         package init(id: UUID, content: String, memoryType: MemoryType, sessionID: UUID) {
             self.id = id
             self.content = content
@@ -57,16 +60,21 @@ package enum Supersession {
     /// Whether `content` could supersede anything at all (it has an update cue, a numbered
     /// attribute or an attribute frame): the write path looks for candidates only then.
     package static func mayUpdate(_ content: String) -> Bool {
-        let statement = Statement(content)
-        return statement.cue != nil || !statement.numberedWords.isEmpty || !statement.copulaFrames.isEmpty
+        Statement(content).mayUpdate
     }
 
     /// The older memory (of `candidates`, newest first) that `content` supersedes, if any.
     package static func find(
         content: String, memoryType: MemoryType, sessionID: UUID, candidates: [Candidate]
     ) -> Verdict? {
+        find(new: Candidate(id: UUID(), content: content, memoryType: memoryType, sessionID: sessionID), candidates: candidates)
+    }
+
+    /// ``find(content:memoryType:sessionID:candidates:)`` for a new memory already read as a
+    /// candidate (its `id` is not used).
+    package static func find(new candidate: Candidate, candidates: [Candidate]) -> Verdict? {
+        let (memoryType, sessionID, new) = (candidate.memoryType, candidate.sessionID, candidate.statement)
         guard types.contains(memoryType) else { return nil }
-        let new = Statement(content)
         var latestInSession = true
         for candidate in candidates where compatible(memoryType, candidate.memoryType) {
             let old = candidate.statement
@@ -144,6 +152,10 @@ package enum Supersession {
                     && !Supersession.cueWords.contains(word) && !["let", "lets", "use", "go", "going", "ok", "okay", "yeah"].contains(word)
             })
         }
+
+        /// Whether the statement could supersede anything at all (a cue, a numbered attribute or
+        /// an attribute frame).
+        var mayUpdate: Bool { cue != nil || !numberedWords.isEmpty || !copulaFrames.isEmpty }
 
         var isStrongCue: Bool { cue.map { Supersession.strongCues.contains($0) } ?? false }
 
