@@ -54,39 +54,55 @@ start_session() { # user -> id
     -d "{\"user_id\":\"$1\",\"project_id\":\"wrk\",\"auto_link\":false}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'
 }
 
-declare -A rps p99
+declare -A rps p99 batching
 stores=(sqlite postgres)
+# BENCH_BASELINE=path/to/another/memoryhub measures that binary too, in the same rounds (before/after).
+variants=(now)
+[ -z "${BENCH_BASELINE:-}" ] || variants=(before now)
+program() { if [ "$1" = before ]; then echo "$BENCH_BASELINE"; else echo "$bin/memoryhub"; fi; }
 requests=("GET session" "POST memory, 32 clients into one session" "POST memory, 32 users' sessions" "POST session/start, a new user each")
 for round in $(seq 1 "$rounds"); do
+  for variant in "${variants[@]}"; do
   for store in "${stores[@]}"; do
+    key="$variant-$store"
     if [ "$store" = sqlite ]; then
-      start_server "$store-$round" --no-embeddings --database "$work/bench-$round.sqlite"
+      program=$(program "$variant") start_server "$key-$round" --no-embeddings --database "$work/$variant-$round.sqlite"
     else
-      start_server "$store-$round" --no-embeddings --database "$MEMORYHUB_TEST_POSTGRES_URL" --redis "$MEMORYHUB_TEST_REDIS_URL"
+      program=$(program "$variant") start_server "$key-$round" --no-embeddings --database "$MEMORYHUB_TEST_POSTGRES_URL" --redis "$MEMORYHUB_TEST_REDIS_URL"
     fi
-    one=$(start_session "one-$round")
+    one=$(start_session "$variant-one-$round")
     many=""
-    for user in $(seq 1 32); do many+="$(start_session "user-$round-$user"),"; done
+    for user in $(seq 1 32); do many+="$(start_session "$variant-user-$round-$user"),"; done
     for index in 0 1 2 3; do
       case $index in
-        0) out=$(wrk -t2 -c32 -d"${seconds}s" --latency -H "X-User-ID: one-$round" "$base/api/memory/session/$one") ;;
+        0) out=$(wrk -t2 -c32 -d"${seconds}s" --latency -H "X-User-ID: $variant-one-$round" "$base/api/memory/session/$one") ;;
         1) out=$(WORK="$work" SESSIONS="$one" wrk -t2 -c32 -d"${seconds}s" --latency -s "$work/memory.lua" "$base") ;;
         2) out=$(WORK="$work" SESSIONS="${many%,}" wrk -t2 -c32 -d"${seconds}s" --latency -s "$work/memory.lua" "$base") ;;
         3) out=$(wrk -t2 -c32 -d"${seconds}s" --latency -s "$work/start.lua" "$base") ;;
       esac
       errors=$(echo "$out" | awk '/Non-2xx/ {print $5}')
-      [ -z "$errors" ] || echo "warning: $store ${requests[$index]}: $errors non-2xx answers" >&2
-      rps["$store,$index"]+="$(echo "$out" | awk '/Requests\/sec/ {print $2}') "
-      p99["$store,$index"]+="$(echo "$out" | awk '$1=="99%" {print $2}') "
+      [ -z "$errors" ] || echo "warning: $key ${requests[$index]}: $errors non-2xx answers" >&2
+      rps["$key,$index"]+="$(echo "$out" | awk '/Requests\/sec/ {print $2}') "
+      p99["$key,$index"]+="$(echo "$out" | awk '$1=="99%" {print $2}') "
     done
+    # Group commit: memories written per insert transaction over this round's two POST memory runs.
+    batching["$key"]+="$(curl -s "$base/metrics" | awk '/^memoryhub_store_memory_inserts_items_total/ {i=$2} /^memoryhub_store_memory_inserts_transactions_total/ {t=$2} END {if (t > 0) printf "%.1f", i / t; else print 1}') "
     kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
+  done
   done
 done
 
 echo "wrk -t2 -c32 -d${seconds}s, embeddings off, median of $rounds rounds (\`scripts/bench-writes.sh $seconds\`)"
-echo
-echo "| request | SQLite req/s | SQLite p99 | PostgreSQL + Redis req/s | PostgreSQL + Redis p99 |"
-echo "|---|---|---|---|---|"
-for index in 0 1 2 3; do
-  echo "| ${requests[$index]} | $(median ${rps[sqlite,$index]}) | $(median ${p99[sqlite,$index]}) | $(median ${rps[postgres,$index]}) | $(median ${p99[postgres,$index]}) |"
+for variant in "${variants[@]}"; do
+  echo
+  [ "$variant" = now ] || echo "**$variant** (\`$BENCH_BASELINE\`):"
+  [ "$variant" = now ] && [ "${#variants[@]}" -gt 1 ] && echo "**now** (\`$bin/memoryhub\`):"
+  echo
+  echo "| request | SQLite req/s | SQLite p99 | PostgreSQL + Redis req/s | PostgreSQL + Redis p99 |"
+  echo "|---|---|---|---|---|"
+  for index in 0 1 2 3; do
+    echo "| ${requests[$index]} | $(median ${rps[$variant-sqlite,$index]}) | $(median ${p99[$variant-sqlite,$index]}) | $(median ${rps[$variant-postgres,$index]}) | $(median ${p99[$variant-postgres,$index]}) |"
+  done
+  echo
+  echo "Memories per insert transaction, median of rounds: SQLite $(median ${batching[$variant-sqlite]}), PostgreSQL $(median ${batching[$variant-postgres]})"
 done

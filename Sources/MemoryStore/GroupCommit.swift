@@ -1,3 +1,4 @@
+import Metrics
 import Synchronization
 
 /// Group commit (Gray and Reuter, "Transaction Processing", 1993, §9.4.7): writes that arrive
@@ -30,13 +31,19 @@ package final class GroupCommit<Item: Sendable, Outcome: Sendable>: Sendable {
     private let state = Mutex(State())
     private let maximumBatch: Int
     private let flush: Flush
+    private let transactionCounter: Counter
+    private let itemCounter: Counter
 
     /// - Parameters:
     ///   - maximumBatch: the most items one transaction takes (at least 1).
+    ///   - label: names the metrics `memoryhub.store.<label>.transactions.total` and
+    ///     `memoryhub.store.<label>.items.total` (items per transaction is their ratio).
     ///   - flush: writes one batch; must return exactly one result per item.
-    package init(maximumBatch: Int, flush: @escaping Flush) {
+    package init(maximumBatch: Int, label: String, flush: @escaping Flush) {
         self.maximumBatch = max(1, maximumBatch)
         self.flush = flush
+        transactionCounter = Counter(label: "memoryhub.store.\(label).transactions.total")
+        itemCounter = Counter(label: "memoryhub.store.\(label).items.total")
     }
 
     /// How many transactions and items so far.
@@ -70,6 +77,8 @@ package final class GroupCommit<Item: Sendable, Outcome: Sendable>: Sendable {
                 return batch
             }
             guard !batch.isEmpty else { return }
+            transactionCounter.increment()
+            itemCounter.increment(by: batch.count)
             var results = await flush(batch.map(\.item))
             if results.count != batch.count {
                 let error = GroupCommitError.resultCountMismatch(expected: batch.count, got: results.count)

@@ -76,7 +76,7 @@ package final class SQLiteMemoryStore: MemoryStore {
         }
         self.logger = logger
         let pool = self.pool
-        self.memoryInserts = GroupCommit(maximumBatch: Self.maximumInsertBatch) { items in
+        self.memoryInserts = GroupCommit(maximumBatch: Self.maximumInsertBatch, label: "memory_inserts") { items in
             await Self.writeInserts(items, pool: pool)
         }
     }

@@ -352,21 +352,15 @@ extension PostgresMemoryStore {
         ) { try $0.decode(UUID.self) }.first
     }
 
+    /// Every capture write reads this: a prepared statement, parsed and planned once per connection.
     package func newestMemories(userID: String, projectID: String?, limit: Int) async throws -> [MemorySketch] {
         try StoredTextCheck.check(userID, field: "user_id")
         try StoredTextCheck.check(projectID, field: "project_id")
-        return try await fetch(
-            """
-            SELECT id, session_id, content, memory_type, created_at, superseded_by FROM memories
-            WHERE user_id = \(userID) AND project_id IS NOT DISTINCT FROM \(projectID)::text
-            ORDER BY created_at DESC LIMIT \(max(0, limit))
-            """
-        ) { row in
-            let (id, sessionID, content, memoryType, createdAt, supersededBy) = try row.decode(
-                (UUID, UUID, String, String, PostgresTimestamp, UUID?).self)
-            return MemorySketch(
-                id: id, sessionID: sessionID, content: content, memoryType: MemoryType(rawValue: memoryType) ?? .fact,
-                createdAt: createdAt.timestamp, supersededBy: supersededBy)
+        let statement = NewestMemories(userID: userID, projectID: projectID, limit: max(0, limit))
+        return try await withConnection { connection, logger in
+            var sketches: [MemorySketch] = []
+            for try await sketch in try await connection.execute(statement, logger: logger) { sketches.append(sketch) }
+            return sketches
         }
     }
 
@@ -411,5 +405,35 @@ extension PostgresMemoryStore {
         return try await fetch(
             "SELECT \(unescaped: MemoryColumns.list) FROM memories WHERE user_id = \(userID) AND id = ANY(\(ids)::uuid[])",
             MemoryColumns.decode)
+    }
+}
+
+/// ``PostgresMemoryStore/newestMemories(userID:projectID:limit:)`` as a prepared statement.
+struct NewestMemories: PostgresPreparedStatement {
+    static let sql = """
+        SELECT id, session_id, content, memory_type, created_at, superseded_by FROM memories
+        WHERE user_id = $1 AND project_id IS NOT DISTINCT FROM $2::text
+        ORDER BY created_at DESC LIMIT $3
+        """
+    typealias Row = MemorySketch
+
+    var userID: String
+    var projectID: String?
+    var limit: Int
+
+    func makeBindings() -> PostgresBindings {
+        var bindings = PostgresBindings()
+        bindings.append(userID)
+        bindings.append(projectID)
+        bindings.append(Int64(limit))
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> MemorySketch {
+        let (id, sessionID, content, memoryType, createdAt, supersededBy) = try row.decode(
+            (UUID, UUID, String, String, PostgresTimestamp, UUID?).self)
+        return MemorySketch(
+            id: id, sessionID: sessionID, content: content, memoryType: MemoryType(rawValue: memoryType) ?? .fact,
+            createdAt: createdAt.timestamp, supersededBy: supersededBy)
     }
 }

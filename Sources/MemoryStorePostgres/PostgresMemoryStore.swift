@@ -51,7 +51,7 @@ package final class PostgresMemoryStore: MemoryStore, Service {
         self.lender = lender
         let retried = Tally()
         insertsRetriedAlone = retried
-        memoryInserts = GroupCommit(maximumBatch: Self.maximumInsertBatch) { items in
+        memoryInserts = GroupCommit(maximumBatch: Self.maximumInsertBatch, label: "memory_inserts") { items in
             await Self.writeInserts(items, lender: lender, retried: retried)
         }
     }

@@ -35,7 +35,7 @@ import Testing
 
     @Test func writesThatArriveDuringATransactionShareTheNextOneAndGetTheirOwnOutcome() async throws {
         let recorder = Recorder()
-        let commit = GroupCommit<Int, Int>(maximumBatch: 8) { await recorder.flush($0) }
+        let commit = GroupCommit<Int, Int>(maximumBatch: 8, label: "test") { await recorder.flush($0) }
         try await withThrowingTaskGroup(of: (Int, Result<Int, Refused>).self) { group in
             group.addTask { (0, await Self.outcome(of: 0, commit)) }
             while !recorder.firstStarted.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(1)) }
@@ -60,7 +60,7 @@ import Testing
 
     @Test func aLoneWriteIsFlushedAtOnce() async throws {
         let flushed = Mutex(0)
-        let commit = GroupCommit<Int, Int>(maximumBatch: 64) { items in
+        let commit = GroupCommit<Int, Int>(maximumBatch: 64, label: "test") { items in
             flushed.withLock { $0 += 1 }
             return items.map { .success($0 + 1) }
         }
@@ -69,7 +69,7 @@ import Testing
     }
 
     @Test func aFlushThatBreaksItsContractFailsEveryCallerInsteadOfHanging() async throws {
-        let commit = GroupCommit<Int, Int>(maximumBatch: 4) { _ in [] }
+        let commit = GroupCommit<Int, Int>(maximumBatch: 4, label: "test") { _ in [] }
         await #expect(throws: GroupCommitError.self) { try await commit.submit(1) }
     }
 
