@@ -40,7 +40,7 @@ extension PageSite {
     /// `POST /api/memory/context/retrieve` would hand the assistant, and how full the budget is.
     func contextPreview(_ request: Request, _ visitor: PageVisitor) async throws -> Response {
         let query = PageForm(query: request)
-        let filters = Filters(query)
+        let filters = try Filters(query)
         var context = ContextRequest(userID: visitor.user)
         let chosen = query.all("context_type").compactMap(ContextType.init(rawValue:))
         if !chosen.isEmpty { context.contextTypes = chosen }

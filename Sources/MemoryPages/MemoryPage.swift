@@ -12,6 +12,8 @@ extension PageSite {
         var content: String
         var contentDigest: String
         var summary: String
+        /// The importance as stored (the row shows it rounded): what the form starts from.
+        var importanceText: String
         var confidence: String
         var entitiesText: String
         var tagsText: String
@@ -35,7 +37,8 @@ extension PageSite {
 
     /// `/memories/{id}`: every field, the edit form, related and similar memories.
     func memory(_ request: Request, id: UUID, _ visitor: PageVisitor) async throws -> Response {
-        let memory = try await services.memories.get(id: id, actingUser: visitor.user)
+        // A person looking is not the assistant recalling: no access is counted.
+        let memory = try await services.memories.read(id: id, actingUser: visitor.user)
         var similar: [SimilarRow] = []
         var note: String?
         do {
@@ -49,6 +52,7 @@ extension PageSite {
         let view = MemoryView(
             chrome: Chrome(title: "Memory " + String(id.lowercased.suffix(8)), visitor: visitor, current: "/sessions", flash: saved ? "Saved." : nil),
             memory: MemoryRow(memory), content: memory.content, contentDigest: Self.digest(memory.content), summary: memory.summary ?? "",
+            importanceText: String(memory.importance),
             confidence: PageFormat.number(memory.confidence), entitiesText: memory.entities.joined(separator: ", "),
             tagsText: memory.tags.joined(separator: ", "), metadata: PageFormat.json(memory.metadata),
             related: memory.relatedMemories.map(\.lowercased), supersededBy: memory.supersededBy?.lowercased, similar: similar, similarNote: note,
@@ -57,25 +61,31 @@ extension PageSite {
         return renderer.page("memory", view)
     }
 
-    /// `POST /memories/{id}`: saves the edit form. Content is sent only when it changed (so an
-    /// unchanged memory keeps its vector); an empty summary clears it.
+    /// `POST /memories/{id}`: saves the edit form. Each field is changed only when the person
+    /// changed it (the form carries what it showed: a digest of the content, the other fields as
+    /// shown), so saving one field never rewrites another (content keeps its vector, an entity
+    /// holding a comma stays whole, importance is not rounded); an emptied summary clears it.
     func updateMemory(id: UUID, form: PageForm, _ visitor: PageVisitor) async throws -> Response {
         var change = MemoryChange()
         if let content = form.raw("content").map(Self.unixLines), Self.digest(content) != form["content_digest"] {
             change.content = content
         }
-        if let summary = form.raw("summary") {
+        func edited(_ name: String) -> String? {
+            guard let value = form.raw(name), value != form.raw(name + "_shown") else { return nil }
+            return value
+        }
+        if let summary = edited("summary") {
             let trimmed = summary.trimmingCharacters(in: .whitespacesAndNewlines)
             change.summary = .some(trimmed.isEmpty ? nil : trimmed)
         }
-        if let text = form["importance"] {
-            guard let importance = Double(text) else {
+        if let text = edited("importance") {
+            guard let importance = Double(text.trimmingCharacters(in: .whitespaces)) else {
                 throw MemoryHubError.invalidField("importance", "importance must be a number between 0 and 1.")
             }
             change.importance = importance
         }
-        if form.raw("tags") != nil { change.tags = form.list("tags") }
-        if form.raw("entities") != nil { change.entities = form.list("entities") }
+        if edited("tags") != nil { change.tags = form.list("tags") }
+        if edited("entities") != nil { change.entities = form.list("entities") }
         _ = try await services.memories.update(id: id, actingUser: visitor.user, change: change)
         return PageGate.redirect("/memories/\(id.lowercased)?saved=1")
     }
@@ -87,7 +97,7 @@ extension PageSite {
 
     /// `/memories/{id}/delete`: asks before deleting.
     func confirmDeletion(id: UUID, _ visitor: PageVisitor) async throws -> Response {
-        let memory = try await services.memories.get(id: id, actingUser: visitor.user)
+        let memory = try await services.memories.read(id: id, actingUser: visitor.user)
         return renderer.page(
             "delete", DeletionView(chrome: Chrome(title: "Delete memory", visitor: visitor, current: "/sessions"), memory: MemoryRow(memory)))
     }
@@ -99,14 +109,15 @@ extension PageSite {
         return PageGate.redirect(session.map { "/sessions/\($0.lowercased)?deleted=1" } ?? "/sessions")
     }
 
-    /// Browsers send a textarea's line breaks as CR LF; memories keep LF.
+    /// Browsers send a textarea's line breaks as CR LF (a lone CR too); memories keep LF.
     static func unixLines(_ text: String) -> String {
-        text.replacingOccurrences(of: "\r\n", with: "\n")
+        text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
     }
 
-    /// SHA-256 of the text, hex: tells whether the edit form changed the content.
+    /// SHA-256 of the text with its line breaks as the form sends them back, hex: tells whether
+    /// the edit form changed the content.
     static func digest(_ text: String) -> String {
-        SHA256.hash(data: Array(text.utf8)).map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+        SHA256.hash(data: Array(unixLines(text).utf8)).map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
     }
 
     static func optionalID(_ text: String?) -> UUID? {

@@ -1,4 +1,5 @@
 import Hummingbird
+import MemoryCore
 import Foundation
 
 /// The fields of a URL query or an `application/x-www-form-urlencoded` body, in order; a name
@@ -44,6 +45,18 @@ struct PageForm: Sendable {
     }
 
     /// A comma-separated list field as its items, blanks dropped.
+    /// The `page` parameter: 1 when absent; a whole number from 1 to ``maximumPage``, or a 422
+    /// (so that no page number can overflow an offset).
+    func page() throws -> Int {
+        guard let text = self["page"] else { return 1 }
+        guard let page = Int(text), (1...Self.maximumPage).contains(page) else {
+            throw MemoryHubError.invalidField("page", "page must be a whole number from 1 to \(Self.maximumPage).")
+        }
+        return page
+    }
+
+    static let maximumPage = 100_000
+
     func list(_ name: String) -> [String] {
         (raw(name) ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }

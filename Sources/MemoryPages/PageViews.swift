@@ -139,8 +139,9 @@ enum PageFormat {
         text.count <= length ? text : String(text.prefix(length)) + "…"
     }
 
-    /// Two decimals.
+    /// Two decimals ("–" for a value that is not a finite number below 10^15).
     static func number(_ value: Double) -> String {
+        guard value.isFinite, abs(value) < 1e15 else { return "–" }
         let hundredths = (value * 100).rounded()
         let sign = hundredths < 0 ? "-" : ""
         let magnitude = Int(abs(hundredths))
@@ -148,8 +149,9 @@ enum PageFormat {
         return "\(sign)\(magnitude / 100).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 
-    /// Four decimals, for scores.
+    /// Four decimals, for scores ("–" for a value that is not a finite number below 10^14).
     static func score(_ value: Double) -> String {
+        guard value.isFinite, abs(value) < 1e14 else { return "–" }
         let scaled = Int((abs(value) * 10_000).rounded())
         let fraction = String(scaled % 10_000)
         return (value < 0 ? "-" : "") + "\(scaled / 10_000)." + String(repeating: "0", count: 4 - fraction.count) + fraction

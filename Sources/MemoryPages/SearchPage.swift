@@ -14,11 +14,18 @@ extension PageSite {
         var minImportance: Double?
         var tags: [String]
 
-        init(_ query: PageForm) {
+        /// Throws `invalidField` (a 422 page) for a minimum importance that is not a number from
+        /// 0 to 1 and for a session that is not an id, rather than searching without them.
+        init(_ query: PageForm) throws {
             project = query["project"]
             session = query["session"]
             types = query.all("type").compactMap(MemoryType.init(rawValue:))
-            minImportance = query["min_importance"].flatMap { Double($0) }
+            if let text = query["min_importance"] {
+                minImportance = try Validation.unitInterval(Double(text) ?? .nan, field: "min_importance")
+            }
+            if let session, UUID(uuidString: session) == nil {
+                throw MemoryHubError.invalidField("session", "session must be a session id.")
+            }
             tags = query.list("tags")
         }
 
@@ -70,9 +77,9 @@ extension PageSite {
     /// score of each part drawn.
     func search(_ request: Request, _ visitor: PageVisitor) async throws -> Response {
         let query = PageForm(query: request)
-        let filters = Filters(query)
+        let filters = try Filters(query)
         let mode = query["mode"].flatMap(SearchMode.init(rawValue:)) ?? .hybrid
-        let page = max(1, query["page"].flatMap { Int($0) } ?? 1)
+        let page = try query.page()
         var view = SearchView(
             chrome: Chrome(title: "Search", visitor: visitor, current: "/search"), query: query["q"],
             modes: SearchMode.allCases.map { Choice(value: $0.rawValue, label: $0.rawValue, selected: $0 == mode) },

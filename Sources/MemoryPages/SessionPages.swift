@@ -25,7 +25,7 @@ extension PageSite {
         let project = query["project"]
         let state = query["state"].flatMap(SessionState.init(rawValue:))
         let text = query["q"]
-        let page = max(1, query["page"].flatMap { Int($0) } ?? 1)
+        let page = try query.page()
         let size = Self.sessionsPerPage
         let shown: [Session]
         let total: Int
@@ -97,7 +97,7 @@ extension PageSite {
         let query = PageForm(query: request)
         let type = query["type"].flatMap(MemoryType.init(rawValue:))
         let minImportance = query["min_importance"].flatMap { Double($0) }
-        let page = max(1, query["page"].flatMap { Int($0) } ?? 1)
+        let page = try query.page()
         let size = Self.memoriesPerPage
         let session = try await services.sessions.session(id: id, actingUser: visitor.user)
         async let chain = services.sessions.chain(id: id, actingUser: visitor.user)

@@ -194,6 +194,15 @@ package struct MemoryManager: Sendable {
         return result
     }
 
+    /// One memory, without counting an access (a person looking at it, not the assistant
+    /// recalling it). Throws `memoryNotFound` for an unknown or another user's id.
+    package func read(id: UUID, actingUser: String?) async throws -> Memory {
+        guard let memory = try await store.memory(id: id, userID: actingUser) else {
+            throw MemoryHubError.memoryNotFound(id.lowercased)
+        }
+        return memory
+    }
+
     /// One memory, counting the access.
     package func get(id: UUID, actingUser: String?) async throws -> Memory {
         guard let memory = try await store.recordAccess(memoryID: id, userID: actingUser, at: .now()) else {

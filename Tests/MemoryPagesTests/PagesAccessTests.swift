@@ -177,6 +177,70 @@ import Testing
         }
     }
 
+    /// Numbers a person (or a crafted link) can type into a URL are refused with a page, never
+    /// a crash: NaN and infinite importances, page numbers whose offset would overflow.
+    @Test func outOfRangeNumbersInTheURLAre422NotACrash() async throws {
+        try await Self.withFixture(auth: .local) { fixture in
+            let cookie = try await fixture.signIn("alice")
+            let session = fixture.sessions["alice"]!.lowercased
+            for path in [
+                "/search?min_importance=nan", "/search?q=note&min_importance=inf", "/search?q=note&min_importance=1e300",
+                "/context?q=note&min_importance=-1", "/search?q=note&session=not-an-id",
+                "/sessions?page=9223372036854775807", "/sessions/\(session)?page=99999999999", "/search?q=note&page=-3",
+                "/search?q=note&page=9223372036854775807",
+            ] {
+                let response = try await fixture.send(.get, path, cookie: cookie)
+                #expect(response.status == .unprocessableContent, "\(path): \(response.status)")
+            }
+            // The server still answers.
+            #expect(try await fixture.send(.get, "/sessions", cookie: cookie).status == .ok)
+        }
+    }
+
+    /// Saving the edit form changes what the person changed and nothing else; looking at a memory
+    /// does not count as the assistant recalling it.
+    @Test func savingOneFieldLeavesTheOthersExactlyAsTheyWere() async throws {
+        try await Self.withFixture(auth: .local) { fixture in
+            let cookie = try await fixture.signIn("alice")
+            let id = fixture.memories["alice"]!
+            var change = MemoryChange()
+            change.content = "\nFirst line after a blank one\r\nand a second."
+            change.importance = 0.555
+            change.entities = ["Smith, John", "ACME"]
+            change.tags = ["a,b"]
+            let before = try await fixture.services.memories.update(id: id, actingUser: "alice", change: change)
+            let page = try await fixture.send(.get, "/memories/\(id.lowercased)", cookie: cookie).text
+            #expect(try await fixture.services.memories.read(id: id, actingUser: "alice").accessCount == before.accessCount, "viewing counted an access")
+            // What a browser posts back: every field as shown, every line break as CR LF.
+            let browserLines = before.content.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+                .replacingOccurrences(of: "\n", with: "\r\n")
+            func shown(_ name: String) throws -> String {
+                let pattern = "name=\"\(name)\"[^>]*value=\"[^\"]*\""
+                let range = try #require(page.range(of: pattern, options: .regularExpression), "\(name)")
+                let field = page[range]
+                let value = try #require(field.range(of: "value=\"", options: .backwards))
+                return Self.unescape(String(field[value.upperBound...].dropLast()))
+            }
+            let token = try await fixture.formToken(cookie, page: "/memories/\(id.lowercased)")
+            var form: [(String, String)] = [("csrf", token), ("content", browserLines)]
+            for name in ["content_digest", "summary_shown", "importance", "importance_shown", "tags", "tags_shown", "entities", "entities_shown"] {
+                form.append((name, try shown(name)))
+            }
+            form.append(("summary", "A summary, newly written"))
+            let saved = try await fixture.send(.post, "/memories/\(id.lowercased)", cookie: cookie, form: form)
+            #expect(saved.status == .seeOther)
+            let after = try await fixture.services.memories.read(id: id, actingUser: "alice")
+            #expect(after.summary == "A summary, newly written")
+            #expect(after.content == before.content && after.importance == 0.555)
+            #expect(after.entities == ["Smith, John", "ACME"] && after.tags == ["a,b"])
+        }
+    }
+
+    static func unescape(_ html: String) -> String {
+        html.replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
+            .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&amp;", with: "&")
+    }
+
     @Test func everyValueIsEscaped() async throws {
         try await Self.withFixture(auth: .local) { fixture in
             let cookie = try await fixture.signIn("alice")
