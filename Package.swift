@@ -132,7 +132,7 @@ let package = Package(
         .target(
             name: "MemoryPages",
             dependencies: [
-                "MemoryCore", "MemoryService",
+                "MemoryCore", "MemoryAPI", "MemoryService",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),

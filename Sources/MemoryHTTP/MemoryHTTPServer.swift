@@ -2,7 +2,7 @@ package import Hummingbird
 package import Logging
 package import MemoryService
 package import Prometheus
-import MemoryAPI
+package import MemoryAPI
 import MemoryCore
 
 /// The HTTP interface: every route of API.md on Hummingbird, the JSON error format, request
@@ -38,7 +38,12 @@ package enum MemoryHTTPServer {
         /// Whether requests need an API key.
         package var auth: AuthMode = .local
         /// Requests per key; nil for no limit.
-        package var rateLimit: RateLimit?
+        package var rateLimit: RateLimit? {
+            didSet { limiter = rateLimit.map { RateLimiter(rate: $0.perSecond, burst: $0.burst) } }
+        }
+        /// The one limiter of `rateLimit`, shared by the API and the web pages (a key's pages and
+        /// its API calls draw from one bucket).
+        package private(set) var limiter: RateLimiter?
         /// Host header values allowed in `local` mode besides loopback ones.
         package var allowedHosts: [String] = []
         /// Browser origins allowed in `local` mode besides loopback ones; `*` allows any.
@@ -51,6 +56,7 @@ package enum MemoryHTTPServer {
             if let bodyLimit { self.bodyLimit = bodyLimit }
             if let auth { self.auth = auth }
             self.rateLimit = rateLimit
+            self.limiter = rateLimit.map { RateLimiter(rate: $0.perSecond, burst: $0.burst) }
         }
     }
 
@@ -77,7 +83,7 @@ package enum MemoryHTTPServer {
         for middleware in beforeAuthentication { router.add(middleware: middleware) }
         router.add(middleware: AuthenticationMiddleware(
             keys: services.keys, mode: configuration.auth,
-            limiter: configuration.rateLimit.map { RateLimiter(rate: $0.perSecond, burst: $0.burst) }))
+            limiter: configuration.limiter))
         SessionRoutes(services: services, bodyLimit: configuration.bodyLimit).register(on: router)
         MemoryRoutes(services: services, bodyLimit: configuration.bodyLimit).register(on: router)
         SearchRoutes(services: services, bodyLimit: configuration.bodyLimit).register(on: router)

@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import MemoryAPI
 import MemoryCore
 import MemoryService
 import Foundation
@@ -43,6 +44,10 @@ struct PageGate: Sendable {
             return PageVisitor(user: user, isAdmin: true, label: user, formToken: token)
         case (.key(let id), .apiKey):
             guard let key = try await keys.activeKey(id: id) else { return nil }
+            if let wait = configuration.limiter?.admit(id) {
+                let seconds = max(1, Int(wait.components.seconds) + (wait.components.attoseconds > 0 ? 1 : 0))
+                throw PageRefusal(status: .tooManyRequests, detail: "This key sent more requests than it may; try again in \(seconds) s.")
+            }
             let name = key.name.map { " (\($0))" } ?? ""
             return PageVisitor(user: key.userID, isAdmin: key.isAdmin, label: key.userID + name, formToken: token)
         default:

@@ -1,4 +1,5 @@
 package import Foundation
+package import MemoryAPI
 
 /// How the web pages are served.
 package struct PagesConfiguration: Sendable {
@@ -26,9 +27,16 @@ package struct PagesConfiguration: Sendable {
     /// The Prometheus text of `/metrics`, for the request rates on the status page; nil leaves
     /// them out.
     package var metricsText: (@Sendable () -> String)?
+    /// The API's per-key rate limiter (`MemoryHTTPServer.Configuration.limiter`): a signed-in
+    /// key's pages draw from the same bucket as its API calls; nil for no limit.
+    package var limiter: RateLimiter?
 
     /// The defaults above, with any value given here instead.
-    package init(signIn: SignIn? = nil, secret: [UInt8]? = nil, bodyLimit: Int? = nil, metricsText: (@Sendable () -> String)? = nil) {
+    package init(
+        signIn: SignIn? = nil, secret: [UInt8]? = nil, bodyLimit: Int? = nil, metricsText: (@Sendable () -> String)? = nil,
+        limiter: RateLimiter? = nil
+    ) {
+        self.limiter = limiter
         if let signIn { self.signIn = signIn }
         self.secret = secret
         if let bodyLimit { self.bodyLimit = bodyLimit }

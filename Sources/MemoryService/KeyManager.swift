@@ -85,6 +85,29 @@ package struct KeyManager: Sendable {
 
     /// The key `text` is, when it is a valid, unrevoked key; nil otherwise (malformed, unknown,
     /// revoked, or a wrong secret for a known id). Throws only when the store cannot be reached.
+    /// The key with this id while it is valid (the deployment's admin key for its fixed id, when
+    /// one is configured); nil when unknown or revoked. The web pages' sign-in cookie names a key
+    /// by id, so a revoked key ends its page sessions at their next request. Reads the store (a
+    /// primary-key lookup) every time; throws only when the store cannot be reached.
+    package func activeKey(id: UUID) async throws -> APIKey? {
+        if id == Self.deploymentAdminKeyID { return deploymentAdminRecord }
+        // Read every time (a revocation counts at once); the use is recorded as the API records it.
+        let record = try await store.apiKey(id: id)
+        let recordUse = cache.store(id, record, at: ContinuousClock.now, useInterval: configuration.useRecordInterval)
+        guard let key = record, key.revokedAt == nil else { return nil }
+        if recordUse { await recordUseLogged(id: id) }
+        return key
+    }
+
+    /// Records a use of key `id` now (its `last_used_at`); a failure is logged, never thrown.
+    func recordUseLogged(id: UUID) async {
+        do {
+            try await store.recordAPIKeyUse(id: id, at: .now())
+        } catch {
+            logger.warning("could not record an API key's use", metadata: ["memoryhub.key.id": "\(id.lowercased)", "memoryhub.error": "\(error)"])
+        }
+    }
+
     package func authenticate(_ text: String) async throws -> APIKey? {
         let digest = Self.digest(text)
         if let deploymentAdminDigest, Self.constantTimeEqual(digest, deploymentAdminDigest) {
@@ -102,13 +125,7 @@ package struct KeyManager: Sendable {
             recordUse = cache.store(id, record, at: now, useInterval: configuration.useRecordInterval)
         }
         guard let record, record.revokedAt == nil, Self.constantTimeEqual(digest, record.secretHash) else { return nil }
-        if recordUse {
-            do {
-                try await store.recordAPIKeyUse(id: id, at: .now())
-            } catch {
-                logger.warning("could not record an API key's use", metadata: ["memoryhub.key.id": "\(id.lowercased)", "memoryhub.error": "\(error)"])
-            }
-        }
+        if recordUse { await recordUseLogged(id: id) }
         return record
     }
 

@@ -110,7 +110,8 @@ struct ServeCommand: AsyncParsableCommand {
                 services: services,
                 configuration: PagesConfiguration(
                     signIn: configuration.auth == .required ? .apiKey : .chooseUser, secret: secret.map { Array($0.utf8) },
-                    bodyLimit: configuration.bodyLimit, metricsText: { String(decoding: registry.emitToBuffer(), as: UTF8.self) }),
+                    bodyLimit: configuration.bodyLimit, metricsText: { String(decoding: registry.emitToBuffer(), as: UTF8.self) },
+                    limiter: configuration.limiter),
                 logger: logger)
         } catch {
             logger.warning("the web pages are off: \(error)")

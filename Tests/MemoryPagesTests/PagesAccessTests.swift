@@ -56,7 +56,9 @@ import Testing
         }
     }
 
-    static func withFixture(auth: MemoryHTTPServer.AuthMode, _ body: @Sendable (Fixture) async throws -> Void) async throws {
+    static func withFixture(
+        auth: MemoryHTTPServer.AuthMode, rateLimit: MemoryHTTPServer.RateLimit? = nil, _ body: @Sendable (Fixture) async throws -> Void
+    ) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("memoryhub-pages-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let services = try await MemoryHubServices.embedded(path: folder.path + "/db.sqlite", logger: Logger(label: "pages-test"))
@@ -72,9 +74,10 @@ import Testing
                 actingUser: user
             ).id
         }
-        let configuration = MemoryHTTPServer.Configuration(port: 0, auth: auth)
+        let configuration = MemoryHTTPServer.Configuration(port: 0, auth: auth, rateLimit: rateLimit)
         let pages = try await WebPages<MemoryHubRequestContext>(
-            services: services, configuration: PagesConfiguration(signIn: auth == .required ? .apiKey : .chooseUser), logger: Logger(label: "pages-test"))
+            services: services, configuration: PagesConfiguration(signIn: auth == .required ? .apiKey : .chooseUser, limiter: configuration.limiter),
+            logger: Logger(label: "pages-test"))
         let router = MemoryHTTPServer.router(services: services, configuration: configuration, metrics: nil, beforeAuthentication: [pages])
         let app = Application(router: router)
         let (userKeys, userSessions, userMemories) = (keys, sessions, memories)
@@ -174,6 +177,28 @@ import Testing
                 .post, "/memories/\(memory)", cookie: cookie, form: form, headers: ["Origin": "http://localhost", "X-Forwarded-Host": "localhost", "Sec-Fetch-Site": "same-origin"])
             #expect(own.status == .seeOther)
             #expect(try await fixture.services.memories.get(id: fixture.memories["alice"]!, actingUser: "alice").content == "changed by another site")
+        }
+    }
+
+    /// A signed-in key's pages draw from the same per-key rate limit as its API calls, and
+    /// using the pages is recorded as the key's last use.
+    @Test func pagesShareTheKeysRateLimitAndRecordItsUse() async throws {
+        try await Self.withFixture(auth: .required, rateLimit: .init(perSecond: 0.2, burst: 3)) { fixture in
+            let cookie = try await fixture.signIn("alice")
+            #expect(try await fixture.send(.get, "/sessions", cookie: cookie).status == .ok)
+            let key = try #require(try await fixture.services.keys.list(userID: "alice").first)
+            #expect(key.lastUsedAt != nil, "a page view is a use of the key")
+            var statuses: [HTTPResponse.Status] = []
+            for _ in 0..<3 { statuses.append(try await fixture.send(.get, "/sessions", cookie: cookie).status) }
+            #expect(statuses.contains(.tooManyRequests), "\(statuses)")
+            let limited = try await fixture.send(.get, "/sessions", cookie: cookie)
+            #expect(limited.status == .tooManyRequests && limited.text.contains("try again in"))
+            // The same bucket: the key's API calls are refused too.
+            let api = try await fixture.send(.get, "/api/memory/memories/recent", headers: ["Authorization": "Bearer \(fixture.keys["alice"]!)"])
+            #expect(api.status == .tooManyRequests)
+            // Another key has its own bucket.
+            let bob = try await fixture.signIn("bob")
+            #expect(try await fixture.send(.get, "/sessions", cookie: bob).status == .ok)
         }
     }
 
