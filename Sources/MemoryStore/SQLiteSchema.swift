@@ -217,6 +217,18 @@ enum SQLiteSchema {
                     END;
                     """)
         }
+        migrator.registerMigration("v11-session-writes") { db in
+            // Every memory write moves its session's updated_at: with it in two indexes, each write
+            // also rewrote two index entries (and their pages in the WAL). Active sessions are few;
+            // the idle-session cleanup and the latest active session read them through a partial
+            // index (as on PostgreSQL, migration 12).
+            try db.execute(
+                sql: """
+                    DROP INDEX sessions_user_project_state;
+                    DROP INDEX sessions_state_updated;
+                    CREATE INDEX sessions_active ON sessions (user_id, project_id) WHERE state = 'active';
+                    """)
+        }
         return migrator
     }
 }

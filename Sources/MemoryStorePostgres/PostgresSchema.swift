@@ -274,5 +274,21 @@ enum PostgresSchema {
                 "CREATE INDEX context_items_user_type ON context_items (user_id, context_type, created_at DESC)",
                 "CREATE INDEX context_items_awaiting_embedding ON context_items (created_at) WHERE NOT has_embedding",
             ]),
+        Migration(
+            version: 12, name: "hot-session-updates",
+            statements: [
+                // Every memory write moves its session's memory_count, version and updated_at. With
+                // updated_at in two indexes, none of those updates could be HOT (heap-only): each
+                // wrote an entry into all seven session indexes, and a session written to all the time
+                // piled up dead index entries that every lookup of it (the memories' foreign-key
+                // check among them) walked (issue 16: 58,700 updates, 23 HOT). Without updated_at in
+                // an index, and with room left on each page, they stay on the page and are pruned.
+                // Active sessions are few: the idle-session cleanup and the latest active session
+                // of a project read them through a partial index and sort by updated_at.
+                "DROP INDEX sessions_user_project_state",
+                "DROP INDEX sessions_state_updated",
+                "CREATE INDEX sessions_active ON sessions (user_id, project_id) WHERE state = 'active'",
+                "ALTER TABLE sessions SET (fillfactor = 80)",
+            ]),
     ]
 }
