@@ -96,57 +96,8 @@ extension PostgresMemoryStore {
                 "content_hash": optionalText(item.contentHash), "now": .int(item.now.microsecondsSinceEpoch),
             ]))
         }
-        let counted = try await fetch(
-            """
-            WITH input AS (
-                SELECT * FROM jsonb_to_recordset(\(PostgresJSONValue(.array(rows)))) AS i(
-                    ord int, id uuid, session_id uuid, user_id text, project_id text, content text, summary text,
-                    memory_type text, importance float8, confidence float8, entities jsonb, tags jsonb,
-                    related_memories jsonb, metadata jsonb, has_embedding bool, access_count bigint, last_accessed bigint,
-                    created_at bigint, updated_at bigint, version bigint, superseded_by uuid, content_hash text, now bigint)
-            ), fresh AS (
-                SELECT input.* FROM input
-                WHERE EXISTS (SELECT 1 FROM sessions WHERE sessions.id = input.session_id AND sessions.user_id = input.user_id)
-                    AND (input.content_hash IS NULL OR NOT EXISTS (
-                        SELECT 1 FROM memories WHERE memories.user_id = input.user_id
-                            AND coalesce(memories.project_id, '') = coalesce(input.project_id, '')
-                            AND memories.content_hash = input.content_hash))
-            ), sequence AS (
-                INSERT INTO user_sequences (user_id, value)
-                SELECT user_id, count(*) FROM fresh GROUP BY user_id ORDER BY user_id
-                ON CONFLICT (user_id) DO UPDATE SET value = user_sequences.value + excluded.value
-                RETURNING user_id, value
-            ), numbered AS (
-                SELECT fresh.*, sequence.value - count(*) OVER mine + row_number() OVER (mine ORDER BY fresh.ord) AS change_seq
-                FROM fresh JOIN sequence ON sequence.user_id = fresh.user_id
-                WINDOW mine AS (PARTITION BY fresh.user_id)
-            ), inserted AS (
-                INSERT INTO memories (id, session_id, user_id, project_id, content, summary, memory_type, importance,
-                    confidence, entities, tags, related_memories, metadata, has_embedding, access_count, last_accessed,
-                    created_at, updated_at, version, superseded_by, change_seq, content_hash)
-                SELECT id, session_id, user_id, project_id, content, summary, memory_type, importance, confidence,
-                    ARRAY(SELECT jsonb_array_elements_text(entities)), ARRAY(SELECT jsonb_array_elements_text(tags)),
-                    ARRAY(SELECT jsonb_array_elements_text(related_memories)::uuid), metadata, has_embedding, access_count,
-                    'epoch'::timestamptz + last_accessed * interval '1 microsecond',
-                    'epoch'::timestamptz + created_at * interval '1 microsecond',
-                    'epoch'::timestamptz + updated_at * interval '1 microsecond',
-                    version, superseded_by, change_seq, content_hash
-                FROM numbered ORDER BY ord
-                ON CONFLICT (user_id, (coalesce(project_id, '')), content_hash) WHERE content_hash IS NOT NULL DO NOTHING
-                RETURNING id, session_id
-            ), counted AS (
-                UPDATE sessions SET memory_count = memory_count + added.count,
-                    updated_at = 'epoch'::timestamptz + added.now * interval '1 microsecond', version = version + added.count
-                FROM (
-                    SELECT inserted.session_id, count(*) AS count, array_agg(inserted.id) AS ids, max(numbered.now) AS now
-                    FROM inserted JOIN numbered ON numbered.id = inserted.id GROUP BY inserted.session_id
-                ) AS added
-                WHERE sessions.id = added.session_id
-                RETURNING \(unescaped: SessionColumns.list(qualifiedBy: "sessions")), added.ids
-            )
-            SELECT * FROM counted
-            """, on: connection, logger: logger
-        ) { row in (try SessionColumns.decode(row), try row.makeRandomAccess()[SessionColumns.names.count].decode([UUID].self)) }
+        var counted: [(Session, [UUID])] = []
+        for try await row in try await connection.execute(InsertBatch(rows: .array(rows)), logger: logger) { counted.append(row) }
         var sessionOf: [UUID: Session] = [:]
         for (session, ids) in counted { for id in ids { sessionOf[id] = session } }
         return items.map { item in sessionOf[item.memory.id].map { .inserted($0) } }
@@ -435,5 +386,73 @@ struct NewestMemories: PostgresPreparedStatement {
         return MemorySketch(
             id: id, sessionID: sessionID, content: content, memoryType: MemoryType(rawValue: memoryType) ?? .fact,
             createdAt: createdAt.timestamp, supersededBy: supersededBy)
+    }
+}
+
+/// ``PostgresMemoryStore/insertBatch(_:on:logger:)``'s statement, prepared once per connection
+/// (planning it took about 1.5 ms, as long as running it): `$1` is the batch as a `jsonb` array;
+/// each row is a session as it now is and the ids of the memories counted in it.
+struct InsertBatch: PostgresPreparedStatement {
+    static let sql = """
+        WITH input AS (
+            SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(
+                ord int, id uuid, session_id uuid, user_id text, project_id text, content text, summary text,
+                memory_type text, importance float8, confidence float8, entities jsonb, tags jsonb,
+                related_memories jsonb, metadata jsonb, has_embedding bool, access_count bigint, last_accessed bigint,
+                created_at bigint, updated_at bigint, version bigint, superseded_by uuid, content_hash text, now bigint)
+        ), fresh AS (
+            SELECT input.* FROM input
+            WHERE EXISTS (SELECT 1 FROM sessions WHERE sessions.id = input.session_id AND sessions.user_id = input.user_id)
+                AND (input.content_hash IS NULL OR NOT EXISTS (
+                    SELECT 1 FROM memories WHERE memories.user_id = input.user_id
+                        AND coalesce(memories.project_id, '') = coalesce(input.project_id, '')
+                        AND memories.content_hash = input.content_hash))
+        ), sequence AS (
+            INSERT INTO user_sequences (user_id, value)
+            SELECT user_id, count(*) FROM fresh GROUP BY user_id ORDER BY user_id
+            ON CONFLICT (user_id) DO UPDATE SET value = user_sequences.value + excluded.value
+            RETURNING user_id, value
+        ), numbered AS (
+            SELECT fresh.*, sequence.value - count(*) OVER mine + row_number() OVER (mine ORDER BY fresh.ord) AS change_seq
+            FROM fresh JOIN sequence ON sequence.user_id = fresh.user_id
+            WINDOW mine AS (PARTITION BY fresh.user_id)
+        ), inserted AS (
+            INSERT INTO memories (id, session_id, user_id, project_id, content, summary, memory_type, importance,
+                confidence, entities, tags, related_memories, metadata, has_embedding, access_count, last_accessed,
+                created_at, updated_at, version, superseded_by, change_seq, content_hash)
+            SELECT id, session_id, user_id, project_id, content, summary, memory_type, importance, confidence,
+                ARRAY(SELECT jsonb_array_elements_text(entities)), ARRAY(SELECT jsonb_array_elements_text(tags)),
+                ARRAY(SELECT jsonb_array_elements_text(related_memories)::uuid), metadata, has_embedding, access_count,
+                'epoch'::timestamptz + last_accessed * interval '1 microsecond',
+                'epoch'::timestamptz + created_at * interval '1 microsecond',
+                'epoch'::timestamptz + updated_at * interval '1 microsecond',
+                version, superseded_by, change_seq, content_hash
+            FROM numbered ORDER BY ord
+            ON CONFLICT (user_id, (coalesce(project_id, '')), content_hash) WHERE content_hash IS NOT NULL DO NOTHING
+            RETURNING id, session_id
+        ), counted AS (
+            UPDATE sessions SET memory_count = memory_count + added.count,
+                updated_at = 'epoch'::timestamptz + added.now * interval '1 microsecond', version = version + added.count
+            FROM (
+                SELECT inserted.session_id, count(*) AS count, array_agg(inserted.id) AS ids, max(numbered.now) AS now
+                FROM inserted JOIN numbered ON numbered.id = inserted.id GROUP BY inserted.session_id
+            ) AS added
+            WHERE sessions.id = added.session_id
+            RETURNING \(SessionColumns.list(qualifiedBy: "sessions")), added.ids
+        )
+        SELECT * FROM counted
+        """
+    typealias Row = (Session, [UUID])
+
+    var rows: JSONValue
+
+    func makeBindings() -> PostgresBindings {
+        var bindings = PostgresBindings()
+        bindings.append(PostgresJSONValue(rows))
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row {
+        (try SessionColumns.decode(row), try row.makeRandomAccess()[SessionColumns.names.count].decode([UUID].self))
     }
 }
