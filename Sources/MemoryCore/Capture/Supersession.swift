@@ -162,6 +162,12 @@ package enum Supersession {
         /// Lower-case runs of letters, digits and `.`/`-`/`_`/`/` inside a word ("t3.large",
         /// "db-staging-2", "8443"); `'` joins contractions ("let's" → "lets").
         static func words(_ text: String) -> [String] {
+            if let words = asciiWords(text) { return words }
+            return unicodeWords(text)
+        }
+
+        /// ``words(_:)`` for any text, by `Character`.
+        static func unicodeWords(_ text: String) -> [String] {
             var result: [String] = []
             var current = ""
             func flush() {
@@ -182,6 +188,41 @@ package enum Supersession {
             }
             flush()
             return result
+        }
+
+        /// ``words(_:)`` for all-ASCII text, byte by byte (every write reads its own text
+        /// through here): in ASCII the letters are A–Z and a–z and the numbers 0–9, so the words are
+        /// the same. Nil when `text` is not ASCII.
+        static func asciiWords(_ text: String) -> [String]? {
+            var text = text
+            return text.withUTF8 { bytes -> [String]? in
+                var result: [String] = []
+                var current: [UInt8] = []
+                func flush() {
+                    while let last = current.last, last == UInt8(ascii: ".") || last == UInt8(ascii: "-") || last == UInt8(ascii: "_") || last == UInt8(ascii: "/") {
+                        current.removeLast()
+                    }
+                    if !current.isEmpty { result.append(String(decoding: current, as: UTF8.self)) }
+                    current.removeAll(keepingCapacity: true)
+                }
+                for byte in bytes {
+                    guard byte < 0x80 else { return nil }
+                    switch byte {
+                    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                        current.append(byte)
+                    case UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                        current.append(byte | 0x20)
+                    case UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "/"):
+                        if current.isEmpty { flush() } else { current.append(byte) }
+                    case UInt8(ascii: "'"):
+                        continue
+                    default:
+                        flush()
+                    }
+                }
+                flush()
+                return result
+            }
         }
 
         static func contains(_ words: [String], _ phrase: [String]) -> Bool {
