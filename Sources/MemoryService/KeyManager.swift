@@ -83,8 +83,6 @@ package struct KeyManager: Sendable {
         return key
     }
 
-    /// The key `text` is, when it is a valid, unrevoked key; nil otherwise (malformed, unknown,
-    /// revoked, or a wrong secret for a known id). Throws only when the store cannot be reached.
     /// The key with this id while it is valid (the deployment's admin key for its fixed id, when
     /// one is configured); nil when unknown or revoked. The web pages' sign-in cookie names a key
     /// by id, so a revoked key ends its page sessions at their next request. Reads the store (a
@@ -108,6 +106,8 @@ package struct KeyManager: Sendable {
         }
     }
 
+    /// The key `text` is, when it is a valid, unrevoked key; nil otherwise (malformed, unknown,
+    /// revoked, or a wrong secret for a known id). Throws only when the store cannot be reached.
     package func authenticate(_ text: String) async throws -> APIKey? {
         let digest = Self.digest(text)
         if let deploymentAdminDigest, Self.constantTimeEqual(digest, deploymentAdminDigest) {

@@ -342,7 +342,10 @@ def scenario(args, checks):
         checks.check("a key created on the page works once, shown once", new_key.startswith("mhk_") and status == 200, (new_key[:8], status))
         browser.photograph("keys")
         rows = [row for row in browser.finds("table.keys tbody tr") if "carol" in row.text]
-        rows[0].find_element(By.CSS_SELECTOR, "button.danger").click()
+        revoke = rows[0].find_element(By.CSS_SELECTOR, "button.danger")
+        revoke.click()
+        # The keys page is already there: wait for the one the revocation answers with.
+        WebDriverWait(browser.driver, 30).until(expected_conditions.staleness_of(revoke))
         browser.wait_for("table.keys")
         status, _ = api(args.base, "GET", "/api/memory/session/user/carol", new_key)
         checks.check("revoking on the page stops the key", status == 401, status)
