@@ -19,8 +19,8 @@ struct AnalysedCandidate: Sendable {
 
 /// Every write compares itself with the user's 20 newest memories, which are mostly the same 20
 /// as for the previous write: reading their text once per process, not once per write, took the
-/// capture passes from about a quarter of a write's CPU time to a few percent (BENCHMARKS.md,
-/// "Writes"). Entries are keyed by memory id and used only while the content is the same, so an
+/// capture passes' analysis and comparison from about a quarter of a write's CPU time to about an
+/// eighth (BENCHMARKS.md, "Writes"). Entries are keyed by memory id and used only while the content is the same, so an
 /// edited memory is read again; the least recently used of `capacity` entries is dropped.
 final class CandidateAnalyses: Sendable {
     private struct Analysis: Sendable {
