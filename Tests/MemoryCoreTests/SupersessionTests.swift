@@ -55,6 +55,26 @@ import Testing
         #expect(found?.supersededID == old.id)
     }
 
+    @Test func aDocumentNeitherSupersedesNorIsSuperseded() {
+        // A whole chat turn holds many statements: its cue word and shared words say nothing
+        // about the turn before it (LongMemEval turns stored whole were one in six superseded).
+        let question = candidate(
+            "I'm looking for some fashion advice. I snagged some amazing deals on gently used clothes at my local "
+                + "thrift store's fill a bag for $10 sale today. Do you have tips for styling a vintage band t-shirt?")
+        let reply = Array(repeating: "Styling a vintage band t-shirt from the thrift store is fun, and now you can pair it with jeans.", count: 4)
+            .joined(separator: " ")
+        #expect(verdict(reply, over: [question]) == nil)
+        #expect(!Supersession.mayUpdate(reply))
+        let port = candidate("The API listens on port 8443")
+        #expect(verdict("The API listens on port 9443", over: [port])?.supersededID == port.id)
+        let document = candidate("The API listens on port 8443. " + String(repeating: "It serves the billing routes and the admin pages. ", count: 8))
+        #expect(verdict("The API listens on port 9443", over: [document]) == nil)
+        // A document between them does not hide the latest decision of the conversation.
+        let latest = candidate("ok go with zerolog", .decision)
+        let found = verdict("actually, switch to slog", .decision, over: [candidate(reply, .decision), latest])
+        #expect(found?.supersededID == latest.id)
+    }
+
     @Test func onlyCompatibleTypesTakePart() {
         let error = candidate("The build fails with 8 workers", .error)
         #expect(verdict("The build passes with 4 workers", .fact, over: [error]) == nil)

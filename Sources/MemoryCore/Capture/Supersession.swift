@@ -25,6 +25,12 @@ package import Foundation
 /// Only facts, decisions, preferences and patterns take part; a decision and a preference may
 /// supersede each other, other types only their own. At most one older memory is superseded per
 /// write: the newest that qualifies.
+///
+/// The rules read statements: a memory of more than ``maximumStatementWords`` words (a pasted
+/// document, a whole chat turn) neither supersedes nor is superseded. Such a text holds many
+/// statements, and a cue word or a number somewhere in it says nothing about the whole: on the
+/// LongMemEval files, chat turns stored whole marked one turn in six superseded, and the halved
+/// scores cost hybrid search 0.2 of turn recall@10 (BENCHMARKS.md, "Recall").
 package enum Supersession {
     /// An older memory that a new one may supersede.
     /// An older memory that a new one may supersede, its text already read by the rules (so a
@@ -57,6 +63,9 @@ package enum Supersession {
     /// The types that take part.
     package static let types: Set<MemoryType> = [.fact, .decision, .preference, .pattern]
 
+    /// The longest text, in words (``Statement/words(_:)``), that the rules read as one statement.
+    package static let maximumStatementWords = 60
+
     /// Whether `content` could supersede anything at all (it has an update cue, a numbered
     /// attribute or an attribute frame): the write path looks for candidates only then.
     package static func mayUpdate(_ content: String) -> Bool {
@@ -74,10 +83,12 @@ package enum Supersession {
     /// candidate (its `id` is not used).
     package static func find(new candidate: Candidate, candidates: [Candidate]) -> Verdict? {
         let (memoryType, sessionID, new) = (candidate.memoryType, candidate.sessionID, candidate.statement)
-        guard types.contains(memoryType) else { return nil }
+        guard types.contains(memoryType), new.isStatement else { return nil }
         var latestInSession = true
         for candidate in candidates where compatible(memoryType, candidate.memoryType) {
             let old = candidate.statement
+            // A document between statements is not one of them; it does not end the session's run.
+            guard old.isStatement else { continue }
             let sameSession = candidate.sessionID == sessionID
             defer { if sameSession { latestInSession = false } }
             if let attribute = new.changedValue(from: old) {
@@ -155,7 +166,10 @@ package enum Supersession {
 
         /// Whether the statement could supersede anything at all (a cue, a numbered attribute or
         /// an attribute frame).
-        var mayUpdate: Bool { cue != nil || !numberedWords.isEmpty || !copulaFrames.isEmpty }
+        var mayUpdate: Bool { isStatement && (cue != nil || !numberedWords.isEmpty || !copulaFrames.isEmpty) }
+
+        /// Short enough to be read as one statement (``Supersession/maximumStatementWords``).
+        var isStatement: Bool { words.count <= Supersession.maximumStatementWords }
 
         var isStrongCue: Bool { cue.map { Supersession.strongCues.contains($0) } ?? false }
 
