@@ -15,6 +15,15 @@ package struct RankFusion: Sendable, Hashable {
     /// The best fused score an item can reach: first in every list.
     package var maximum: Double { (lexicalWeight + semanticWeight) / (k + 1) }
 
+    /// The fused score of an item at these 1-based ranks (nil: not in that list).
+    @inline(__always)
+    package func score(lexicalRank: Int?, semanticRank: Int?) -> Double {
+        var score = 0.0
+        if let lexicalRank { score += lexicalWeight / (k + Double(lexicalRank)) }
+        if let semanticRank { score += semanticWeight / (k + Double(semanticRank)) }
+        return score
+    }
+
     /// Fused scores of every item in either list, best first (ties by first appearance).
     package func fuse<ID: Hashable>(lexical: [ID], semantic: [ID]) -> [(id: ID, score: Double)] {
         var scores: [ID: Double] = [:]

@@ -29,8 +29,10 @@ package struct SearchConfiguration: Sendable {
     /// How much recency (1 when new, 1/2 at 30 days) moves a score: ±`recencyWeight`/2.
     package var recencyWeight = 0.1
     /// What a superseded memory's score is multiplied by, so its replacement ranks above it
-    /// (supersession keeps the old fact, labelled, and findable).
-    package var supersededFactor = 0.5
+    /// (supersession keeps the old fact, labelled, and findable). 0.8 rather than 0.5: a rule's
+    /// false positive then costs a few places, not the result; on both eval files 0.8 was the best
+    /// of 0.5–1 at recall@10, with knowledge-update questions as good as at 0.5 (BENCHMARKS.md).
+    package var supersededFactor = 0.8
     /// Users whose vectors stay in memory.
     package var indexedUsers = 64
     /// Cached search results (keyed by the user's change sequence, so never stale).
@@ -229,57 +231,92 @@ package final class SearchEngine: Sendable {
     }
 
     /// Fuses the two candidate lists (RRF for hybrid), adjusts by importance and recency, sorts.
+    ///
+    /// One slot per distinct memory, found through one dictionary: a query that matches most of
+    /// 10k memories ranks them all, and hashing each id once per structure cost more than the
+    /// lexical query itself (BENCHMARKS.md, "Search latency").
     private func rankFused(lexical: [LexicalMatch], semantic: [SemanticHit], mode: SearchMode, now: Timestamp, notice: String?) -> CachedPage {
-        var total = Set(lexical.map(\.id))
-        total.formUnion(semantic.map(\.entry.id))
-
-        var fields: [UUID: (importance: Double, createdAt: Timestamp, superseded: Bool)] = [:]
-        var lexicalRank: [UUID: (rank: Int, score: Double)] = [:]
-        for (position, match) in lexical.enumerated() {
-            fields[match.id] = (match.importance, match.createdAt, match.isSuperseded)
-            lexicalRank[match.id] = (position + 1, match.score)
+        struct Slot {
+            var id: UUID
+            var importance: Double
+            var createdAt: Timestamp
+            var superseded: Bool
+            var lexicalRank: Int?
+            var lexicalScore: Double?
+            var semanticRank: Int?
+            var similarity: Double?
         }
-        var semanticRank: [UUID: (rank: Int, similarity: Double)] = [:]
+        var slotOf: [UUID: Int] = [:]
+        slotOf.reserveCapacity(lexical.count + semantic.count)
+        var slots: [Slot] = []
+        slots.reserveCapacity(lexical.count + semantic.count)
+        // Slots in order of first appearance, lexical first: ties keep that order, as RankFusion does.
+        for (position, match) in lexical.enumerated() {
+            if let slot = slotOf[match.id] {
+                if slots[slot].lexicalRank == nil { (slots[slot].lexicalRank, slots[slot].lexicalScore) = (position + 1, match.score) }
+                continue
+            }
+            slotOf[match.id] = slots.count
+            slots.append(Slot(
+                id: match.id, importance: match.importance, createdAt: match.createdAt, superseded: match.isSuperseded,
+                lexicalRank: position + 1, lexicalScore: match.score))
+        }
         for (position, hit) in semantic.enumerated() {
-            fields[hit.entry.id] = (hit.entry.importance, hit.entry.createdAt, hit.entry.isSuperseded)
-            semanticRank[hit.entry.id] = (position + 1, Double(hit.similarity))
+            let entry = hit.entry
+            if let slot = slotOf[entry.id] {
+                // The index's fields are the newer (it follows the change feed), as before.
+                slots[slot].importance = entry.importance
+                slots[slot].createdAt = entry.createdAt
+                slots[slot].superseded = entry.isSuperseded
+                if slots[slot].semanticRank == nil { (slots[slot].semanticRank, slots[slot].similarity) = (position + 1, Double(hit.similarity)) }
+                continue
+            }
+            slotOf[entry.id] = slots.count
+            slots.append(Slot(
+                id: entry.id, importance: entry.importance, createdAt: entry.createdAt, superseded: entry.isSuperseded,
+                semanticRank: position + 1, similarity: Double(hit.similarity)))
         }
 
         let fusion = configuration.fusion
-        let fused: [(id: UUID, score: Double)]
         let best: Double
         switch mode {
-        case .lexical:
-            fused = lexical.map { ($0.id, $0.score) }
-            best = max(lexical.first?.score ?? 1, .leastNonzeroMagnitude)
-        case .semantic:
-            fused = semantic.map { ($0.entry.id, Double($0.similarity)) }
-            best = 1
-        case .hybrid:
-            fused = fusion.fuse(lexical: lexical.map(\.id), semantic: semantic.map(\.entry.id))
-            best = fusion.maximum
+        case .lexical: best = max(lexical.first?.score ?? 1, .leastNonzeroMagnitude)
+        case .semantic: best = 1
+        case .hybrid: best = fusion.maximum
         }
         let maxAdjustment = 1 + configuration.importanceWeight / 2 + configuration.recencyWeight / 2
-        var ranked = fused.map { candidate -> RankedCandidate in
-            let (importance, createdAt, superseded) = fields[candidate.id] ?? (Memory.defaultImportance, now, false)
-            let recency = 1 / (1 + max(0, createdAt.seconds(until: now)) / 86_400 / 30)
-            let supersession = superseded ? configuration.supersededFactor : 1
-            let adjustment = (1 + configuration.importanceWeight * (importance - 0.5) + configuration.recencyWeight * (recency - 0.5))
+        var ranked: [(order: Int, candidate: RankedCandidate)] = []
+        ranked.reserveCapacity(slots.count)
+        for (order, slot) in slots.enumerated() {
+            let score: Double
+            switch mode {
+            case .lexical:
+                guard let lexicalScore = slot.lexicalScore else { continue }
+                score = lexicalScore
+            case .semantic:
+                guard let similarity = slot.similarity else { continue }
+                score = similarity
+            case .hybrid:
+                score = fusion.score(lexicalRank: slot.lexicalRank, semanticRank: slot.semanticRank)
+            }
+            let recency = 1 / (1 + max(0, slot.createdAt.seconds(until: now)) / 86_400 / 30)
+            let supersession = slot.superseded ? configuration.supersededFactor : 1
+            let adjustment = (1 + configuration.importanceWeight * (slot.importance - 0.5) + configuration.recencyWeight * (recency - 0.5))
                 * supersession
-            let final = max(0, min(1, candidate.score / best * adjustment / maxAdjustment))
-            return RankedCandidate(
-                id: candidate.id,
+            let final = max(0, min(1, score / best * adjustment / maxAdjustment))
+            ranked.append((order, RankedCandidate(
+                id: slot.id,
                 breakdown: ScoreBreakdown(
-                    lexicalRank: lexicalRank[candidate.id]?.rank, lexicalScore: lexicalRank[candidate.id]?.score,
-                    semanticRank: semanticRank[candidate.id]?.rank, similarity: semanticRank[candidate.id]?.similarity,
-                    fused: candidate.score, adjustment: adjustment, final: final, supersession: supersession))
+                    lexicalRank: slot.lexicalRank, lexicalScore: slot.lexicalScore,
+                    semanticRank: slot.semanticRank, similarity: slot.similarity,
+                    fused: score, adjustment: adjustment, final: final, supersession: supersession))))
         }
-        // Stable: equal scores keep the retrieval order.
-        ranked = ranked.enumerated().sorted {
-            $0.element.breakdown.final != $1.element.breakdown.final
-                ? $0.element.breakdown.final > $1.element.breakdown.final : $0.offset < $1.offset
-        }.map(\.element)
-        return CachedPage(ranked: ranked, total: max(total.count, ranked.count), notice: notice)
+        // Best first; equal scores keep the retrieval order (lexical, then semantic-only).
+        ranked.sort {
+            $0.candidate.breakdown.final != $1.candidate.breakdown.final
+                ? $0.candidate.breakdown.final > $1.candidate.breakdown.final : $0.order < $1.order
+        }
+        return CachedPage(ranked: ranked.map(\.candidate), total: slots.count, notice: notice)
     }
 
     /// Embeds a query into the query-vector cache: benchmarks separate that cost from search.

@@ -39,6 +39,9 @@ package final class SQLiteMemoryStore: MemoryStore {
     /// The database file's path (its `-wal` and `-shm` files sit beside it).
     package var path: String { pool.path }
 
+    /// How much of the database file each connection maps into memory (1 GiB of address space).
+    static let memoryMapBytes = 1 << 30
+
     package init(configuration: Configuration, logger: Logger) throws {
         var config = GRDB.Configuration()
         config.busyMode = .timeout(configuration.busyTimeout)
@@ -46,6 +49,9 @@ package final class SQLiteMemoryStore: MemoryStore {
         config.foreignKeysEnabled = true
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Reads map the file instead of copying each page through pread (a search that ranks
+            // 10k matches read ~2,000 pages that way); SQLite falls back to reads past the map.
+            try db.execute(sql: "PRAGMA mmap_size = \(Self.memoryMapBytes)")
             db.add(function: Self.indexTextFunction)
         }
         do {

@@ -60,6 +60,15 @@ import Testing
         #expect(semanticHeavy.fuse(lexical: ["a", "b"], semantic: ["b", "a"]).first?.id == "b")
         #expect(RankFusion(k: 10).fuse(lexical: [String](), semantic: []).isEmpty)
     }
+
+    @Test func anItemsScoreFromItsRanksIsWhatFusionGivesIt() {
+        let fusion = RankFusion(k: 20, lexicalWeight: 1.3, semanticWeight: 1)
+        let fused = Dictionary(uniqueKeysWithValues: fusion.fuse(lexical: ["a", "b", "c"], semantic: ["c", "d"]).map { ($0.id, $0.score) })
+        #expect(abs(fusion.score(lexicalRank: 3, semanticRank: 1) - fused["c"]!) < 1e-12)
+        #expect(abs(fusion.score(lexicalRank: nil, semanticRank: 2) - fused["d"]!) < 1e-12)
+        #expect(abs(fusion.score(lexicalRank: 1, semanticRank: nil) - 1.3 / 21) < 1e-12)
+        #expect(fusion.score(lexicalRank: nil, semanticRank: nil) == 0)
+    }
 }
 
 @Suite struct ContextPackerTests {
