@@ -50,7 +50,7 @@ package struct ContextBuilder: Sendable {
         var notice: String?
         let wanted = Set(request.contextTypes)
         for type in Self.fillOrder where wanted.contains(type) {
-            // A superseded memory's relevance is scaled as search scales its score (by half, by
+            // A superseded memory's relevance is scaled as search scales its score (to 0.8, by
             // default), so its replacement is packed first.
             let items = try await candidates(
                 for: type, query: query, filter: filter, sessionID: request.sessionID, now: now, notice: &notice

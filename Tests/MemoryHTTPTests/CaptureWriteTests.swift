@@ -273,7 +273,7 @@ import Testing
             let results = found["results"]?.arrayValue ?? []
             #expect(results.compactMap { $0.objectValue?["id"]?.stringValue } == [created.id, old], "\(found.text)")
             let breakdown = results.last?.objectValue?["score_breakdown"]?.objectValue
-            #expect(breakdown?["supersession"] == 0.5 && breakdown?["supersession_reason"]?.stringValue != nil, "\(found.text)")
+            #expect(breakdown?["supersession"] == 0.8 && breakdown?["supersession_reason"]?.stringValue != nil, "\(found.text)")
             #expect(results.first?.objectValue?["score_breakdown"]?.objectValue?["supersession"] == 1.0)
 
             let context = try await api.post("/api/memory/context/retrieve", [
