@@ -33,6 +33,10 @@ package struct SearchConfiguration: Sendable {
     /// false positive then costs a few places, not the result; on both eval files 0.8 was the best
     /// of 0.5–1 at recall@10, with knowledge-update questions as good as at 0.5 (BENCHMARKS.md).
     package var supersededFactor = 0.8
+    /// How much a memory created inside the search's time window gains: its score is multiplied by
+    /// 1 + this. Off unless a search names a window (`time_window`): resolving the query's own words
+    /// on every search was measured and did not help (BENCHMARKS.md, "Recall").
+    package var timeWindowBoost = 0.2
     /// Users whose vectors stay in memory.
     package var indexedUsers = 64
     /// Cached search results (keyed by the user's change sequence, so never stale).
@@ -105,8 +109,14 @@ package final class SearchEngine: Sendable {
             throw MemoryHubError.invalidField("candidate_limit", "candidate_limit must be between 1 and 10000.")
         }
 
+        let now = request.referenceTime ?? .now()
+        let window = try Self.resolvedWindow(request.timeWindow, query: query, reference: now)
         let sequence = try await store.changeSequence(userID: request.userID)
-        let key = ResultKey(filter: filter, query: query, mode: mode, sequence: sequence, candidateLimit: request.candidateLimit)
+        // An explicit reference time is part of the ranking; "now" is not (it moves by the
+        // microsecond, and recency over a cached result's lifetime barely does).
+        let key = ResultKey(
+            filter: filter, query: query, mode: mode, sequence: sequence, candidateLimit: request.candidateLimit,
+            referenceTime: request.referenceTime, window: window?.window)
         let ranking: CachedPage
         if let cached = results.withLock({ $0.value(forKey: key) }),
             cached.isComplete || request.offset + request.limit <= cached.ranked.count
@@ -115,7 +125,7 @@ package final class SearchEngine: Sendable {
             ranking = cached
         } else {
             cacheMetrics.miss()
-            ranking = try await rank(query: query, filter: filter, mode: mode, candidateLimit: request.candidateLimit)
+            ranking = try await rank(query: query, filter: filter, mode: mode, candidateLimit: request.candidateLimit, now: now, window: window?.window)
             var kept = ranking
             if kept.ranked.count > configuration.maximumCachedRanking {
                 kept.ranked = Array(kept.ranked.prefix(configuration.maximumCachedRanking))
@@ -134,7 +144,31 @@ package final class SearchEngine: Sendable {
         }
         return SearchResponse(
             results: scored, total: ranking.total, query: request.query, limit: request.limit, offset: request.offset,
-            mode: ranking.notice == nil ? mode : .lexical, searchTime: clock.now - start, notice: ranking.notice)
+            mode: ranking.notice == nil ? mode : .lexical, searchTime: clock.now - start, notice: ranking.notice,
+            timeWindow: window)
+    }
+
+    /// The window a request names, resolved against `reference`; 422 for a phrase that names none
+    /// or a window that ends before it starts. The query's own words may name none (nil).
+    static func resolvedWindow(_ request: TimeWindowRequest?, query: String, reference: Timestamp) throws -> (window: TimeWindow, phrase: String?)? {
+        switch request {
+        case nil:
+            return nil
+        case .window(let window):
+            guard window.start < window.end else {
+                throw MemoryHubError.invalidField("time_window", "time_window.start must be before time_window.end.")
+            }
+            return (window, nil)
+        case .phrase(let phrase):
+            guard let resolved = TimeExpression.resolve(phrase, reference: reference) else {
+                throw MemoryHubError.invalidField(
+                    "time_window",
+                    "time_window '\(phrase.prefix(80))' names no time this server understands (for example: yesterday, 3 days ago, last week, last Tuesday, this month, in March).")
+            }
+            return (resolved.window, resolved.phrase)
+        case .fromQuery:
+            return TimeExpression.resolve(query, reference: reference).map { ($0.window, $0.phrase) }
+        }
     }
 
     /// The user's memories most similar in meaning to `query`: `POST /vector/search`.
@@ -203,8 +237,9 @@ package final class SearchEngine: Sendable {
     // MARK: Ranking
 
     /// Every candidate ranked, with the total number of matches.
-    private func rank(query: String, filter: SearchFilter, mode: SearchMode, candidateLimit: Int?) async throws -> CachedPage {
-        let now = Timestamp.now()
+    private func rank(
+        query: String, filter: SearchFilter, mode: SearchMode, candidateLimit: Int?, now: Timestamp, window: TimeWindow?
+    ) async throws -> CachedPage {
         var lexical: [LexicalMatch] = []
         if mode != .semantic {
             let terms = SearchText.terms(query)
@@ -220,14 +255,14 @@ package final class SearchEngine: Sendable {
                 embedderFallbacks.increment()
                 let notice = error.detail + " These results are lexical only."
                 // The lexical matches were read above (hybrid reads both).
-                return rankFused(lexical: lexical, semantic: [], mode: .lexical, now: now, notice: notice)
+                return rankFused(lexical: lexical, semantic: [], mode: .lexical, now: now, window: window, notice: notice)
             }
             // Every match is ranked, so every page that `total` promises can be read.
             semantic = try await index.search(
                 userID: filter.userID, query: vector, filter: filter, threshold: configuration.semanticThreshold, limit: candidateLimit)
         }
 
-        return rankFused(lexical: lexical, semantic: semantic, mode: mode, now: now, notice: nil)
+        return rankFused(lexical: lexical, semantic: semantic, mode: mode, now: now, window: window, notice: nil)
     }
 
     /// Fuses the two candidate lists (RRF for hybrid), adjusts by importance and recency, sorts.
@@ -235,7 +270,9 @@ package final class SearchEngine: Sendable {
     /// One slot per distinct memory, found through one dictionary: a query that matches most of
     /// 10k memories ranks them all, and hashing each id once per structure cost more than the
     /// lexical query itself (BENCHMARKS.md, "Search latency").
-    private func rankFused(lexical: [LexicalMatch], semantic: [SemanticHit], mode: SearchMode, now: Timestamp, notice: String?) -> CachedPage {
+    private func rankFused(
+        lexical: [LexicalMatch], semantic: [SemanticHit], mode: SearchMode, now: Timestamp, window: TimeWindow?, notice: String?
+    ) -> CachedPage {
         struct Slot {
             var id: UUID
             var importance: Double
@@ -284,7 +321,8 @@ package final class SearchEngine: Sendable {
         case .semantic: best = 1
         case .hybrid: best = fusion.maximum
         }
-        let maxAdjustment = 1 + configuration.importanceWeight / 2 + configuration.recencyWeight / 2
+        let windowFactor = 1 + configuration.timeWindowBoost
+        let maxAdjustment = (1 + configuration.importanceWeight / 2 + configuration.recencyWeight / 2) * (window == nil ? 1 : windowFactor)
         var ranked: [(order: Int, candidate: RankedCandidate)] = []
         ranked.reserveCapacity(slots.count)
         for (order, slot) in slots.enumerated() {
@@ -301,15 +339,16 @@ package final class SearchEngine: Sendable {
             }
             let recency = 1 / (1 + max(0, slot.createdAt.seconds(until: now)) / 86_400 / 30)
             let supersession = slot.superseded ? configuration.supersededFactor : 1
+            let inWindow = window.map { $0.contains(slot.createdAt) ? windowFactor : 1 } ?? 1
             let adjustment = (1 + configuration.importanceWeight * (slot.importance - 0.5) + configuration.recencyWeight * (recency - 0.5))
-                * supersession
+                * supersession * inWindow
             let final = max(0, min(1, score / best * adjustment / maxAdjustment))
             ranked.append((order, RankedCandidate(
                 id: slot.id,
                 breakdown: ScoreBreakdown(
                     lexicalRank: slot.lexicalRank, lexicalScore: slot.lexicalScore,
                     semanticRank: slot.semanticRank, similarity: slot.similarity,
-                    fused: score, adjustment: adjustment, final: final, supersession: supersession))))
+                    fused: score, adjustment: adjustment, final: final, supersession: supersession, timeWindow: inWindow))))
         }
         // Best first; equal scores keep the retrieval order (lexical, then semantic-only).
         ranked.sort {
@@ -440,4 +479,6 @@ struct ResultKey: Hashable, Sendable {
     var mode: SearchMode
     var sequence: Int64
     var candidateLimit: Int?
+    var referenceTime: Timestamp?
+    var window: TimeWindow?
 }

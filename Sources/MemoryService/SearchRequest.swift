@@ -37,11 +37,24 @@ package struct SearchRequest: Sendable {
     /// 10,000), for callers that want only the first few results fast (the prompt hook); `total`
     /// then counts only those. Nil ranks every match.
     package var candidateLimit: Int?
+    /// When the query is asked (nil: now): recency is measured from it and relative time
+    /// expressions are resolved against it.
+    package var referenceTime: Timestamp?
+    /// A span of time whose memories rank higher (``SearchConfiguration/timeWindowBoost``); nil: none.
+    package var timeWindow: TimeWindowRequest?
 
     package init(userID: String, query: String) {
         self.userID = userID
         self.query = query
     }
+}
+
+/// The time window a search favours: explicit instants, a phrase resolved against the reference
+/// time ("last week", "in March"; ``TimeExpression``), or the query's own words.
+package enum TimeWindowRequest: Sendable, Hashable {
+    case window(TimeWindow)
+    case phrase(String)
+    case fromQuery
 }
 
 /// Why a result scored what it did (`explain: true`).
@@ -61,12 +74,16 @@ package struct ScoreBreakdown: Sendable, Hashable {
     /// The factor of `adjustment` that supersession applied: 1, or
     /// ``SearchConfiguration/supersededFactor`` for a memory a newer one replaces.
     package var supersession: Double
+    /// The factor of `adjustment` that the search's time window applied: 1 outside it (or
+    /// without one), 1 + ``SearchConfiguration/timeWindowBoost`` inside.
+    package var timeWindow: Double
 
     package init(
         lexicalRank: Int? = nil, lexicalScore: Double? = nil, semanticRank: Int? = nil, similarity: Double? = nil,
-        fused: Double, adjustment: Double, final: Double, supersession: Double = 1
+        fused: Double, adjustment: Double, final: Double, supersession: Double = 1, timeWindow: Double = 1
     ) {
         self.supersession = supersession
+        self.timeWindow = timeWindow
         self.lexicalRank = lexicalRank
         self.lexicalScore = lexicalScore
         self.semanticRank = semanticRank
@@ -104,12 +121,15 @@ package struct SearchResponse: Sendable {
     /// Set when the results are less than asked for: hybrid search answered lexically because the
     /// embedding model failed or did not answer in time. A sentence for the caller.
     package var notice: String?
+    /// The time window the ranking favoured, and the words that named it (nil for explicit instants).
+    package var timeWindow: (window: TimeWindow, phrase: String?)?
 
     package init(
         results: [ScoredMemory], total: Int, query: String, limit: Int, offset: Int, mode: SearchMode, searchTime: Duration,
-        notice: String? = nil
+        notice: String? = nil, timeWindow: (window: TimeWindow, phrase: String?)? = nil
     ) {
         self.notice = notice
+        self.timeWindow = timeWindow
         self.results = results
         self.total = total
         self.query = query

@@ -3,6 +3,7 @@ import HTTPTypes
 import MemoryCore
 import MemoryService
 import MemoryCache
+import MemoryStore
 import Testing
 
 /// `POST /api/memory/memories/search` and the vector routes over a live socket, on every store.
@@ -53,6 +54,54 @@ import Testing
             #expect(breakdown?["final"] == top?["score"] && breakdown?["adjustment"]?.numberValue != nil)
             #expect(explained["mode"] == "lexical")
             #expect(try await search([:])["results"]?.arrayValue?.first?.objectValue?["score_breakdown"] == nil)
+        }
+    }
+
+    @Test func aTimeWindowRanksWhatWasWrittenInsideItFirstAndSaysSo() async throws {
+        try await LiveAPI.run { api, services in
+            let user = "u-\(UUID().uuidString.prefix(6))"
+            let session = try #require(UUID(uuidString: try await api.startSession(user)))
+            // Two memories that rank the same by their words, written two months apart.
+            var ids: [String: String] = [:]
+            for (month, content) in [("2023-03-10", "Release notes: the deploy went to staging"), ("2023-05-10", "Release notes: the deploy went to production")] {
+                let at = try #require(Timestamp(iso8601: month + "T12:00:00Z"))
+                let memory = Memory(sessionID: session, userID: user, content: content, memoryType: .fact, createdAt: at)
+                _ = try await services.store.insertMemory(memory, at: at)
+                ids[month] = memory.id.lowercased
+            }
+            func search(_ extra: JSONObject) async throws -> APIResponse {
+                var body: JSONObject = [
+                    "query": "release notes deploy", "user_id": .string(user), "mode": "lexical", "explain": true,
+                    "reference_time": "2023-06-01T09:00:00Z",
+                ]
+                for (key, value) in extra { body[key] = value }
+                return try await api.post("/api/memory/memories/search", .object(body))
+            }
+            let march = try await search(["time_window": "in March"])
+            #expect(Self.ids(march) == [ids["2023-03-10"]!, ids["2023-05-10"]!], "\(api.deployment): \(march.text)")
+            #expect(march["time_window"]?.objectValue?["phrase"] == "in march")
+            #expect(march["time_window"]?.objectValue?["start"] == "2023-03-01T00:00:00.000000Z")
+            let factors = march["results"]?.arrayValue?.compactMap { $0.objectValue?["score_breakdown"]?.objectValue?["time_window"]?.numberValue }
+            #expect(factors == [1.2, 1.0])
+            let may = try await search(["time_window": ["start": "2023-05-01T00:00:00Z", "end": "2023-06-01T00:00:00Z"]])
+            #expect(Self.ids(may) == [ids["2023-05-10"]!, ids["2023-03-10"]!], "\(may.text)")
+            #expect(may["time_window"]?.objectValue?["phrase"] == .null)
+            // The query's own words, resolved against reference_time: "three weeks ago" is May.
+            let fromQuery = try await search(["query": "release notes deploy three weeks ago", "time_window": "query"])
+            #expect(Self.ids(fromQuery).first == ids["2023-05-10"], "\(fromQuery.text)")
+            #expect(fromQuery["time_window"]?.objectValue?["phrase"] == "three weeks ago")
+            // Without a window nothing is boosted and the response names none.
+            let plain = try await search([:])
+            #expect(plain["time_window"] == nil)
+            #expect(plain["results"]?.arrayValue?.allSatisfy { $0.objectValue?["score_breakdown"]?.objectValue?["time_window"] == 1.0 } == true)
+
+            for (bad, field) in [
+                (["time_window": "at some point"], "time_window"), (["time_window": ["start": "2023-05-01T00:00:00Z"]], "time_window"),
+                (["time_window": ["start": "2023-06-01T00:00:00Z", "end": "2023-05-01T00:00:00Z"]], "time_window"),
+                (["reference_time": "last tuesday"], "reference_time"), (["time_window": 5], "time_window"),
+            ] as [(JSONObject, String)] {
+                expectError(try await search(bad), .unprocessableContent, field: field)
+            }
         }
     }
 

@@ -21,6 +21,12 @@ extension APIRepresentation {
             "search_time_ms": .double(milliseconds(response.searchTime)),
         ]
         if let notice = response.notice { object["notice"] = .string(notice) }
+        if let (window, phrase) = response.timeWindow {
+            object["time_window"] = .object([
+                "start": .string(window.start.iso8601), "end": .string(window.end.iso8601),
+                "phrase": phrase.map(JSONValue.string) ?? .null,
+            ])
+        }
         return .object(object)
     }
 
@@ -40,11 +46,12 @@ extension APIRepresentation {
     }
 
     /// How a search score was made: each component's rank and score, the fused score, the
-    /// importance/recency/supersession adjustment, the supersession factor within it (with the
-    /// reason when it is not 1) and the final score.
+    /// importance/recency/supersession/time-window adjustment, the supersession factor within it
+    /// (with the reason when it is not 1), the time window's factor and the final score.
     package static func breakdown(_ breakdown: ScoreBreakdown) -> JSONValue {
         .object([
             "supersession": .double(rounded(breakdown.supersession)),
+            "time_window": .double(rounded(breakdown.timeWindow)),
             "supersession_reason": breakdown.supersession < 1
                 ? "A newer memory supersedes this one (see superseded_by); it ranks below its replacement." : .null,
             "lexical_rank": breakdown.lexicalRank.map { .int(Int64($0)) } ?? .null,
