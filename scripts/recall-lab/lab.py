@@ -20,6 +20,8 @@ Levers (each a parameter of `Params`; the table runs each alone):
   pseudo-relevance feedback (a second lexical list of the top hits' most distinctive words);
 - time: a turn whose session started inside the window a relative expression of the question
   names ("5 days ago", "last Tuesday", "in March"), resolved against `asked_at`, is boosted;
+- sentence windows (`--windows TOP,WORDS`): the best TOP candidates' cosine becomes the best of the
+  whole turn's and its sentence windows' (embedded here once, cached next to the database);
 - the semantic threshold and the superseded factor.
 """
 import argparse, datetime as dt, gzip, json, math, os, re, sqlite3, sys
@@ -77,6 +79,41 @@ class MiniLM:
 
     def _lin(self, x, p):
         return x @ self.w[p + ".weight"].T + self.w[p + ".bias"]
+
+    def embed_batch(self, texts, max_length=256, batch=32):
+        """embed() of many texts, in batches of similar length padded with an attention mask."""
+        ids = []
+        for text in texts:
+            i = self.tokenizer.encode(text).ids
+            ids.append(i if len(i) <= max_length else i[:max_length - 1] + [i[-1]])
+        out, w = [None] * len(texts), self.w
+        order = np.argsort([len(i) for i in ids])
+        for start in range(0, len(order), batch):
+            rows = order[start:start + batch]
+            b, n = len(rows), max(len(ids[r]) for r in rows)
+            tokens = np.zeros((b, n), np.int64)
+            mask = np.zeros((b, n), np.float32)
+            for j, r in enumerate(rows):
+                tokens[j, :len(ids[r])] = ids[r]
+                mask[j, :len(ids[r])] = 1
+            x = w["embeddings.word_embeddings.weight"][tokens] + w["embeddings.position_embeddings.weight"][:n][None] + w["embeddings.token_type_embeddings.weight"][0]
+            x = self._ln(x, "embeddings.LayerNorm")
+            padding = (1 - mask)[:, None, None, :] * -1e9
+            for layer in range(6):
+                p = f"encoder.layer.{layer}."
+                q, k, v = (self._lin(x, p + f"attention.self.{name}").reshape(b, n, 12, 32).transpose(0, 2, 1, 3) for name in ("query", "key", "value"))
+                a = q @ k.transpose(0, 1, 3, 2) / np.sqrt(32.0) + padding
+                a = np.exp(a - a.max(-1, keepdims=True))
+                a /= a.sum(-1, keepdims=True)
+                x = self._ln(x + self._lin((a @ v).transpose(0, 2, 1, 3).reshape(b, n, 384), p + "attention.output.dense"), p + "attention.output.LayerNorm")
+                h = self._lin(x, p + "intermediate.dense")
+                h = 0.5 * h * (1 + self.erf(h / np.sqrt(2)))
+                x = self._ln(x + self._lin(h, p + "output.dense"), p + "output.LayerNorm")
+            e = (x * mask[:, :, None]).sum(1) / mask.sum(1, keepdims=True)
+            e /= np.linalg.norm(e, axis=1, keepdims=True)
+            for j, r in enumerate(rows):
+                out[r] = e[j].astype(np.float32)
+        return out
 
     def embed(self, text, max_length=256):
         ids = self.tokenizer.encode(text).ids
@@ -317,6 +354,68 @@ def rank(data, p, user, question):
     return [i for i in order if candidates[i]]
 
 
+# MARK: sentence windows (measured on the best candidates only: embedding every window is ~4x the
+# embedding time of the turns themselves)
+
+SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def sentence_windows(text, max_words):
+    """Greedy runs of whole sentences of at most `max_words` words, each overlapping the next by one
+    sentence; a text of at most `max_words` words is its own single window."""
+    sentences = [x.strip() for x in SENTENCE.split(text) if x and x.strip()]
+    counts = [len(x.split()) for x in sentences]
+    if sum(counts) <= max_words:
+        return [text]
+    out, i = [], 0
+    while i < len(sentences):
+        j, total = i, 0
+        while j < len(sentences) and (total + counts[j] <= max_words or j == i):
+            total += counts[j]
+            j += 1
+        out.append(" ".join(sentences[i:j]))
+        if j >= len(sentences):
+            break
+        i = max(i + 1, j - 1)
+    return out
+
+
+def window_lever(data, model_dir, db_path, top, max_words, per_turn=8):
+    """Replaces each of the best `top` candidates' cosine by the best of it and its windows' cosines
+    (windows embedded once, cached next to the database), then measures."""
+    import pickle
+    cache_path = f"{db_path}.windows-{max_words}.pkl"
+    cache = pickle.load(open(cache_path, "rb")) if os.path.exists(cache_path) else {}
+    base = Params()
+    wanted = {}
+    for user, question in data.questions:
+        for i in rank(data, base, user, question)[:top]:
+            key = (user.user, int(i))
+            if key not in cache:
+                wanted[key] = sentence_windows(user.texts[i], max_words)[:per_turn]
+    texts = [(key, w) for key, ws in wanted.items() if len(ws) > 1 for w in ws]
+    if texts:
+        print(f"embedding {len(texts)} windows", file=sys.stderr, flush=True)
+        vectors = MiniLM(model_dir).embed_batch([w for _, w in texts])
+        for (key, _), vector in zip(texts, vectors):
+            cache.setdefault(key, []).append(vector)
+    for key, ws in wanted.items():
+        cache.setdefault(key, [])
+    pickle.dump(cache, open(cache_path, "wb"))
+    whole = dict(data.cosine)
+    for user, question in data.questions:
+        cosine = whole[question["id"]].copy()
+        vector = data.question_vectors[question["id"]]
+        for i in range(user.n):
+            found = cache.get((user.user, i))
+            if found:
+                cosine[i] = max(cosine[i], max(float(v @ vector) for v in found))
+        data.cosine[question["id"]] = cosine
+    result = evaluate(data, base)
+    data.cosine = whole
+    return result
+
+
 # MARK: scoring (RetrievalEvaluation.score)
 
 CUTOFFS = (1, 5, 10, 20)
@@ -366,6 +465,7 @@ def main():
     parser.add_argument("eval_file")
     parser.add_argument("--model-dir", default=os.environ.get("MEMORYHUB_MODEL_DIR", os.path.expanduser("~/.local/share/memoryhub/models/all-MiniLM-L6-v2")))
     parser.add_argument("--only", help="comma-separated rows: base, or name=value[;name=value]")
+    parser.add_argument("--windows", metavar="TOP,WORDS", help="add a row: the best TOP candidates scored by their best sentence window of WORDS words")
     args = parser.parse_args()
     data = Data(args.db, args.eval_file, args.model_dir)
     rows = ABLATION
@@ -381,6 +481,11 @@ def main():
     for label, changes in rows:
         overall, by_category = evaluate(data, Params(**changes))
         print(f"| {label} | " + " | ".join(f"{overall[k]:.3f}" for k in CUTOFFS) + " | "
+              + " | ".join(f"{by_category[n][10]:.3f}" for n in names) + " |", flush=True)
+    if args.windows:
+        top, max_words = (int(x) for x in args.windows.split(","))
+        overall, by_category = window_lever(data, args.model_dir, args.db, top, max_words)
+        print(f"| sentence windows ({max_words} words) for the best {top} | " + " | ".join(f"{overall[k]:.3f}" for k in CUTOFFS) + " | "
               + " | ".join(f"{by_category[n][10]:.3f}" for n in names) + " |", flush=True)
 
 
