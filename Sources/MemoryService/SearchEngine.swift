@@ -30,8 +30,9 @@ package struct SearchConfiguration: Sendable {
     package var recencyWeight = 0.1
     /// What a superseded memory's score is multiplied by, so its replacement ranks above it
     /// (supersession keeps the old fact, labelled, and findable). 0.8 rather than 0.5: a rule's
-    /// false positive then costs a few places, not the result; on both eval files 0.8 was the best
-    /// of 0.5–1 at recall@10, with knowledge-update questions as good as at 0.5 (BENCHMARKS.md).
+    /// false positive then costs a few places, not the result. Of 0.5–1, 0.8 was the best at
+    /// recall@10 on the visible eval file and tied with 0.9 on the dev file, with knowledge-update
+    /// questions as good as at 0.5 (BENCHMARKS.md, "Recall").
     package var supersededFactor = 0.8
     /// How much a memory created inside the search's time window gains: its score is multiplied by
     /// 1 + this. Off unless a search names a window (`time_window`): resolving the query's own words
