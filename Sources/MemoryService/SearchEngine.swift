@@ -111,7 +111,12 @@ package final class SearchEngine: Sendable {
         }
 
         let now = request.referenceTime ?? .now()
-        let window = try Self.resolvedWindow(request.timeWindow, query: query, reference: now)
+        // Without an explicit reference, a phrase is resolved against the current minute, so the
+        // same search within a minute has the same window (and the same cache key).
+        let minute: Int64 = 60_000_000
+        let resolvedAgainst = request.referenceTime
+            ?? Timestamp(microsecondsSinceEpoch: now.microsecondsSinceEpoch - ((now.microsecondsSinceEpoch % minute) + minute) % minute)
+        let window = try Self.resolvedWindow(request.timeWindow, query: query, reference: resolvedAgainst)
         let sequence = try await store.changeSequence(userID: request.userID)
         // An explicit reference time is part of the ranking; "now" is not (it moves by the
         // microsecond, and recency over a cached result's lifetime barely does).

@@ -95,6 +95,13 @@ import Testing
             #expect(plain["time_window"] == nil)
             #expect(plain["results"]?.arrayValue?.allSatisfy { $0.objectValue?["score_breakdown"]?.objectValue?["time_window"] == 1.0 } == true)
 
+            // Resolved against the current minute, the same phrase twice is one ranking, cached.
+            let relative: JSONValue = ["query": "release notes deploy", "user_id": .string(user), "time_window": "last week"]
+            _ = try await api.post("/api/memory/memories/search", relative)
+            let hits = services.search.cacheStatistics.hits
+            #expect(try await api.post("/api/memory/memories/search", relative).status == .ok)
+            #expect(services.search.cacheStatistics.hits == hits + 1)
+
             for (bad, field) in [
                 (["time_window": "at some point"], "time_window"), (["time_window": ["start": "2023-05-01T00:00:00Z"]], "time_window"),
                 (["time_window": ["start": "2023-06-01T00:00:00Z", "end": "2023-05-01T00:00:00Z"]], "time_window"),
