@@ -275,7 +275,7 @@ package final class SearchEngine: Sendable {
     ///
     /// One slot per distinct memory, found through one dictionary: a query that matches most of
     /// 10k memories ranks them all, and hashing each id once per structure cost more than the
-    /// lexical query itself (BENCHMARKS.md, "Search latency").
+    /// lexical query itself (BENCHMARKS.md, "Search and context latency").
     private func rankFused(
         lexical: [LexicalMatch], semantic: [SemanticHit], mode: SearchMode, now: Timestamp, window: TimeWindow?, notice: String?
     ) -> CachedPage {

@@ -49,8 +49,8 @@ package final class SQLiteMemoryStore: MemoryStore {
         config.foreignKeysEnabled = true
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            // Reads map the file instead of copying each page through pread (a search that ranks
-            // 10k matches read ~2,000 pages that way); SQLite falls back to reads past the map.
+            // Reads map the file instead of copying each page through pread (which showed in the
+            // profile of a search ranking 10k matches); SQLite falls back to reads past the map.
             try db.execute(sql: "PRAGMA mmap_size = \(Self.memoryMapBytes)")
             db.add(function: Self.indexTextFunction)
         }

@@ -30,7 +30,7 @@ package import Foundation
 /// document, a whole chat turn) neither supersedes nor is superseded. Such a text holds many
 /// statements, and a cue word or a number somewhere in it says nothing about the whole: on the
 /// LongMemEval files, chat turns stored whole marked one turn in six superseded, and the halved
-/// scores cost hybrid search 0.2 of turn recall@10 (BENCHMARKS.md, "Recall").
+/// scores cost hybrid search 0.18–0.20 of turn recall@10 (BENCHMARKS.md, "Recall").
 package enum Supersession {
     /// An older memory that a new one may supersede.
     /// An older memory that a new one may supersede, its text already read by the rules (so a
