@@ -330,10 +330,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // What the suites that run the real binary share: the serve process, child processes, paths.
+        .target(
+            name: "ProcessTestSupport",
+            dependencies: ["MemoryCore"],
+            path: "Tests/ProcessTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "MemoryMCPTests",
             dependencies: [
-                "MemoryCore", "MemoryStore", "MemoryService", "MemoryMCP", "MemoryHooks",
+                "MemoryCore", "MemoryStore", "MemoryService", "MemoryMCP", "MemoryHooks", "ProcessTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["python"],
@@ -342,7 +349,7 @@ let package = Package(
         .testTarget(
             name: "MemoryPagesTests",
             dependencies: [
-                "MemoryCore", "MemoryService", "MemoryHTTP", "MemoryPages",
+                "MemoryCore", "MemoryService", "MemoryHTTP", "MemoryPages", "ProcessTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -3,6 +3,7 @@ import Logging
 import MemoryCore
 import MemoryService
 import MemoryStore
+import ProcessTestSupport
 import Testing
 
 /// `memoryhub hook ...` as Claude Code runs it: the real binary, real-shaped hook JSON on stdin,

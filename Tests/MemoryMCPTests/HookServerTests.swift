@@ -4,6 +4,7 @@ import MemoryCore
 import MemoryHooks
 import MemoryService
 import MemoryStore
+import ProcessTestSupport
 import Testing
 
 /// Hooks that ask a running `memoryhub serve` (issue 15): the real binary as Claude Code runs it,
@@ -219,7 +220,7 @@ struct HookServerTests {
 
             """.utf8).write(to: fake)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fake.path)
-        let script = MCPTestEnvironment.root.appendingPathComponent("plugin/scripts/memoryhub-hook").path
+        let script = ProcessTestSupport.root.appendingPathComponent("plugin/scripts/memoryhub-hook").path
         func run(url: String, key: String) async throws -> String {
             try await ChildProcess.run(script, ["user-prompt-submit"], stdin: "{}", environment: [
                 "PATH": "/usr/bin:/bin", "HOME": folder.path, "MEMORYHUB_BINARY": fake.path,

@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import MemoryCore
+import ProcessTestSupport
 import Testing
 
 /// `POST /mcp` on the real `memoryhub serve`, spoken to with plain HTTP: origin checks, session

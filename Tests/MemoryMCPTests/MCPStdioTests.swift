@@ -1,5 +1,6 @@
 import Foundation
 import MemoryCore
+import ProcessTestSupport
 import Testing
 
 /// `memoryhub mcp` spoken to through a plain pipe: stdout carries only JSON-RPC, and closing stdin

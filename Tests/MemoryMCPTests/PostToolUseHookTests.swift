@@ -3,6 +3,7 @@ import MemoryCore
 @testable import MemoryHooks
 import MemoryService
 import MemoryStore
+import ProcessTestSupport
 import Testing
 
 /// The PostToolUse hook: what the assistant did that is worth remembering, through the real

@@ -1,5 +1,6 @@
 import Foundation
 import MemoryCore
+import ProcessTestSupport
 import Testing
 
 /// The official MCP Python SDK as a real client of the real `memoryhub` binary: over stdio

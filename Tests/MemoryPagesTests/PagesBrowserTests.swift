@@ -1,5 +1,6 @@
 import Foundation
 import MemoryCore
+import ProcessTestSupport
 import Testing
 
 /// The pages in a real headless browser against the real binary (Tests/MemoryPagesTests/python/
@@ -13,19 +14,19 @@ import Testing
 struct PagesBrowserTests {
     @Test func aPersonSignsInBrowsesSearchesEditsAndDeletes() async throws {
         let binary = try #require(PagesTestEnvironment.binary), python = try #require(PagesTestEnvironment.python)
-        let folder = try PagesTestEnvironment.temporaryFolder("pages-browser")
+        let folder = try ProcessTestSupport.temporaryFolder("pages-browser")
         defer { try? FileManager.default.removeItem(at: folder) }
         let adminKey = "pages-admin-key-" + UUID().uuidString
-        let server = try PagesServer(
-            binary: binary, database: folder.path + "/db.sqlite", arguments: ["--auth", "required", "--rate-limit", "0"],
+        let server = try ServeProcess(
+            binary: binary, database: folder.path + "/db.sqlite", extraArguments: ["--auth", "required", "--rate-limit", "0"],
             environment: ["MEMORYHUB_ADMIN_KEY": adminKey])
         let base = try await server.waitForAddress()
-        let result = try await PagesChildProcess.run(
+        let result = try await ChildProcess.run(
             python, [PagesTestEnvironment.scripts + "/pages_browser.py", "--base", base, "--admin-key", adminKey,
                      "--screenshots", PagesTestEnvironment.screenshots])
-        try await server.stop()
+        try await server.terminate()
         print("page screenshots (desktop and phone widths): \(PagesTestEnvironment.screenshots)")
-        expectPageChecks(result, minimum: 30)
+        expectChecks(result, minimum: 30)
         #expect(!server.log.contains(adminKey), "the admin key appears in the log")
     }
 }

@@ -1,0 +1,174 @@
+package import Foundation
+package import MemoryCore
+package import Testing
+
+/// What the suites that run the real `memoryhub` binary share (the MCP, hook and page tests).
+package enum ProcessTestSupport {
+    /// The repository's root.
+    package static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// `MEMORYHUB_BINARY` (`make test` sets it), else `.build/debug/memoryhub` when it exists.
+    package static let binary: String? = {
+        if let path = ProcessInfo.processInfo.environment["MEMORYHUB_BINARY"] { return path }
+        let candidate = root.appendingPathComponent(".build/debug/memoryhub").path
+        return FileManager.default.isExecutableFile(atPath: candidate) ? candidate : nil
+    }()
+
+    /// The python of a test virtualenv: `environment` when set, else `.build/VENV/bin/python` when it exists.
+    package static func python(environment name: String, venv: String) -> String? {
+        if let path = ProcessInfo.processInfo.environment[name] { return path }
+        let candidate = root.appendingPathComponent(".build/\(venv)/bin/python").path
+        return FileManager.default.isExecutableFile(atPath: candidate) ? candidate : nil
+    }
+
+    /// A new folder under the temporary directory.
+    package static func temporaryFolder(_ label: String) throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("memoryhub-\(label)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    /// Runs blocking work (waiting for a child process) on a dispatch thread, never on one of
+    /// the two cooperative threads every other test's async work needs.
+    package static func offTheExecutor<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+        }
+    }
+}
+
+/// A child process whose stdin comes from a file (or nothing) and whose stdout and stderr go to
+/// files, so nothing blocks on a pipe whatever the child (or its children) do.
+package struct ChildProcess {
+    package struct Result: Sendable {
+        package let status: Int32
+        package let stdout: String
+        package let stderr: String
+        package var json: JSONValue? { try? JSONParser.parse(stdout) }
+    }
+
+    package static func run(
+        _ executable: String, _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
+        currentDirectory: String? = nil, timeout: Duration = .seconds(600)
+    ) async throws -> Result {
+        let folder = try ProcessTestSupport.temporaryFolder("child")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = folder.appendingPathComponent("stdin")
+        let output = folder.appendingPathComponent("stdout")
+        let errors = folder.appendingPathComponent("stderr")
+        try Data((stdin ?? "").utf8).write(to: input)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
+        let inputHandle = try FileHandle(forReadingFrom: input)
+        let outputHandle = try FileHandle(forWritingTo: output)
+        let errorHandle = try FileHandle(forWritingTo: errors)
+        defer {
+            try? inputHandle.close()
+            try? outputHandle.close()
+            try? errorHandle.close()
+        }
+        process.standardInput = inputHandle
+        process.standardOutput = outputHandle
+        process.standardError = errorHandle
+        try process.run()
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning {
+            if ContinuousClock.now > deadline {
+                process.terminate()
+                process.waitUntilExit()
+                break
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus,
+            stdout: (try? String(contentsOf: output, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOf: errors, encoding: .utf8)) ?? "")
+    }
+}
+
+/// `memoryhub serve --port 0` on a database, its log in a file; stopped with SIGTERM (at the
+/// latest when it is released).
+package final class ServeProcess: @unchecked Sendable {
+    package let process = Process()
+    package let logFile: URL
+    package private(set) var base = ""
+
+    package init(binary: String, database: String, extraArguments: [String] = [], environment: [String: String] = [:]) throws {
+        let folder = try ProcessTestSupport.temporaryFolder("serve")
+        logFile = folder.appendingPathComponent("serve.log")
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["serve", "--port", "0", "--database", database] + extraArguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: logFile)
+        try process.run()
+    }
+
+    package var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
+
+    /// Waits for "listening on http://HOST:PORT" and returns the base URL.
+    package func waitForAddress(timeout: Duration = .seconds(120)) async throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let range = log.range(of: #"listening on (http://[0-9.]+:[0-9]+)"#, options: .regularExpression) {
+                base = String(log[range].dropFirst("listening on ".count))
+                return base
+            }
+            guard process.isRunning else { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw ServeStartError(log: log)
+    }
+
+    /// SIGTERM, then waits for the exit here.
+    package func stop() {
+        guard process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
+
+    /// SIGTERM, then waits for the exit off the cooperative pool.
+    package func terminate() async throws {
+        guard process.isRunning else { return }
+        process.terminate()
+        let process = self.process
+        try await ProcessTestSupport.offTheExecutor { process.waitUntilExit() }
+    }
+
+    deinit { stop() }
+}
+
+package struct ServeStartError: Error, CustomStringConvertible {
+    package let log: String
+    package var description: String { "memoryhub serve did not report its address; its log:\n\(log)" }
+}
+
+/// The checks a Python script reported as `{"checks": [{name, ok, detail}], "error"?}`, asserted
+/// one by one so a failure names itself.
+package func expectChecks(_ result: ChildProcess.Result, minimum: Int, sourceLocation: SourceLocation = #_sourceLocation) {
+    guard let report = result.json?.objectValue else {
+        Issue.record(
+            "the script printed no JSON report (status \(result.status))\nstdout:\n\(result.stdout.suffix(4000))\nstderr:\n\(result.stderr.suffix(4000))",
+            sourceLocation: sourceLocation)
+        return
+    }
+    if let error = report["error"]?.stringValue {
+        Issue.record("the script failed: \(error)\nstderr:\n\(result.stderr.suffix(4000))", sourceLocation: sourceLocation)
+    }
+    let checks = report["checks"]?.arrayValue ?? []
+    #expect(checks.count >= minimum, "only \(checks.count) checks ran", sourceLocation: sourceLocation)
+    for check in checks {
+        let object = check.objectValue ?? [:]
+        let name = object["name"]?.stringValue ?? "?"
+        #expect(object["ok"] == .bool(true), "\(name): \(object["detail"]?.stringValue ?? "")", sourceLocation: sourceLocation)
+    }
+}
