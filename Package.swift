@@ -320,7 +320,7 @@ let package = Package(
         .testTarget(
             name: "MemoryHTTPTests",
             dependencies: [
-                "MemoryCore", "MemoryStore", "MemoryCache", "MemoryService", "MemoryHTTP", "Embeddings",
+                "MemoryCore", "MemoryStore", "MemoryCache", "MemoryService", "MemoryHTTP", "Embeddings", "ProcessTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

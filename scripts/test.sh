@@ -21,6 +21,9 @@ if [ -z "${MEMORYHUB_TEST_POSTGRES_URL:-}" ] || [ -z "${MEMORYHUB_TEST_REDIS_URL
   echo "PostgreSQL: $MEMORYHUB_TEST_POSTGRES_URL  Redis: $MEMORYHUB_TEST_REDIS_URL (and one with a password)" >&2
 fi
 log=$(mktemp)
+# A crash prints its backtrace and then every register and image; CI keeps only the tail of the
+# output, so print the crashed thread's frames alone (and the summary below names the test).
+export SWIFT_BACKTRACE="${SWIFT_BACKTRACE:-enable=yes,interactive=no,color=no,threads=crashed,registers=none,images=none}"
 set +e
 if [ "$#" -eq 0 ]; then
   # The headless browser takes most of both cores for its ~10 s; run alone after everything else,
@@ -39,6 +42,26 @@ fi
 set -e
 # XCTest's "Executed 0 tests" (we have none) is not the count: say the Swift Testing one plainly.
 count=$(grep -o 'Test run with [0-9]* tests\? ' "$log" | grep -o '[0-9][0-9]*' | awk '{ total += $1 } END { if (NR) print total }' || true)
+if [ "$status" -ne 0 ]; then
+  # Last in the output, where CI's tail shows it: the tests that started and never ended (a crash
+  # is among them), the crashed thread's first frames, and the failed tests.
+  python3 - "$log" <<'PY' || true
+import re, sys
+text = open(sys.argv[1], encoding="utf-8", errors="replace").read()
+started, ended = [], set()
+for line in text.splitlines():
+    m = re.search(r"Test (.+?) (started|passed|failed|skipped)", line)
+    if not m: continue
+    (started.append if m.group(2) == "started" else ended.add)(m.group(1))
+running = [name for name in dict.fromkeys(started) if name not in ended]
+failed = sorted({m.group(1) for m in re.finditer(r"Test (.+?) failed", text) if not m.group(1).startswith("run with")})
+print("\n== tests still running when the run ended:", *(running[-12:] or ["(none)"]), sep="\n  ")
+crash = re.search(r"(?m)^(💣|Thread \d+ .*crashed:)", text)
+if crash:
+    print("== crash:", *text[crash.start():].splitlines()[:40], sep="\n  ")
+print("== failed tests:", *(failed[:40] or ["(none)"]), sep="\n  ")
+PY
+fi
 rm -f "$log"
 if [ "$status" -eq 0 ] && [ -n "$count" ]; then
   echo "tests: $count passed, 0 failed"

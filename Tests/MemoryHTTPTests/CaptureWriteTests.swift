@@ -1,11 +1,12 @@
 import AsyncHTTPClient
 import Foundation
 import HTTPTypes
-import NIOCore
-import NIOHTTP1
 import MemoryCore
 import MemoryService
 import MemoryStore
+import NIOCore
+import NIOHTTP1
+import ProcessTestSupport
 import Testing
 
 /// Issue 12 on the write paths of the REST API, on both deployments: secrets are redacted before
@@ -223,7 +224,7 @@ import Testing
     func theLogNeverHoldsASecretAndMetricsCountThemByKind() async throws {
         let secrets = Secrets()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("memoryhub-redaction-\(UUID().uuidString)")
-        let server = try ServerProcess(
+        let server = try ServeProcess(
             binary: ServeBinaryTests.binary!,
             arguments: ["serve", "--port", "0", "--database", folder.path + "/db.sqlite", "--no-embeddings", "--log-level", "trace"])
         defer { server.stop() }
@@ -249,7 +250,7 @@ import Testing
         let exposition = String(buffer: try await metrics.body.collect(upTo: 1 << 22))
         #expect(exposition.contains(#"memoryhub_secrets_redacted_total{kind="github_token"} 1"#), "\(exposition)")
         #expect(exposition.contains(#"memoryhub_secrets_redacted_total{kind="aws_access_key_id"} 1"#))
-        #expect(server.terminate() == 0)
+        #expect(try await server.terminate() == 0)
         #expect(server.log.contains("/api/memory/memories"), "the trace log shows no request at all")
         #expect(!server.log.contains(secrets.github) && !server.log.contains(secrets.awsKeyID), "a secret reached the log")
     }

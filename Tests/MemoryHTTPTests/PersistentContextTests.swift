@@ -8,6 +8,7 @@ import MemoryService
 import MemoryStore
 import NIOCore
 import NIOHTTP1
+import ProcessTestSupport
 import Testing
 
 /// API-more.md "Persistent context" on every deployment, and KnowledgeHub's failure modes.
@@ -353,22 +354,22 @@ import Testing
         for database in databases {
             let arguments = ["serve", "--port", "0", "--no-embeddings"] + database
             let user = "restart-\(UUID().uuidString.prefix(8))"
-            let first = try ServerProcess(binary: ServeBinaryTests.binary!, arguments: arguments)
+            let first = try ServeProcess(binary: ServeBinaryTests.binary!, arguments: arguments)
             defer { first.stop() }
             let stored = try await Self.call(
                 try await first.waitForAddress(), .POST, Self.base,
                 ["content": "The staging database lives on port 5433", "context_type": "technical_knowledge", "scope": "user", "user_id": .string(user)])
             let id = try #require(stored.json?.objectValue?["context_id"]?.stringValue, "\(stored.text)")
-            #expect(first.terminate() == 0)
+            #expect(try await first.terminate() == 0)
 
-            let second = try ServerProcess(binary: ServeBinaryTests.binary!, arguments: arguments)
+            let second = try ServeProcess(binary: ServeBinaryTests.binary!, arguments: arguments)
             defer { second.stop() }
             let base = try await second.waitForAddress()
             let found = try await Self.call(base, .POST, Self.base + "/query", ["query": "staging database port", "user_id": .string(user)])
             #expect(found.json?.arrayValue?.first?.objectValue?["id"]?.stringValue == id, "lost after a restart: \(found.text)")
             let detail = try await Self.call(base, .GET, Self.base + "/vectors/\(id)?user_id=\(user)")
             #expect(detail.status == 200, "\(detail.text)")
-            #expect(second.terminate() == 0)
+            #expect(try await second.terminate() == 0)
         }
     }
 

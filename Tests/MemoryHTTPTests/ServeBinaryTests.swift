@@ -3,16 +3,12 @@ import Foundation
 import MemoryCore
 import NIOCore
 import NIOHTTP1
+import ProcessTestSupport
 import Testing
 
 /// Starts the real `memoryhub serve` binary on a free port and drives it over HTTP.
 @Suite struct ServeBinaryTests {
-    static let binary: String? = {
-        if let path = ProcessInfo.processInfo.environment["MEMORYHUB_BINARY"] { return path }
-        let candidate = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(".build/debug/memoryhub").path
-        return FileManager.default.isExecutableFile(atPath: candidate) ? candidate : nil
-    }()
+    static let binary = ProcessTestSupport.binary
 
     @Test(.enabled(if: binary != nil, "needs the memoryhub binary (make test sets MEMORYHUB_BINARY)"))
     func servesTheAPIMetricsAndStopsOnSIGTERM() async throws {
@@ -27,30 +23,30 @@ import Testing
     func aNonLoopbackAddressNeedsAPIKeysOrAnExplicitInsecureFlag() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("memoryhub-auth-\(UUID().uuidString)")
         let database = ["--database", folder.path + "/db.sqlite", "--no-embeddings", "--port", "0"]
-        let refused = try ServerProcess(binary: Self.binary!, arguments: ["serve", "--host", "0.0.0.0"] + database)
+        let refused = try ServeProcess(binary: Self.binary!, arguments: ["serve", "--host", "0.0.0.0"] + database)
         let status = try await refused.waitForExit(timeout: .seconds(60))
         #expect(status != nil && status != 0, "serve on 0.0.0.0 without auth started: \(refused.log)")
         #expect(refused.log.contains("--auth required"), "\(refused.log)")
 
-        let insecure = try ServerProcess(binary: Self.binary!, arguments: ["serve", "--host", "0.0.0.0", "--insecure-no-auth"] + database)
+        let insecure = try ServeProcess(binary: Self.binary!, arguments: ["serve", "--host", "0.0.0.0", "--insecure-no-auth"] + database)
         defer { insecure.stop() }
         _ = try await insecure.waitForAddress()
         #expect(insecure.log.contains("without API keys"), "\(insecure.log)")
-        #expect(insecure.terminate() == 0)
+        #expect(try await insecure.terminate() == 0)
 
-        let keyed = try ServerProcess(binary: Self.binary!, arguments: ["serve", "--host", "0.0.0.0", "--auth", "required"] + database)
+        let keyed = try ServeProcess(binary: Self.binary!, arguments: ["serve", "--host", "0.0.0.0", "--auth", "required"] + database)
         defer { keyed.stop() }
         let base = try await keyed.waitForAddress()
         let anonymous = try await HTTPClient.shared.execute(HTTPClientRequest(url: base + "/api/memory/memories/recent"), timeout: .seconds(30))
         #expect(anonymous.status.code == 401)
-        #expect(keyed.terminate() == 0)
+        #expect(try await keyed.terminate() == 0)
     }
 
     @Test(.enabled(if: binary != nil, "needs the memoryhub binary (make test sets MEMORYHUB_BINARY)"))
     func theRequestLogNamesTheKeyIDAndUserButNeverTheKey() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("memoryhub-log-\(UUID().uuidString)")
         let adminKey = "log-test-admin-key-" + UUID().uuidString
-        let server = try ServerProcess(
+        let server = try ServeProcess(
             binary: Self.binary!,
             arguments: ["serve", "--port", "0", "--database", folder.path + "/db.sqlite", "--no-embeddings", "--auth", "required", "--log-level", "debug"],
             environment: ["MEMORYHUB_ADMIN_KEY": adminKey])
@@ -68,7 +64,7 @@ import Testing
         var recent = HTTPClientRequest(url: base + "/api/memory/memories/recent")
         recent.headers.add(name: "Authorization", value: "Bearer \(text)")
         #expect(try await HTTPClient.shared.execute(recent, timeout: .seconds(30)).status.code == 200)
-        #expect(server.terminate() == 0)
+        #expect(try await server.terminate() == 0)
         let lines = server.log.split(separator: "\n").filter { $0.contains("memoryhub.path=/api/memory/memories/recent") }
         #expect(lines.contains { $0.contains("memoryhub.key.id=\(id)") && $0.contains("memoryhub.user=logged-user") }, "\(server.log)")
         #expect(!server.log.contains(text) && !server.log.contains(adminKey), "a key reached the log")
@@ -79,7 +75,7 @@ import Testing
         let silent = try SilentServer()
         defer { silent.close() }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("memoryhub-silent-\(UUID().uuidString)")
-        let server = try ServerProcess(
+        let server = try ServeProcess(
             binary: Self.binary!,
             arguments: ["serve", "--port", "0", "--database", folder.path + "/db.sqlite", "--embeddings-url", "http://127.0.0.1:\(silent.port)/v1", "--embeddings-model", "silent"])
         defer { server.stop() }
@@ -98,7 +94,7 @@ import Testing
     }
 
     private func exercise(_ arguments: [String], cacheBackend: String) async throws {
-        let server = try ServerProcess(binary: Self.binary!, arguments: arguments)
+        let server = try ServeProcess(binary: Self.binary!, arguments: arguments)
         defer { server.stop() }
         let base = try await server.waitForAddress()
         let client = HTTPClient.shared
@@ -165,7 +161,7 @@ import Testing
         let hits = stats.json?.objectValue?["caches"]?.objectValue?["session"]?.objectValue?["hits"]?.numberValue ?? 0
         #expect(hits >= 2)
 
-        #expect(server.terminate() == 0)
+        #expect(try await server.terminate() == 0)
         // A fresh database: no background service may touch the store before it is migrated.
         let errors = server.log.split(separator: "\n").filter { $0.contains(#/^\S+ (error|critical) /#) }
         #expect(errors.isEmpty, "errors logged by \(arguments): \(errors)")
@@ -174,71 +170,4 @@ import Testing
     private func expectStatus(_ status: UInt, _ expected: UInt, sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(status == expected, sourceLocation: sourceLocation)
     }
-}
-
-/// A child process whose stderr is collected, so the test can find the port it listens on.
-final class ServerProcess: @unchecked Sendable {
-    private let process = Process()
-    private let lock = NSLock()
-    private var output = ""
-
-    init(binary: String, arguments: [String], environment: [String: String] = [:]) throws {
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        errors.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            guard let self, !data.isEmpty else { return }
-            self.lock.withLock { self.output += String(decoding: data, as: UTF8.self) }
-        }
-        try process.run()
-    }
-
-    var log: String { lock.withLock { output } }
-
-    /// Waits for the "listening on http://HOST:PORT" line and returns the base URL.
-    func waitForAddress(timeout: Duration = .seconds(60)) async throws -> String {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if let range = log.range(of: #"listening on (http://[0-9.]+:[0-9]+)"#, options: .regularExpression) {
-                return String(log[range].dropFirst("listening on ".count))
-            }
-            guard process.isRunning else { break }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw ServerStartError(log: log)
-    }
-
-    /// Waits for the process to exit by itself; its status, or nil when it still runs at the timeout.
-    func waitForExit(timeout: Duration) async throws -> Int32? {
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
-        return process.isRunning ? nil : process.terminationStatus
-    }
-
-    /// SIGTERM, then waits; returns the exit status.
-    func terminate() -> Int32 {
-        guard process.isRunning else { return process.terminationStatus }
-        process.terminate()
-        process.waitUntilExit()
-        return process.terminationStatus
-    }
-
-    func stop() {
-        if process.isRunning { _ = terminate() }
-    }
-
-    /// SIGKILL: the process ends at once, without any of its shutdown work. Does not wait.
-    func kill() {
-        guard process.isRunning else { return }
-        _ = Foundation.kill(process.processIdentifier, SIGKILL)
-    }
-}
-
-struct ServerStartError: Error, CustomStringConvertible {
-    let log: String
-    var description: String { "the server did not report its address; its log:\n\(log)" }
 }

@@ -6,6 +6,7 @@ import MemoryService
 import MemoryStore
 import NIOCore
 import NIOHTTP1
+import ProcessTestSupport
 import Synchronization
 import Testing
 
@@ -154,7 +155,7 @@ import Testing
         if let postgres = LiveAPI.postgresURL { databases.append(try LiveAPI.freshDatabase(postgres)) }
         for database in databases {
             let arguments = ["serve", "--port", "0", "--database", database, "--no-embeddings"]
-            let server = try ServerProcess(binary: ServeBinaryTests.binary!, arguments: arguments)
+            let server = try ServeProcess(binary: ServeBinaryTests.binary!, arguments: arguments)
             defer { server.stop() }
             let base = try await server.waitForAddress()
             let user = "killed-\(UUID().uuidString.prefix(8))"
@@ -188,7 +189,7 @@ import Testing
             let written = run.acknowledged.withLock { $0 }
             #expect(written.count >= 32, "too few writes before the kill: \(written.count)")
 
-            let restarted = try ServerProcess(binary: ServeBinaryTests.binary!, arguments: arguments)
+            let restarted = try ServeProcess(binary: ServeBinaryTests.binary!, arguments: arguments)
             defer { restarted.stop() }
             let again = try await restarted.waitForAddress()
             for (id, content) in written {
@@ -200,7 +201,7 @@ import Testing
             let count = try #require(session.json?.objectValue?["memory_count"]?.numberValue.map { Int($0) })
             #expect(count >= written.count)
             #expect(listed.total == count, "session count \(count) vs listed \(String(describing: listed.total))")
-            #expect(restarted.terminate() == 0)
+            #expect(try await restarted.terminate() == 0)
         }
     }
 

@@ -93,24 +93,33 @@ package struct ChildProcess {
     }
 }
 
-/// `memoryhub serve --port 0` on a database, its log in a file; stopped with SIGTERM (at the
-/// latest when it is released).
+/// A `memoryhub` server child process whose stderr goes to a file, so the test can find the
+/// address it listens on and read its log. Stopped with SIGTERM (at the latest when released).
+///
+/// The log is a file, not a pipe: a `FileHandle.readabilityHandler` on a pipe crashed the test
+/// process in Foundation's read now and then on Linux (swift-corelibs-foundation #3276).
 package final class ServeProcess: @unchecked Sendable {
     package let process = Process()
     package let logFile: URL
     package private(set) var base = ""
 
-    package init(binary: String, database: String, extraArguments: [String] = [], environment: [String: String] = [:]) throws {
+    /// `binary ARGUMENTS`, e.g. `["serve", "--port", "0", "--database", path]`.
+    package init(binary: String, arguments: [String], environment: [String: String] = [:]) throws {
         let folder = try ProcessTestSupport.temporaryFolder("serve")
         logFile = folder.appendingPathComponent("serve.log")
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["serve", "--port", "0", "--database", database] + extraArguments
+        process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         process.standardError = try FileHandle(forWritingTo: logFile)
         try process.run()
+    }
+
+    /// `memoryhub serve --port 0 --database DATABASE EXTRA...`.
+    package convenience init(binary: String, database: String, extraArguments: [String] = [], environment: [String: String] = [:]) throws {
+        try self.init(binary: binary, arguments: ["serve", "--port", "0", "--database", database] + extraArguments, environment: environment)
     }
 
     package var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
@@ -129,6 +138,13 @@ package final class ServeProcess: @unchecked Sendable {
         throw ServeStartError(log: log)
     }
 
+    /// Waits for the process to exit by itself: its status, or nil when it still runs at the timeout.
+    package func waitForExit(timeout: Duration) async throws -> Int32? {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
     /// SIGTERM, then waits for the exit here.
     package func stop() {
         guard process.isRunning else { return }
@@ -136,12 +152,21 @@ package final class ServeProcess: @unchecked Sendable {
         process.waitUntilExit()
     }
 
-    /// SIGTERM, then waits for the exit off the cooperative pool.
-    package func terminate() async throws {
-        guard process.isRunning else { return }
-        process.terminate()
+    /// SIGTERM, then waits for the exit off the cooperative pool; the exit status.
+    @discardableResult
+    package func terminate() async throws -> Int32 {
         let process = self.process
-        try await ProcessTestSupport.offTheExecutor { process.waitUntilExit() }
+        if process.isRunning {
+            process.terminate()
+            try await ProcessTestSupport.offTheExecutor { process.waitUntilExit() }
+        }
+        return process.terminationStatus
+    }
+
+    /// SIGKILL: the process ends at once, without any of its shutdown work. Does not wait.
+    package func kill() {
+        guard process.isRunning else { return }
+        _ = Foundation.kill(process.processIdentifier, SIGKILL)
     }
 
     deinit { stop() }
