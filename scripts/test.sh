@@ -51,10 +51,11 @@ text = open(sys.argv[1], encoding="utf-8", errors="replace").read()
 started, ended = [], set()
 for line in text.splitlines():
     m = re.search(r"Test (.+?) (started|passed|failed|skipped)", line)
-    if not m: continue
-    (started.append if m.group(2) == "started" else ended.add)(m.group(1))
+    if not m or m.group(1).startswith(("case passing", "run with ")) or m.group(1) == "run": continue  # cases end with their test
+    name = re.sub(r" with \d+ test cases?$", "", m.group(1))
+    (started.append if m.group(2) == "started" else ended.add)(name)
 running = [name for name in dict.fromkeys(started) if name not in ended]
-failed = sorted({m.group(1) for m in re.finditer(r"Test (.+?) failed", text) if not m.group(1).startswith("run with")})
+failed = sorted({m.group(1) for m in re.finditer(r"Test (.+?) failed after", text) if not m.group(1).startswith("run with")})
 print("\n== tests still running when the run ended:", *(running[-12:] or ["(none)"]), sep="\n  ")
 crash = re.search(r"(?m)^(💣|Thread \d+ .*crashed:)", text)
 if crash:

@@ -18,6 +18,12 @@ final class FakeRedisServer: Sendable {
 
     typealias Responder = @Sendable ([String]) -> Reply
 
+    /// The event loops of the fake servers and of the clients the suites point at them: their own,
+    /// not the process-wide singleton. When every suite starts at once, the singleton's two loops
+    /// queue hundreds of other tests' connections (PostgreSQL migrations, HTTP servers), and a
+    /// scripted close waited there longer than a command's timeout.
+    static let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+
     private struct State {
         var commands: [[String]] = []
         var connectionCount = 0
@@ -54,7 +60,7 @@ final class FakeRedisServer: Sendable {
 
     static func start(respond: @escaping Responder = FakeRedisServer.standardReply) async throws -> FakeRedisServer {
         let box = StateBox()
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let channel = try await ServerBootstrap(group: Self.eventLoops)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {

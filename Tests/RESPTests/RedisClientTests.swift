@@ -21,7 +21,7 @@ struct RedisClientTests {
         configuration.connectTimeout = .seconds(10)
         configuration.commandTimeout = .seconds(10)
         configure(&configuration)
-        return RedisClient(configuration: configuration, logger: Self.logger)
+        return RedisClient(configuration: configuration, eventLoopGroup: FakeRedisServer.eventLoops, logger: Self.logger)
     }
 
     /// The commands after the handshake's.
