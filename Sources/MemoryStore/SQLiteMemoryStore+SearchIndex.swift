@@ -13,11 +13,11 @@ extension SQLiteMemoryStore {
         try StoredTextCheck.check(terms, field: "query")
         // Each term is quoted for FTS5, so no character of it is query syntax.
         // A run of an unspaced script (Chinese, Japanese, Korean) becomes a phrase of its characters.
-        let expression = terms.map { term in
+        let phrases = terms.map { term in
             let spaced = SearchText.spacingUnspacedScripts(term).trimmedWhitespace
             return "\"" + spaced.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
-        }.joined(separator: " OR ")
-        guard !expression.isEmpty, limit > 0 else { return [] }
+        }
+        guard !phrases.isEmpty, limit > 0 else { return [] }
         let (clauses, arguments) = Self.conditions(for: filter, alias: "m")
         let filterClause = clauses.joined(separator: " AND ")
         let whereClause = (["memories_fts MATCH ?"] + clauses).joined(separator: " AND ")
@@ -36,38 +36,78 @@ extension SQLiteMemoryStore {
                 }
                 return found
             }
-            var found: [LexicalMatch] = []
-            // Joining every match to its row before ranking reads a row per match (tens of
-            // thousands for a common word in 100k memories). When few are wanted, rank in the
-            // index alone first and join only its best: the best `limit` that pass the filter are
-            // among them whenever `limit` of them pass it; else read every match as below.
-            if limit <= Self.shortlistedMatchLimit {
-                found = try matches(
-                    """
-                    SELECT \(columns), ranked.rank AS rank
-                    FROM (SELECT rowid, bm25(memories_fts) AS rank FROM memories_fts WHERE memories_fts MATCH ?
-                          ORDER BY rank LIMIT ?) AS ranked
-                    JOIN memories m ON m.rowid = ranked.rowid
-                    WHERE \(filterClause) ORDER BY ranked.rank LIMIT ?
-                    """,
-                    [expression, limit * 4] + arguments + [limit])
+            func ranked(_ expression: String) throws -> [LexicalMatch] {
+                var found: [LexicalMatch] = []
+                // Joining every match to its row before ranking reads a row per match (tens of
+                // thousands for a common word in 100k memories). When few are wanted, rank in the
+                // index alone first and join only its best: the best `limit` that pass the filter are
+                // among them whenever `limit` of them pass it; else read every match as below.
+                if limit <= Self.shortlistedMatchLimit {
+                    found = try matches(
+                        """
+                        SELECT \(columns), ranked.rank AS rank
+                        FROM (SELECT rowid, bm25(memories_fts) AS rank FROM memories_fts WHERE memories_fts MATCH ?
+                              ORDER BY rank LIMIT ?) AS ranked
+                        JOIN memories m ON m.rowid = ranked.rowid
+                        WHERE \(filterClause) ORDER BY ranked.rank LIMIT ?
+                        """,
+                        [expression, limit * 4] + arguments + [limit])
+                }
+                if found.count < limit {
+                    found = try matches(
+                        """
+                        SELECT \(columns), bm25(memories_fts) AS rank
+                        FROM memories_fts
+                        JOIN memories m ON m.rowid = memories_fts.rowid
+                        WHERE \(whereClause) ORDER BY rank LIMIT ?
+                        """,
+                        [expression] + arguments + [limit])
+                }
+                return found
             }
-            if found.count < limit {
-                found = try matches(
-                    """
-                    SELECT \(columns), bm25(memories_fts) AS rank
-                    FROM memories_fts
-                    JOIN memories m ON m.rowid = memories_fts.rowid
-                    WHERE \(whereClause) ORDER BY rank LIMIT ?
-                    """,
-                    [expression] + arguments + [limit])
+            // Without the phrases most memories hold, when what remains still matches enough:
+            // the memories only those phrases matched would have ranked after all of these.
+            let weighted = try Self.weightedPhrases(phrases, db: db)
+            if weighted.count < phrases.count {
+                let found = try ranked(weighted.joined(separator: " OR "))
+                if found.count >= min(limit, Self.weightedMatchFloor) { return found }
             }
-            return found
+            return try ranked(phrases.joined(separator: " OR "))
         }
     }
 
     /// Lexical searches for at most this many matches rank in the full-text index before joining rows.
     static let shortlistedMatchLimit = 1000
+
+    /// How many matches the weighted phrases alone must find to stand for the whole query: with
+    /// search's reciprocal rank fusion (k = 20), a lexical rank past 200 adds under a tenth of
+    /// what the first adds.
+    static let weightedMatchFloor = 200
+
+    /// The query's phrases that carry BM25 weight: a phrase held by at least half of the indexed
+    /// memories is left out while another remains, because FTS5's `bm25()` gives it an inverse
+    /// document frequency of 1e-6 (`log((N - n + 0.5) / (n + 0.5))` is not positive, and FTS5
+    /// clamps it; Robertson and Zaragoza, "The Probabilistic Relevance Framework: BM25 and
+    /// Beyond", 2009, for the formula). Leaving it out changes no score by more than a few
+    /// millionths, so the order stays the same up to ties, but the memories that only it matches
+    /// (thousands, for a word most memories hold) are neither scored nor read. Each phrase's
+    /// document count is FTS5's own (a count over its doclist, so stemming is FTS5's); `N` is
+    /// bounded above by the largest rowid, which can only keep a phrase that could have gone.
+    /// With a single phrase, or when every phrase is that common, all are kept.
+    ///
+    /// Leaving them out still changes which memories match, and reciprocal rank fusion credits a
+    /// lexical rank whatever its score, so ``lexicalMatches(terms:filter:limit:)`` uses the
+    /// weighted phrases alone only when they match at least ``weightedMatchFloor`` memories (or
+    /// all that were asked for): the memories left out would have ranked after all of those.
+    static func weightedPhrases(_ phrases: [String], db: Database) throws -> [String] {
+        guard phrases.count > 1 else { return phrases }
+        let indexed = try Int.fetchOne(db.cachedStatement(sql: "SELECT max(rowid) FROM memories")) ?? 0
+        let count = try db.cachedStatement(sql: "SELECT count(*) FROM memories_fts WHERE memories_fts MATCH ?")
+        let weighted = try phrases.filter { phrase in
+            2 * (try Int.fetchOne(count, arguments: [phrase]) ?? 0) < indexed
+        }
+        return weighted.isEmpty ? phrases : weighted
+    }
 
     package func changeSequence(userID: String) async throws -> Int64 {
         try StoredTextCheck.check(userID, field: "user_id")

@@ -36,4 +36,37 @@ import Testing
             _ = try SQLiteMemoryStore(configuration: .init(path: blocker.path + "/db.sqlite"), logger: Logger(label: "test"))
         }
     }
+
+    /// A word most memories hold carries no BM25 weight (FTS5 clamps its inverse document
+    /// frequency to 1e-6): with enough matches for the other words, it is left out of the query,
+    /// so the memories only it matches are not scored; with few, every match stays.
+    @Test func aWordMostMemoriesHoldIsLeftOutOnlyWhenTheOtherWordsMatchEnough() async throws {
+        let store = try SQLiteMemoryStore(configuration: .init(path: TemporaryFolder.make().path + "/db.sqlite"), logger: Logger(label: "test"))
+        try await store.migrate()
+        let user = Fixture.user()
+        // 600 memories hold "alpha"; 250 of them "beta" too (under half), one of those three times.
+        let (_, memories) = try await SearchIndexContractTests.seed(store, user: user, (0..<600).map { index in
+            let beta = index == 3 ? " beta beta beta" : index % 12 < 5 ? " beta" : ""
+            return ("alpha note number \(index)\(beta)", .fact)
+        })
+        let betas = Set(memories.filter { $0.content.contains("beta") }.map(\.id))
+        #expect(betas.count == 250)
+        let both = try await store.lexicalMatches(terms: ["alpha", "beta"], filter: SearchFilter(userID: user), limit: 10_000)
+        #expect(Set(both.map(\.id)) == betas, "the 350 memories only 'alpha' matches are not scored")
+        #expect(both.first?.id == memories[3].id)
+        #expect(both.map(\.score) == both.map(\.score).sorted(by: >))
+        // Alone, the common word is the query.
+        #expect(try await store.lexicalMatches(terms: ["alpha"], filter: SearchFilter(userID: user), limit: 10_000).count == 600)
+
+        // Few memories: "beta" matches 2 of 10, under the 200 that would stand for the query, so
+        // every memory "alpha" matches stays (each would gain a lexical rank in fused search).
+        let small = try SQLiteMemoryStore(configuration: .init(path: TemporaryFolder.make().path + "/db.sqlite"), logger: Logger(label: "test"))
+        try await small.migrate()
+        let (_, few) = try await SearchIndexContractTests.seed(small, user: user, (0..<10).map { index in
+            ("alpha note number \(index)\(index < 2 ? " beta" : "")", .fact)
+        })
+        let all = try await small.lexicalMatches(terms: ["alpha", "beta"], filter: SearchFilter(userID: user), limit: 10_000)
+        #expect(all.count == 10)
+        #expect(Set(all.prefix(2).map(\.id)) == [few[0].id, few[1].id])
+    }
 }

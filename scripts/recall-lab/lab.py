@@ -22,6 +22,7 @@ Levers (each a parameter of `Params`; the table runs each alone):
   names ("5 days ago", "last Tuesday", "in March"), resolved against `asked_at`, is boosted;
 - sentence windows (`--windows TOP,WORDS`): the best TOP candidates' cosine becomes the best of the
   whole turn's and its sentence windows' (embedded here once, cached next to the database);
+- diversity: maximal marginal relevance over the best candidates (`mmr`, `mmr_top`);
 - the semantic threshold and the superseded factor.
 """
 import argparse, datetime as dt, gzip, json, math, os, re, sqlite3, sys
@@ -285,6 +286,7 @@ class Params:
     fusion = "rrf"
     neigh = sess = rocchio = prf = time = 0.0
     feedback_hits, prf_terms = 5, 10
+    mmr, mmr_top = 0.0, 50
 
     def __init__(self, **changes):
         for key, value in changes.items():
@@ -351,7 +353,23 @@ def rank(data, p, user, question):
             score = score * (1 + p.time * inside)
     score = score * np.where(user.superseded, p.superseded, 1.0)
     order = np.argsort(-score, kind="stable")
-    return [i for i in order if candidates[i]]
+    ranked = [i for i in order if candidates[i]]
+    if p.mmr and len(ranked) > 1:
+        # Maximal marginal relevance (Carbonell & Goldstein 1998) over the best mmr_top: each pick
+        # is the candidate whose score, less mmr times its greatest cosine to those already
+        # picked, is highest (scores scaled so the best is 1).
+        top = ranked[:p.mmr_top]
+        similarity = user.vectors[top] @ user.vectors[top].T
+        relevance = score[top] / score[top[0]]
+        picked, left = [0], list(range(1, len(top)))
+        closest = similarity[0].copy()
+        while left:
+            j = max(left, key=lambda c: relevance[c] - p.mmr * closest[c])
+            picked.append(j)
+            left.remove(j)
+            closest = np.maximum(closest, similarity[j])
+        ranked = [top[j] for j in picked] + ranked[p.mmr_top:]
+    return ranked
 
 
 # MARK: sentence windows (measured on the best candidates only: embedding every window is ~4x the
