@@ -80,7 +80,7 @@ extension SQLiteMemoryStore {
     static let shortlistedMatchLimit = 1000
 
     /// How many matches the weighted phrases alone must find to stand for the whole query: with
-    /// search's reciprocal rank fusion (k = 20), a lexical rank past 200 adds under a tenth of
+    /// search's reciprocal rank fusion (k = 15), a lexical rank past 200 adds under a tenth of
     /// what the first adds.
     static let weightedMatchFloor = 200
 

@@ -3,7 +3,7 @@
 The hybrid ranking of SearchEngine is replayed from the database itself: lexical matches and their
 bm25 scores come from the same FTS5 index with the same query (SearchText.terms), semantic
 similarities from the stored vectors and a numpy MiniLM for the questions (checked against the
-stored vectors: cosine 1.0000), reciprocal rank fusion (k = 20, weights 1.3 / 1), the semantic
+stored vectors: cosine 1.0000), reciprocal rank fusion (k = 15, weights 1.5 / 1), the semantic
 threshold (0.2) and the superseded factor. With today's parameters it reproduces
 `memoryhub eval --mode hybrid` to the third decimal on both files, so a lever can be measured in
 seconds here before it is built in Swift.
@@ -282,7 +282,7 @@ class Data:
 # MARK: ranking
 
 class Params:
-    k, lexical_weight, semantic_weight, threshold, superseded = 20.0, 1.3, 1.0, 0.2, 0.8
+    k, lexical_weight, semantic_weight, threshold, superseded = 15.0, 1.5, 1.0, 0.2, 0.8
     fusion = "rrf"
     neigh = sess = rocchio = prf = time = 0.0
     feedback_hits, prf_terms = 5, 10
