@@ -169,20 +169,24 @@ extension SQLiteMemoryStore {
         try StoredTextCheck.check(userID, field: "user_id")
         try StoredTextCheck.check(projectID, field: "project_id")
         return try await read { db in
-            // Every capture write reads this: a cached statement is compiled once per connection.
-            try Row.fetchAll(
+            // Every capture write reads this: a cached statement is compiled once per connection,
+            // and rows are decoded by position as the cursor steps (by name, GRDB lower-cases
+            // each column name for every row).
+            let rows = try Row.fetchCursor(
                 db.cachedStatement(
                     sql: """
                         SELECT id, session_id, content, memory_type, created_at, superseded_by FROM memories
                         WHERE user_id = ? AND project_id IS ? ORDER BY created_at DESC LIMIT ?
                         """),
-                arguments: [userID, projectID, max(0, limit)]
-            ).map { row in
-                MemorySketch(
-                    id: try Self.uuid(row["id"]), sessionID: try Self.uuid(row["session_id"]), content: row["content"],
-                    memoryType: MemoryType(rawValue: row["memory_type"]) ?? .fact, createdAt: Timestamp(microsecondsSinceEpoch: row["created_at"]),
-                    supersededBy: try (row["superseded_by"] as String?).map { try Self.uuid($0) })
+                arguments: [userID, projectID, max(0, limit)])
+            var sketches: [MemorySketch] = []
+            while let row = try rows.next() {
+                sketches.append(MemorySketch(
+                    id: try Self.uuid(row[0]), sessionID: try Self.uuid(row[1]), content: row[2],
+                    memoryType: MemoryType(rawValue: row[3]) ?? .fact, createdAt: Timestamp(microsecondsSinceEpoch: row[4]),
+                    supersededBy: try (row[5] as String?).map { try Self.uuid($0) }))
             }
+            return sketches
         }
     }
 
