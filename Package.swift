@@ -39,6 +39,9 @@ let package = Package(
             dependencies: [
                 "MemoryCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // The system SQLite's C API, which GRDB is built on: ids are read from a
+                // statement's text without a String in between (StoredID).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -303,6 +306,7 @@ let package = Package(
             name: "MemoryStoreTests",
             dependencies: [
                 "MemoryCore", "MemoryStore", "MemoryStorePostgres",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],

@@ -50,24 +50,33 @@ extension UUID {
     /// for any other text. Reads the bytes directly instead of through Foundation's scanner.
     package init?(hexText text: String) {
         var text = text
-        let parsed = text.withUTF8 { utf8 -> uuid_t? in
-            guard utf8.count == 36 else { return nil }
-            var bytes = [UInt8](repeating: 0, count: 16)
+        guard let parsed = text.withUTF8({ Self.parsedHex($0) }) else { return nil }
+        self.init(uuid: parsed)
+    }
+
+    /// ``init(hexText:)`` from UTF-8 bytes (a database's text as it stands, with no `String` made).
+    package init?(hexUTF8 utf8: UnsafeBufferPointer<UInt8>) {
+        guard let parsed = Self.parsedHex(utf8) else { return nil }
+        self.init(uuid: parsed)
+    }
+
+    private static func parsedHex(_ utf8: UnsafeBufferPointer<UInt8>) -> uuid_t? {
+        guard utf8.count == 36 else { return nil }
+        var value: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        let valid = withUnsafeMutableBytes(of: &value) { bytes -> Bool in
             var at = 0
             for index in 0..<16 {
                 if index == 4 || index == 6 || index == 8 || index == 10 {
-                    guard utf8[at] == UInt8(ascii: "-") else { return nil }
+                    guard utf8[at] == UInt8(ascii: "-") else { return false }
                     at += 1
                 }
-                guard let high = Self.hexValue(utf8[at]), let low = Self.hexValue(utf8[at + 1]) else { return nil }
+                guard let high = hexValue(utf8[at]), let low = hexValue(utf8[at + 1]) else { return false }
                 bytes[index] = high << 4 | low
                 at += 2
             }
-            return (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                    bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15])
+            return true
         }
-        guard let parsed else { return nil }
-        self.init(uuid: parsed)
+        return valid ? value : nil
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {

@@ -124,15 +124,19 @@ package final class SearchEngine: Sendable {
         let key = ResultKey(
             filter: filter, query: query, mode: mode, sequence: sequence, candidateLimit: request.candidateLimit,
             referenceTime: request.referenceTime, window: window?.window)
+        // Where the page ends (an offset near Int.max must not overflow).
+        let pageEnd = request.offset.addingReportingOverflow(request.limit).overflow ? Int.max : request.offset + request.limit
         let ranking: CachedPage
         if let cached = results.withLock({ $0.value(forKey: key) }),
-            cached.isComplete || request.offset + request.limit <= cached.ranked.count
+            cached.isComplete || pageEnd <= cached.ranked.count
         {
             cacheMetrics.hit()
             ranking = cached
         } else {
             cacheMetrics.miss()
-            ranking = try await rank(query: query, filter: filter, mode: mode, candidateLimit: request.candidateLimit, now: now, window: window?.window)
+            ranking = try await rank(
+                query: query, filter: filter, mode: mode, candidateLimit: request.candidateLimit, now: now, window: window?.window,
+                keep: max(configuration.maximumCachedRanking, pageEnd))
             var kept = ranking
             if kept.ranked.count > configuration.maximumCachedRanking {
                 kept.ranked = Array(kept.ranked.prefix(configuration.maximumCachedRanking))
@@ -243,16 +247,17 @@ package final class SearchEngine: Sendable {
 
     // MARK: Ranking
 
-    /// Every candidate ranked, with the total number of matches.
+    /// The best `keep` candidates ranked (every candidate is scored), with the total number of matches.
     private func rank(
-        query: String, filter: SearchFilter, mode: SearchMode, candidateLimit: Int?, now: Timestamp, window: TimeWindow?
+        query: String, filter: SearchFilter, mode: SearchMode, candidateLimit: Int?, now: Timestamp, window: TimeWindow?, keep: Int
     ) async throws -> CachedPage {
-        var lexical: [LexicalMatch] = []
-        if mode != .semantic {
-            let terms = SearchText.terms(query)
-            lexical = try await store.lexicalMatches(
-                terms: terms, filter: filter, limit: min(configuration.lexicalMatchLimit, candidateLimit ?? .max))
-        }
+        // The lexical query runs beside the semantic side (embedding the query, then the vector
+        // index): on two cores a hybrid search waits for the slower of the two, not their sum.
+        async let lexicalMatches: [LexicalMatch] = {
+            guard mode != .semantic else { return [] }
+            return try await store.lexicalMatches(
+                terms: SearchText.terms(query), filter: filter, limit: min(configuration.lexicalMatchLimit, candidateLimit ?? .max))
+        }()
         var semantic: [SemanticHit] = []
         if mode != .lexical {
             let vector: [Float]
@@ -261,15 +266,14 @@ package final class SearchEngine: Sendable {
             } catch let error as MemoryHubError where error.code == .embedderUnreachable && mode == .hybrid {
                 embedderFallbacks.increment()
                 let notice = error.detail + " These results are lexical only."
-                // The lexical matches were read above (hybrid reads both).
-                return rankFused(lexical: lexical, semantic: [], mode: .lexical, now: now, window: window, notice: notice)
+                return rankFused(lexical: try await lexicalMatches, semantic: [], mode: .lexical, now: now, window: window, notice: notice, keep: keep)
             }
             // Every match is ranked, so every page that `total` promises can be read.
             semantic = try await index.search(
                 userID: filter.userID, query: vector, filter: filter, threshold: configuration.semanticThreshold, limit: candidateLimit)
         }
-
-        return rankFused(lexical: lexical, semantic: semantic, mode: mode, now: now, window: window, notice: nil)
+        let lexical = try await lexicalMatches
+        return rankFused(lexical: lexical, semantic: semantic, mode: mode, now: now, window: window, notice: nil, keep: keep)
     }
 
     /// Fuses the two candidate lists (RRF for hybrid), adjusts by importance and recency, sorts.
@@ -278,7 +282,8 @@ package final class SearchEngine: Sendable {
     /// 10k memories ranks them all, and hashing each id once per structure cost more than the
     /// lexical query itself (BENCHMARKS.md, "Search and context latency").
     private func rankFused(
-        lexical: [LexicalMatch], semantic: [SemanticHit], mode: SearchMode, now: Timestamp, window: TimeWindow?, notice: String?
+        lexical: [LexicalMatch], semantic: [SemanticHit], mode: SearchMode, now: Timestamp, window: TimeWindow?, notice: String?,
+        keep: Int
     ) -> CachedPage {
         struct Slot {
             var id: UUID
@@ -330,16 +335,14 @@ package final class SearchEngine: Sendable {
         }
         let windowFactor = 1 + configuration.timeWindowBoost
         let maxAdjustment = (1 + configuration.importanceWeight / 2 + configuration.recencyWeight / 2) * (window == nil ? 1 : windowFactor)
-        var ranked: [(order: Int, candidate: RankedCandidate)] = []
-        ranked.reserveCapacity(slots.count)
-        for (order, slot) in slots.enumerated() {
+        func scored(_ slot: Slot) -> ScoreBreakdown? {
             let score: Double
             switch mode {
             case .lexical:
-                guard let lexicalScore = slot.lexicalScore else { continue }
+                guard let lexicalScore = slot.lexicalScore else { return nil }
                 score = lexicalScore
             case .semantic:
-                guard let similarity = slot.similarity else { continue }
+                guard let similarity = slot.similarity else { return nil }
                 score = similarity
             case .hybrid:
                 score = fusion.score(lexicalRank: slot.lexicalRank, semanticRank: slot.semanticRank)
@@ -350,19 +353,23 @@ package final class SearchEngine: Sendable {
             let adjustment = (1 + configuration.importanceWeight * (slot.importance - 0.5) + configuration.recencyWeight * (recency - 0.5))
                 * supersession * inWindow
             let final = max(0, min(1, score / best * adjustment / maxAdjustment))
-            ranked.append((order, RankedCandidate(
-                id: slot.id,
-                breakdown: ScoreBreakdown(
-                    lexicalRank: slot.lexicalRank, lexicalScore: slot.lexicalScore,
-                    semanticRank: slot.semanticRank, similarity: slot.similarity,
-                    fused: score, adjustment: adjustment, final: final, supersession: supersession, timeWindow: inWindow))))
+            return ScoreBreakdown(
+                lexicalRank: slot.lexicalRank, lexicalScore: slot.lexicalScore,
+                semanticRank: slot.semanticRank, similarity: slot.similarity,
+                fused: score, adjustment: adjustment, final: final, supersession: supersession, timeWindow: inWindow)
         }
-        // Best first; equal scores keep the retrieval order (lexical, then semantic-only).
-        ranked.sort {
-            $0.candidate.breakdown.final != $1.candidate.breakdown.final
-                ? $0.candidate.breakdown.final > $1.candidate.breakdown.final : $0.order < $1.order
+        // Every candidate is scored and sorted as a pair of final score and slot; only the best
+        // `keep` become candidates with their breakdown (a query matching most of 10k memories
+        // built and copied thousands that no page shows). Best first; equal scores keep the
+        // retrieval order (lexical, then semantic-only).
+        var order: [(final: Double, slot: Int)] = []
+        order.reserveCapacity(slots.count)
+        for (index, slot) in slots.enumerated() {
+            if let breakdown = scored(slot) { order.append((breakdown.final, index)) }
         }
-        return CachedPage(ranked: ranked.map(\.candidate), total: slots.count, notice: notice)
+        order.sort { $0.final != $1.final ? $0.final > $1.final : $0.slot < $1.slot }
+        let ranked = order.prefix(max(0, keep)).map { RankedCandidate(id: slots[$0.slot].id, breakdown: scored(slots[$0.slot])!) }
+        return CachedPage(ranked: ranked, total: slots.count, isComplete: ranked.count == order.count, notice: notice)
     }
 
     /// Embeds a query into the query-vector cache: benchmarks separate that cost from search.

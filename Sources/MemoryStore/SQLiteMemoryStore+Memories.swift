@@ -182,7 +182,7 @@ extension SQLiteMemoryStore {
             var sketches: [MemorySketch] = []
             while let row = try rows.next() {
                 sketches.append(MemorySketch(
-                    id: try Self.uuid(row[0]), sessionID: try Self.uuid(row[1]), content: row[2],
+                    id: try Self.uuid(row, at: 0), sessionID: try Self.uuid(row, at: 1), content: row[2],
                     memoryType: MemoryType(rawValue: row[3]) ?? .fact, createdAt: Timestamp(microsecondsSinceEpoch: row[4]),
                     supersededBy: try (row[5] as String?).map { try Self.uuid($0) }))
             }

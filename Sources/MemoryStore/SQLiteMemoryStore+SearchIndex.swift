@@ -31,7 +31,7 @@ extension SQLiteMemoryStore {
                 let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
                 while let row = try cursor.next() {
                     found.append(LexicalMatch(
-                        id: try Self.uuid(row[0]), score: -(row[4] as Double), importance: row[1],
+                        id: try Self.uuid(row, at: 0), score: -(row[4] as Double), importance: row[1],
                         createdAt: Timestamp(microsecondsSinceEpoch: row[2]), isSuperseded: row[3]))
                 }
                 return found

@@ -9,6 +9,8 @@ import Testing
             #expect(id.lowercased == id.uuidString.lowercased())
             #expect(UUID(hexText: id.lowercased) == id)
             #expect(UUID(hexText: id.uuidString) == id)
+            var text = id.uuidString
+            #expect(text.withUTF8 { UUID(hexUTF8: $0) } == id)
         }
         #expect(UUID(hexText: "00000000-0000-0000-0000-000000000000") == UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
         #expect(UUID(hexText: "FFFFFFFF-ffff-FFFF-ffff-FFFFFFFFFFFF")?.lowercased == "ffffffff-ffff-ffff-ffff-ffffffffffff")
@@ -23,6 +25,8 @@ import Testing
             "{0193a7d2-5c1e-7b3a-9f00-1234567890}",
         ] {
             #expect(UUID(hexText: text) == nil, "\(text)")
+            var bytes = text
+            #expect(bytes.withUTF8 { UUID(hexUTF8: $0) } == nil, "\(text)")
             #expect(UUID(uuidString: text) == nil, "Foundation accepts \(text)")
         }
     }

@@ -46,6 +46,8 @@ import Testing
             #expect(first["total"] == 3 && second["total"] == 3, "total counts every match, not the page")
             #expect(Self.ids(first).count == 2 && Self.ids(second).count == 1)
             #expect(Set(Self.ids(first) + Self.ids(second)) == [fact, decision, error])
+            let beyond = try await search(["offset": .int(Int64(Int32.max))])
+            #expect(Self.ids(beyond).isEmpty && beyond["total"] == 3, "an offset past every match is an empty page")
 
             let explained = try await search(["explain": true, "mode": "lexical"])
             let top = explained["results"]?.arrayValue?.first?.objectValue

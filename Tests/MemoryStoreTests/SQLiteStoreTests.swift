@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Logging
 import MemoryCore
 import MemoryStore
@@ -68,5 +69,24 @@ import Testing
         let all = try await small.lexicalMatches(terms: ["alpha", "beta"], filter: SearchFilter(userID: user), limit: 10_000)
         #expect(all.count == 10)
         #expect(Set(all.prefix(2).map(\.id)) == [few[0].id, few[1].id])
+    }
+
+    /// Ids are read straight from SQLite's text (StoredID): one that is not an id is a clear
+    /// error of the search, never a crash.
+    @Test func aCorruptIdInTheStoreIsAnErrorNotACrash() async throws {
+        let path = TemporaryFolder.make().path + "/db.sqlite"
+        let store = try SQLiteMemoryStore(configuration: .init(path: path), logger: Logger(label: "test"))
+        try await store.migrate()
+        let user = Fixture.user()
+        let (_, memories) = try await SearchIndexContractTests.seed(store, user: user, [("the zebra crossing", .fact)])
+        #expect(try await store.lexicalMatches(terms: ["zebra"], filter: SearchFilter(userID: user), limit: 10).map(\.id) == [memories[0].id])
+        try await DatabaseQueue(path: path).write { db in
+            try db.execute(sql: "UPDATE memories SET id = 'not-an-id' WHERE id = ?", arguments: [memories[0].id.lowercased])
+        }
+        let error = await #expect(throws: MemoryHubError.self) {
+            try await store.lexicalMatches(terms: ["zebra"], filter: SearchFilter(userID: user), limit: 10)
+        }
+        #expect(error?.code == .internalError)
+        #expect(error.map { String(reflecting: $0) }?.contains("not-an-id") == true, "the log names the bad id")
     }
 }
