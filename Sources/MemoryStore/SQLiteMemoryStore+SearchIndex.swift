@@ -93,6 +93,7 @@ extension SQLiteMemoryStore {
     /// (thousands, for a word most memories hold) are neither scored nor read. Each phrase's
     /// document count is FTS5's own (a count over its doclist, so stemming is FTS5's); `N` is
     /// bounded above by the largest rowid, which can only keep a phrase that could have gone.
+    /// Both count every user's memories, as FTS5's own inverse document frequency does.
     /// With a single phrase, or when every phrase is that common, all are kept.
     ///
     /// Leaving them out still changes which memories match, and reciprocal rank fusion credits a
@@ -102,9 +103,12 @@ extension SQLiteMemoryStore {
     static func weightedPhrases(_ phrases: [String], db: Database) throws -> [String] {
         guard phrases.count > 1 else { return phrases }
         let indexed = try Int.fetchOne(db.cachedStatement(sql: "SELECT max(rowid) FROM memories")) ?? 0
-        let count = try db.cachedStatement(sql: "SELECT count(*) FROM memories_fts WHERE memories_fts MATCH ?")
+        // Counting stops at half: past it the phrase goes whatever the rest of its doclist holds.
+        let half = (indexed + 1) / 2
+        let count = try db.cachedStatement(
+            sql: "SELECT count(*) FROM (SELECT 1 FROM memories_fts WHERE memories_fts MATCH ? LIMIT ?)")
         let weighted = try phrases.filter { phrase in
-            2 * (try Int.fetchOne(count, arguments: [phrase]) ?? 0) < indexed
+            2 * (try Int.fetchOne(count, arguments: [phrase, half]) ?? 0) < indexed
         }
         return weighted.isEmpty ? phrases : weighted
     }
