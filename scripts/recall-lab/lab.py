@@ -23,6 +23,8 @@ Levers (each a parameter of `Params`; the table runs each alone):
 - sentence windows (`--windows TOP,WORDS`): the best TOP candidates' cosine becomes the best of the
   whole turn's and its sentence windows' (embedded here once, cached next to the database);
 - diversity: maximal marginal relevance over the best candidates (`mmr`, `mmr_top`);
+- per-user statistics: BM25 with IDF and average length over the user's own memories (`user_idf=1`)
+  instead of the whole table's, as FTS5 computes them;
 - the semantic threshold and the superseded factor.
 """
 import argparse, datetime as dt, gzip, json, math, os, re, sqlite3, sys
@@ -226,6 +228,26 @@ class User:
                 order.append(i)
         return scores, order
 
+    def user_lexical(self, db, query):
+        """bm25 as in `lexical`, but with this user's statistics alone (IDF and average length
+        over the user's own memories): the same indexed text in an in-memory FTS5 table."""
+        if getattr(self, "_user_db", None) is None:
+            self._user_db = sqlite3.connect(":memory:")
+            self._user_db.execute("CREATE VIRTUAL TABLE u USING fts5(text, tokenize = 'porter unicode61 remove_diacritics 2')")
+            rows = db.execute(
+                "SELECT rowid, content || ' ' || coalesce(summary, '') || ' ' || entities || ' ' || tags FROM memories WHERE user_id = ?",
+                (self.user,)).fetchall()
+            self._user_db.executemany("INSERT INTO u (rowid, text) VALUES (?, ?)", rows)
+        scores, order = np.zeros(self.n), []
+        ts = terms(query)
+        if ts:
+            for rowid, rank in self._user_db.execute("SELECT rowid, bm25(u) AS r FROM u WHERE u MATCH ? ORDER BY r", (fts_expression(ts),)):
+                i = self.index_of_row.get(rowid)
+                if i is not None:
+                    scores[i] = -rank
+                    order.append(i)
+        return scores, order
+
     def session_lexical(self, query):
         """bm25 of each session's whole text (FTS5, porter, in memory; IDF over this user's sessions)."""
         count = self.sessions.max() + 1
@@ -287,6 +309,7 @@ class Params:
     neigh = sess = rocchio = prf = time = 0.0
     feedback_hits, prf_terms = 5, 10
     mmr, mmr_top = 0.0, 50
+    user_idf = 0.0
 
     def __init__(self, **changes):
         for key, value in changes.items():
@@ -305,6 +328,11 @@ def ranks(score, mask):
 def rank(data, p, user, question):
     qid = question["id"]
     lexical_scores, lexical_order = data.lexical[qid]
+    if p.user_idf:
+        key = ("user", qid)
+        if key not in data._prf:
+            data._prf[key] = user.user_lexical(data.db, question["question"])
+        lexical_scores, lexical_order = data._prf[key]
     cosine = data.cosine[qid]
     lexical_rank = np.full(user.n, np.inf)
     lexical_rank[lexical_order] = np.arange(1, len(lexical_order) + 1)
