@@ -61,8 +61,17 @@ package struct JSONFields: Sendable {
         switch value {
         case .int(let number) where number >= Int64(Int32.min) && number <= Int64(Int32.max): return Int(number)
         case .double(let number) where number == number.rounded() && abs(number) < 1e9: return Int(number)
+        case .int:
+            throw Self.outOfRange(name)
+        case .double(let number) where number.isFinite && number == number.rounded():
+            throw Self.outOfRange(name)
         default: throw wrongType(name, "an integer", value)
         }
+    }
+
+    /// A whole number outside the 32-bit range: the range, not "not an integer".
+    private static func outOfRange(_ name: String) -> MemoryHubError {
+        MemoryHubError.invalidField(name, "\(name) must be an integer between \(Int32.min) and \(Int32.max).")
     }
 
     /// An integer that must lie in `range`.
