@@ -50,12 +50,12 @@ import re, sys
 text = open(sys.argv[1], encoding="utf-8", errors="replace").read()
 started, ended = [], set()
 for line in text.splitlines():
-    m = re.search(r"Test (.+?) (started|passed|failed|skipped)", line)
+    m = re.match(r"\S+ Test (.+?) (started\.|passed after|failed after|skipped)", line)
     if not m or m.group(1).startswith(("case passing", "run with ")) or m.group(1) == "run": continue  # cases end with their test
     name = re.sub(r" with \d+ test cases?$", "", m.group(1))
-    (started.append if m.group(2) == "started" else ended.add)(name)
+    (started.append if m.group(2) == "started." else ended.add)(name)
 running = [name for name in dict.fromkeys(started) if name not in ended]
-failed = sorted({m.group(1) for m in re.finditer(r"Test (.+?) failed after", text) if not m.group(1).startswith("run with")})
+failed = sorted({m.group(1) for m in re.finditer(r"(?m)^\S+ Test (.+?) failed after", text) if not m.group(1).startswith(("run with", "case passing"))})
 print("\n== tests still running when the run ended:", *(running[-12:] or ["(none)"]), sep="\n  ")
 crash = re.search(r"(?m)^(💣|Thread \d+ .*crashed:)", text)
 if crash:

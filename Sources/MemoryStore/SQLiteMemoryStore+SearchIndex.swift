@@ -66,11 +66,21 @@ extension SQLiteMemoryStore {
                 return found
             }
             // Without the phrases most memories hold, when what remains still matches enough:
-            // the memories only those phrases matched would have ranked after all of these.
-            let weighted = try Self.weightedPhrases(phrases, db: db)
+            // the memories only those phrases matched would have ranked after all of these. A
+            // user with fewer memories than that (a small user in a large shared database) can
+            // never get there: the counts are not paid for them.
+            let floor = min(limit, Self.weightedMatchFloor)
+            var reachable = false
+            if phrases.count > 1 {
+                let owned = try Int.fetchOne(
+                    db.cachedStatement(sql: "SELECT count(*) FROM (SELECT 1 FROM memories WHERE user_id = ? LIMIT ?)"),
+                    arguments: [filter.userID, floor]) ?? 0
+                reachable = owned >= floor
+            }
+            let weighted = reachable ? try Self.weightedPhrases(phrases, db: db) : phrases
             if weighted.count < phrases.count {
                 let found = try ranked(weighted.joined(separator: " OR "))
-                if found.count >= min(limit, Self.weightedMatchFloor) { return found }
+                if found.count >= floor { return found }
             }
             return try ranked(phrases.joined(separator: " OR "))
         }
@@ -89,7 +99,8 @@ extension SQLiteMemoryStore {
     /// document frequency of 1e-6 (`log((N - n + 0.5) / (n + 0.5))` is not positive, and FTS5
     /// clamps it; Robertson and Zaragoza, "The Probabilistic Relevance Framework: BM25 and
     /// Beyond", 2009, for the formula). Leaving it out changes no score by more than a few
-    /// millionths, so the order stays the same up to ties, but the memories that only it matches
+    /// millionths (1e-6 times at most k1 + 1 per phrase), so only memories whose scores are that
+    /// close can change places, but the memories that only it matches
     /// (thousands, for a word most memories hold) are neither scored nor read. Each phrase's
     /// document count is FTS5's own (a count over its doclist, so stemming is FTS5's); `N` is
     /// bounded above by the largest rowid, which can only keep a phrase that could have gone.

@@ -13,7 +13,7 @@ import Testing
     }
 
     @Test func everyFilterNarrowsAndTotalCountsEveryMatch() async throws {
-        try await LiveAPI.run { api, _ in
+        try await LiveAPI.run { api, services in
             let user = "u-\(UUID().uuidString.prefix(6))"
             let web = try await api.startSession(user, ["project_id": "web"])
             let cli = try await api.startSession(user, ["project_id": "cli"])
@@ -48,6 +48,11 @@ import Testing
             #expect(Set(Self.ids(first) + Self.ids(second)) == [fact, decision, error])
             let beyond = try await search(["offset": .int(Int64(Int32.max))])
             #expect(Self.ids(beyond).isEmpty && beyond["total"] == 3, "an offset past every match is an empty page")
+            // The JSON layer stops at 32 bits; the CLI and other callers reach the service directly.
+            var last = SearchRequest(userID: user, query: "redis")
+            last.offset = .max
+            let far = try await services.search.search(last)
+            #expect(far.results.isEmpty && far.total == 3, "an offset of Int.max does not overflow")
 
             let explained = try await search(["explain": true, "mode": "lexical"])
             let top = explained["results"]?.arrayValue?.first?.objectValue

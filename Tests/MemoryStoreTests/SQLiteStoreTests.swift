@@ -58,15 +58,22 @@ import Testing
         #expect(both.map(\.score) == both.map(\.score).sorted(by: >))
         // Alone, the common word is the query.
         #expect(try await store.lexicalMatches(terms: ["alpha"], filter: SearchFilter(userID: user), limit: 10_000).count == 600)
+        // Asked for fewer than 200, as many as asked for stand for the query: the best of them.
+        let ten = try await store.lexicalMatches(terms: ["alpha", "beta"], filter: SearchFilter(userID: user), limit: 10)
+        #expect(ten.count == 10 && ten.first?.id == memories[3].id && Set(ten.map(\.id)).isSubset(of: betas))
+        // A small user in the same database keeps every match (five memories never reach the floor).
+        let small = Fixture.user()
+        _ = try await SearchIndexContractTests.seed(store, user: small, (0..<5).map { ("alpha small note \($0)\($0 == 0 ? " beta" : "")", .fact) })
+        #expect(try await store.lexicalMatches(terms: ["alpha", "beta"], filter: SearchFilter(userID: small), limit: 10_000).count == 5)
 
         // Few memories: "beta" matches 2 of 10, under the 200 that would stand for the query, so
         // every memory "alpha" matches stays (each would gain a lexical rank in fused search).
-        let small = try SQLiteMemoryStore(configuration: .init(path: TemporaryFolder.make().path + "/db.sqlite"), logger: Logger(label: "test"))
-        try await small.migrate()
-        let (_, few) = try await SearchIndexContractTests.seed(small, user: user, (0..<10).map { index in
+        let fresh = try SQLiteMemoryStore(configuration: .init(path: TemporaryFolder.make().path + "/db.sqlite"), logger: Logger(label: "test"))
+        try await fresh.migrate()
+        let (_, few) = try await SearchIndexContractTests.seed(fresh, user: user, (0..<10).map { index in
             ("alpha note number \(index)\(index < 2 ? " beta" : "")", .fact)
         })
-        let all = try await small.lexicalMatches(terms: ["alpha", "beta"], filter: SearchFilter(userID: user), limit: 10_000)
+        let all = try await fresh.lexicalMatches(terms: ["alpha", "beta"], filter: SearchFilter(userID: user), limit: 10_000)
         #expect(all.count == 10)
         #expect(Set(all.prefix(2).map(\.id)) == [few[0].id, few[1].id])
     }
