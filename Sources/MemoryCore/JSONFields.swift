@@ -59,12 +59,12 @@ package struct JSONFields: Sendable {
     package func int(_ name: String) throws -> Int? {
         guard let value = value(name) else { return nil }
         switch value {
-        case .int(let number) where number >= Int64(Int32.min) && number <= Int64(Int32.max): return Int(number)
-        case .double(let number) where number == number.rounded() && abs(number) < 1e9: return Int(number)
-        case .int:
-            throw Self.outOfRange(name)
+        case .int(let number):
+            guard number >= Int64(Int32.min) && number <= Int64(Int32.max) else { throw Self.outOfRange(name) }
+            return Int(number)
         case .double(let number) where number.isFinite && number == number.rounded():
-            throw Self.outOfRange(name)
+            guard abs(number) < 1e9 else { throw Self.outOfRange(name) }
+            return Int(number)
         default: throw wrongType(name, "an integer", value)
         }
     }

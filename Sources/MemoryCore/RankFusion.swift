@@ -24,19 +24,23 @@ package struct RankFusion: Sendable, Hashable {
         return score
     }
 
-    /// Fused scores of every item in either list, best first (ties by first appearance).
+    /// Fused scores of every item in either list, best first (ties by first appearance); an item
+    /// counts at its first rank in each list, as ``score(lexicalRank:semanticRank:)`` scores it.
     package func fuse<ID: Hashable>(lexical: [ID], semantic: [ID]) -> [(id: ID, score: Double)] {
-        var scores: [ID: Double] = [:]
+        var ranks: [ID: (lexical: Int?, semantic: Int?)] = [:]
         var order: [ID] = []
-        for (list, weight) in [(lexical, lexicalWeight), (semantic, semanticWeight)] {
-            for (index, id) in list.enumerated() {
-                if scores[id] == nil { order.append(id) }
-                scores[id, default: 0] += weight / (k + Double(index + 1))
-            }
+        for (index, id) in lexical.enumerated() where ranks[id] == nil {
+            ranks[id] = (index + 1, nil)
+            order.append(id)
         }
-        let position = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
-        return order.map { ($0, scores[$0]!) }.sorted {
-            $0.score != $1.score ? $0.score > $1.score : position[$0.id]! < position[$1.id]!
+        for (index, id) in semantic.enumerated() where ranks[id]?.semantic == nil {
+            if ranks[id] == nil { order.append(id) }
+            ranks[id, default: (nil, nil)].semantic = index + 1
         }
+        let fused = order.enumerated().map { position, id in
+            let rank = ranks[id]!
+            return (position: position, id: id, score: score(lexicalRank: rank.lexical, semanticRank: rank.semantic))
+        }
+        return fused.sorted { $0.score != $1.score ? $0.score > $1.score : $0.position < $1.position }.map { ($0.id, $0.score) }
     }
 }

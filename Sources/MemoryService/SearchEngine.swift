@@ -126,7 +126,8 @@ package final class SearchEngine: Sendable {
             filter: filter, query: query, mode: mode, sequence: sequence, candidateLimit: request.candidateLimit,
             referenceTime: request.referenceTime, window: window?.window)
         // Where the page ends (an offset near Int.max must not overflow).
-        let pageEnd = request.offset.addingReportingOverflow(request.limit).overflow ? Int.max : request.offset + request.limit
+        let (sum, overflow) = request.offset.addingReportingOverflow(request.limit)
+        let pageEnd = overflow ? Int.max : sum
         let ranking: CachedPage
         if let cached = results.withLock({ $0.value(forKey: key) }),
             cached.isComplete || pageEnd <= cached.ranked.count
@@ -371,7 +372,7 @@ package final class SearchEngine: Sendable {
             if let breakdown = scored(slot) { order.append((breakdown.final, index)) }
         }
         order.sort { $0.final != $1.final ? $0.final > $1.final : $0.slot < $1.slot }
-        let ranked = order.prefix(max(0, keep)).map { RankedCandidate(id: slots[$0.slot].id, breakdown: scored(slots[$0.slot])!) }
+        let ranked = order.prefix(keep).map { RankedCandidate(id: slots[$0.slot].id, breakdown: scored(slots[$0.slot])!) }
         return CachedPage(ranked: ranked, total: slots.count, isComplete: ranked.count == order.count, notice: notice)
     }
 

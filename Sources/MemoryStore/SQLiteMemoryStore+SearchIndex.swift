@@ -66,18 +66,9 @@ extension SQLiteMemoryStore {
                 return found
             }
             // Without the phrases most memories hold, when what remains still matches enough:
-            // the memories only those phrases matched would have ranked after all of these. A
-            // user with fewer memories than that (a small user in a large shared database) can
-            // never get there: the counts are not paid for them.
+            // the memories only those phrases matched would have ranked after all of these.
             let floor = min(limit, Self.weightedMatchFloor)
-            var reachable = false
-            if phrases.count > 1 {
-                let owned = try Int.fetchOne(
-                    db.cachedStatement(sql: "SELECT count(*) FROM (SELECT 1 FROM memories WHERE user_id = ? LIMIT ?)"),
-                    arguments: [filter.userID, floor]) ?? 0
-                reachable = owned >= floor
-            }
-            let weighted = reachable ? try Self.weightedPhrases(phrases, db: db) : phrases
+            let weighted = try Self.weightedPhrases(phrases, userID: filter.userID, floor: floor, db: db)
             if weighted.count < phrases.count {
                 let found = try ranked(weighted.joined(separator: " OR "))
                 if found.count >= floor { return found }
@@ -111,8 +102,14 @@ extension SQLiteMemoryStore {
     /// lexical rank whatever its score, so ``lexicalMatches(terms:filter:limit:)`` uses the
     /// weighted phrases alone only when they match at least ``weightedMatchFloor`` memories (or
     /// all that were asked for): the memories left out would have ranked after all of those.
-    static func weightedPhrases(_ phrases: [String], db: Database) throws -> [String] {
+    /// A user with fewer than `floor` memories (a small user in a large shared database) can never
+    /// reach it: their phrases are all kept without being counted.
+    static func weightedPhrases(_ phrases: [String], userID: String, floor: Int, db: Database) throws -> [String] {
         guard phrases.count > 1 else { return phrases }
+        let owned = try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT count(*) FROM (SELECT 1 FROM memories WHERE user_id = ? LIMIT ?)"),
+            arguments: [userID, floor]) ?? 0
+        guard owned >= floor else { return phrases }
         let indexed = try Int.fetchOne(db.cachedStatement(sql: "SELECT max(rowid) FROM memories")) ?? 0
         // Counting stops at half: past it the phrase goes whatever the rest of its doclist holds.
         let half = (indexed + 1) / 2

@@ -4,9 +4,8 @@ package import MemoryService
 extension SearchRequest {
     /// `POST /api/memory/memories/search` and MCP `search_memories`: `query`*, `project_id`,
     /// `session_id`, `memory_types`, `min_importance`, `tags`, `limit` (10), `offset`, `explain`,
-    /// `mode`, else `use_vector_search` (true: hybrid; false: lexical), `reference_time`, `time_window`.
-    /// Ranges are checked by the
-    /// search engine.
+    /// `mode`, else `use_vector_search` (true: hybrid; false: lexical), `reference_time`,
+    /// `time_window`. Ranges are checked by the search engine.
     package init(fields: JSONFields, userID: String) throws {
         self.init(userID: userID, query: try fields.requiredString("query"))
         projectID = try fields.string("project_id")
