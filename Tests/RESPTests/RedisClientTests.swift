@@ -16,10 +16,12 @@ struct RedisClientTests {
         _ configure: (inout RedisConfiguration) -> Void = { _ in }
     ) -> RedisClient {
         var configuration = RedisConfiguration(host: "127.0.0.1", port: server.port)
-        // Generous unless a test is about timeouts: the suites run in parallel on two cores, and
-        // a close or a reply may take longer than the 1 s default to arrive.
-        configuration.connectTimeout = .seconds(10)
-        configuration.commandTimeout = .seconds(10)
+        // Generous unless a test is about timeouts. The suites run in parallel on two cores, and at
+        // the start of a CI run the whole process has stalled for about 10 s: long enough for a
+        // command's timer to fire before a scripted close was even read, which turned the expected
+        // connectionClosed into a timeout. A minute leaves a wide margin over any stall seen.
+        configuration.connectTimeout = .seconds(60)
+        configuration.commandTimeout = .seconds(60)
         configure(&configuration)
         return RedisClient(configuration: configuration, eventLoopGroup: FakeRedisServer.eventLoops, logger: Self.logger)
     }
