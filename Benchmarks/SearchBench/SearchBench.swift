@@ -3,7 +3,10 @@
 // 3,000-word vocabulary with a Zipf-like spread; stored vectors are random unit vectors (they cost
 // what real ones cost to scan; their ranking is meaningless here, the eval file measures quality).
 //
-//   .build/release/SearchBench [--sizes 1000,10000,100000] [--queries 200] [--model-dir DIR]
+//   .build/release/SearchBench [--sizes 1000,10000,100000] [--queries 200] [--model-dir DIR] [--keep DIR]
+//
+// --keep leaves each size's database in DIR (DIR/searchbench-SIZE.sqlite) for measuring its queries
+// outside the service.
 import Embeddings
 import BenchmarkSupport
 import Foundation
@@ -15,6 +18,7 @@ import MemoryStore
 struct Options {
     var sizes = [1000, 10_000, 100_000]
     var queries = 200
+    var keepDirectory: String?
     var modelDirectory = ProcessInfo.processInfo.environment["MEMORYHUB_MODEL_DIR"]
         ?? EmbeddingModel.defaultDirectory(home: ProcessInfo.processInfo.environment["HOME"] ?? "/root")
 
@@ -26,6 +30,7 @@ struct Options {
             case "--sizes": sizes = value.split(separator: ",").compactMap { Int($0) }
             case "--queries": queries = max(10, Int(value) ?? 200)
             case "--model-dir": modelDirectory = value
+            case "--keep": keepDirectory = value
             default: FileHandle.standardError.write(Data("unknown flag \(flag)\n".utf8))
             }
         }
@@ -84,7 +89,11 @@ enum SearchBench {
         for size in options.sizes {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("searchbench-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: folder) }
-            let services = try await MemoryHubServices.embedded(path: folder.path + "/bench.sqlite", embedder: embedder, logger: logger)
+            let path = options.keepDirectory.map { "\($0)/searchbench-\(size).sqlite" } ?? folder.path + "/bench.sqlite"
+            if options.keepDirectory != nil {
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            }
+            let services = try await MemoryHubServices.embedded(path: path, embedder: embedder, logger: logger)
             let user = "bench"
             let (session, _) = try await services.sessions.start(SessionStartRequest(userID: user, projectID: "bench", autoLink: false))
             var rng = SplitMix(state: 42)

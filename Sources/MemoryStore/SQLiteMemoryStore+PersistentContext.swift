@@ -83,7 +83,7 @@ extension SQLiteMemoryStore {
                 sql: """
                     SELECT \(columns) FROM context_items_fts JOIN context_items c ON c.rowid = context_items_fts.rowid
                     WHERE context_items_fts MATCH ? AND \(clauses.joined(separator: " AND "))
-                    ORDER BY bm25(context_items_fts) LIMIT ?
+                    ORDER BY \(FTS5BM25.name)(context_items_fts, 'context_items_fts') LIMIT ?
                     """,
                 arguments: [expression] + arguments + [limit])
         }

@@ -46,7 +46,7 @@ extension SQLiteMemoryStore {
                     found = try matches(
                         """
                         SELECT \(columns), ranked.rank AS rank
-                        FROM (SELECT rowid, bm25(memories_fts) AS rank FROM memories_fts WHERE memories_fts MATCH ?
+                        FROM (SELECT rowid, \(FTS5BM25.name)(memories_fts, 'memories_fts') AS rank FROM memories_fts WHERE memories_fts MATCH ?
                               ORDER BY rank LIMIT ?) AS ranked
                         JOIN memories m ON m.rowid = ranked.rowid
                         WHERE \(filterClause) ORDER BY ranked.rank LIMIT ?
@@ -56,7 +56,7 @@ extension SQLiteMemoryStore {
                 if found.count < limit {
                     found = try matches(
                         """
-                        SELECT \(columns), bm25(memories_fts) AS rank
+                        SELECT \(columns), \(FTS5BM25.name)(memories_fts, 'memories_fts') AS rank
                         FROM memories_fts
                         JOIN memories m ON m.rowid = memories_fts.rowid
                         WHERE \(whereClause) ORDER BY rank LIMIT ?

@@ -53,6 +53,7 @@ package final class SQLiteMemoryStore: MemoryStore {
             // profile of a search ranking 10k matches); SQLite falls back to reads past the map.
             try db.execute(sql: "PRAGMA mmap_size = \(Self.memoryMapBytes)")
             db.add(function: Self.indexTextFunction)
+            try FTS5BM25.register(db)
         }
         do {
             let folder = URL(fileURLWithPath: configuration.path).deletingLastPathComponent().path

@@ -1,0 +1,111 @@
+import Foundation
+import GRDB
+import MemoryStore
+import Testing
+
+/// `memoryhub_bm25` must give exactly the number FTS5's own `bm25()` gives, on any query and table,
+/// or search would rank differently than it did with the built-in function.
+@Suite struct FTS5BM25Tests {
+    /// A table of `rows` documents over a small Zipf-like vocabulary (so most queries match many rows),
+    /// some rewritten and some deleted after they were indexed.
+    static func corpus(_ db: Database, table: String, options: String, rows: Int) throws {
+        try db.execute(sql: "CREATE VIRTUAL TABLE \(table) USING fts5(\(options))")
+        let columns = options.split(separator: ",").filter { !$0.contains("=") }.count
+        var generator = SystemRandomNumberGenerator()
+        let words = (0..<300).map { "w\($0)" } + ["running", "runs", "ran", "東京", "タワー"]
+        func text() -> String {
+            (0..<Int.random(in: 1...40, using: &generator)).map { _ in
+                words[min(words.count - 1, Int(pow(Double(words.count), Double.random(in: 0..<1, using: &generator))) - 1)]
+            }.joined(separator: " ")
+        }
+        let placeholders = Array(repeating: "?", count: columns).joined(separator: ", ")
+        for rowid in 1...rows {
+            try db.execute(sql: "INSERT INTO \(table) (rowid, \(columnNames(columns))) VALUES (?, \(placeholders))",
+                           arguments: StatementArguments([rowid] + (0..<columns).map { _ in text() }))
+        }
+        for rowid in stride(from: 3, through: rows, by: 7) {
+            try db.execute(sql: "UPDATE \(table) SET \(columnNames(columns).split(separator: ",")[0]) = ? WHERE rowid = ?", arguments: [text(), rowid])
+        }
+        try db.execute(sql: "DELETE FROM \(table) WHERE rowid % 11 = 0")
+    }
+
+    static func columnNames(_ count: Int) -> String {
+        (0..<count).map { "c\($0)" }.joined(separator: ",")
+    }
+
+    static let queries = [
+        "\"w0\"", "\"w1\" OR \"w2\"", "\"w0\" OR \"w5\" OR \"w40\" OR \"w299\"", "\"run\"",
+        "\"w3\" AND \"w4\"", "\"w7 w8\"", "\"東 京\" OR \"w9\"", "\"w250\" OR \"w120\" OR \"w1\"",
+    ]
+
+    @Test(arguments: [
+        "c0, tokenize = 'porter unicode61 remove_diacritics 2'",
+        "c0, c1, tokenize = 'porter unicode61 remove_diacritics 2'",
+        "c0, columnsize = 0",
+    ])
+    func givesExactlyTheBuiltInScore(options: String) throws {
+        let queue = try DatabaseQueue()
+        try queue.write { db in
+            try FTS5BM25.register(db)
+            try Self.corpus(db, table: "docs", options: options, rows: 1500)
+            var compared = 0
+            for query in Self.queries {
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT rowid, bm25(docs) AS builtIn, \(FTS5BM25.name)(docs, 'docs') AS ours
+                    FROM docs WHERE docs MATCH ? ORDER BY rowid
+                    """, arguments: [query])
+                for row in rows {
+                    let builtIn: Double = row["builtIn"]
+                    let ours: Double = row["ours"]
+                    #expect(ours == builtIn, "\(query), row \(row["rowid"] as Int64)")
+                }
+                compared += rows.count
+            }
+            #expect(compared > 3000, "the queries match many rows")
+        }
+    }
+
+    /// A write on the same connection while a query runs expires the blob handle on `_docsize`; the
+    /// rows after it take their length from FTS5 and keep the exact score.
+    @Test func aWriteDuringTheQueryKeepsTheScoreExact() throws {
+        let queue = try DatabaseQueue()
+        try queue.write { db in
+            try FTS5BM25.register(db)
+            try Self.corpus(db, table: "docs", options: "c0", rows: 300)
+            let statement = try db.makeStatement(sql: """
+                SELECT rowid, bm25(docs) AS builtIn, \(FTS5BM25.name)(docs, 'docs') AS ours
+                FROM docs WHERE docs MATCH '"w0" OR "w1"' ORDER BY rowid
+                """)
+            let cursor = try Row.fetchCursor(statement)
+            var seen = 0
+            while let row = try cursor.next() {
+                let builtIn: Double = row["builtIn"]
+                let ours: Double = row["ours"]
+                #expect(ours == builtIn)
+                seen += 1
+                if seen == 5 {
+                    // The next matched row's size changes under the open blob handle.
+                    let next: Int64 = row["rowid"] + 1
+                    try db.execute(sql: "UPDATE docs SET c0 = c0 || ' w0 w0' WHERE rowid = ?", arguments: [next])
+                }
+            }
+            #expect(seen > 20)
+        }
+    }
+
+    /// Without the table name (or with a wrong one) the function still ranks exactly, from FTS5's sizes.
+    @Test func aMissingOrWrongTableNameFallsBackToFTS5Sizes() throws {
+        let queue = try DatabaseQueue()
+        try queue.write { db in
+            try FTS5BM25.register(db)
+            try Self.corpus(db, table: "docs", options: "c0", rows: 200)
+            for call in ["\(FTS5BM25.name)(docs)", "\(FTS5BM25.name)(docs, 'nothing')"] {
+                let rows = try Row.fetchAll(db, sql: "SELECT bm25(docs) AS builtIn, \(call) AS ours FROM docs WHERE docs MATCH 'w1'")
+                #expect(!rows.isEmpty)
+                for row in rows {
+                    #expect(row["ours"] as Double == row["builtIn"] as Double, "\(call)")
+                }
+            }
+        }
+    }
+}
