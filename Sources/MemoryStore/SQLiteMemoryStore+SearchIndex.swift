@@ -18,10 +18,13 @@ extension SQLiteMemoryStore {
             return "\"" + spaced.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
         }
         guard !phrases.isEmpty, limit > 0 else { return [] }
-        let (clauses, arguments) = Self.conditions(for: filter, alias: "m")
+        // Matches are joined to the narrow memories_rank_fields (see the v12 migration), and to
+        // memories only for a tag filter.
+        let (clauses, arguments) = Self.conditions(for: filter, alias: "r", tagsAlias: "m")
         let filterClause = clauses.joined(separator: " AND ")
         let whereClause = (["memories_fts MATCH ?"] + clauses).joined(separator: " AND ")
-        let columns = "m.id AS id, m.importance AS importance, m.created_at AS created_at, m.superseded_by IS NOT NULL AS superseded"
+        let tagsJoin = filter.tags.isEmpty ? "" : "JOIN memories m ON m.rowid = r.rowid"
+        let columns = "r.id AS id, r.importance AS importance, r.created_at AS created_at, r.superseded AS superseded"
         return try await read { db in
             // Rows are decoded as the cursor steps (no copy of each row first), and columns are
             // read by position (id, importance, created_at, superseded, rank): a lookup by name
@@ -48,7 +51,7 @@ extension SQLiteMemoryStore {
                         SELECT \(columns), ranked.rank AS rank
                         FROM (SELECT rowid, \(FTS5BM25.name)(memories_fts, 'memories_fts') AS rank FROM memories_fts WHERE memories_fts MATCH ?
                               ORDER BY rank LIMIT ?) AS ranked
-                        JOIN memories m ON m.rowid = ranked.rowid
+                        JOIN memories_rank_fields r ON r.rowid = ranked.rowid \(tagsJoin)
                         WHERE \(filterClause) ORDER BY ranked.rank LIMIT ?
                         """,
                         [expression, limit * 4] + arguments + [limit])
@@ -58,7 +61,7 @@ extension SQLiteMemoryStore {
                         """
                         SELECT \(columns), \(FTS5BM25.name)(memories_fts, 'memories_fts') AS rank
                         FROM memories_fts
-                        JOIN memories m ON m.rowid = memories_fts.rowid
+                        JOIN memories_rank_fields r ON r.rowid = memories_fts.rowid \(tagsJoin)
                         WHERE \(whereClause) ORDER BY rank LIMIT ?
                         """,
                         [expression] + arguments + [limit])
@@ -161,8 +164,9 @@ extension SQLiteMemoryStore {
         }
     }
 
-    /// The SQL conditions of a search filter, on the memories table under `alias`.
-    static func conditions(for filter: SearchFilter, alias: String) -> ([String], StatementArguments) {
+    /// The SQL conditions of a search filter on columns of memories (or memories_rank_fields) under
+    /// `alias`; the tag condition reads `tags` of memories under `tagsAlias`.
+    static func conditions(for filter: SearchFilter, alias: String, tagsAlias: String) -> ([String], StatementArguments) {
         var clauses = ["\(alias).user_id = ?"]
         var arguments: StatementArguments = [filter.userID]
         if let projectID = filter.projectID {
@@ -184,7 +188,7 @@ extension SQLiteMemoryStore {
         }
         if !filter.tags.isEmpty {
             clauses.append(
-                "EXISTS (SELECT 1 FROM json_each(\(alias).tags) WHERE json_each.value IN (\(filter.tags.map { _ in "?" }.joined(separator: ", "))))")
+                "EXISTS (SELECT 1 FROM json_each(\(tagsAlias).tags) WHERE json_each.value IN (\(filter.tags.map { _ in "?" }.joined(separator: ", "))))")
             _ = arguments.append(contentsOf: StatementArguments(filter.tags))
         }
         if let createdAfter = filter.createdAfter {

@@ -229,6 +229,46 @@ enum SQLiteSchema {
                     CREATE INDEX sessions_active ON sessions (user_id, project_id) WHERE state = 'active';
                     """)
         }
+        migrator.registerMigration("v12-rank-fields") { db in
+            // What lexical search reads for every full-text match, by rowid: a narrow copy of
+            // memories' ranking and filter columns, kept by triggers in the same transaction. A
+            // memories row holds its 1.5 KB vector, so two fit a page, and joining 6,000 matches
+            // touched 6,000 pages (BENCHMARKS.md, "Lexical search reads less per match"); these
+            // rows fit about thirty to a page. SQLite cannot build a covering index keyed by rowid,
+            // hence a table.
+            let columns = "id, user_id, project_id, session_id, memory_type, importance, created_at, superseded"
+            let values = "new.id, new.user_id, new.project_id, new.session_id, new.memory_type, new.importance, new.created_at, new.superseded_by IS NOT NULL"
+            try db.execute(
+                sql: """
+                    CREATE TABLE memories_rank_fields (
+                        rowid INTEGER PRIMARY KEY,
+                        id TEXT NOT NULL,
+                        user_id TEXT NOT NULL,
+                        project_id TEXT,
+                        session_id TEXT NOT NULL,
+                        memory_type TEXT NOT NULL,
+                        importance REAL NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        superseded INTEGER NOT NULL
+                    );
+                    INSERT INTO memories_rank_fields (rowid, \(columns))
+                        SELECT rowid, id, user_id, project_id, session_id, memory_type, importance, created_at,
+                            superseded_by IS NOT NULL
+                        FROM memories;
+                    CREATE TRIGGER memories_rank_fields_insert AFTER INSERT ON memories BEGIN
+                        INSERT INTO memories_rank_fields (rowid, \(columns)) VALUES (new.rowid, \(values));
+                    END;
+                    CREATE TRIGGER memories_rank_fields_update
+                    AFTER UPDATE OF id, user_id, project_id, session_id, memory_type, importance, created_at, superseded_by
+                    ON memories BEGIN
+                        DELETE FROM memories_rank_fields WHERE rowid = old.rowid;
+                        INSERT INTO memories_rank_fields (rowid, \(columns)) VALUES (new.rowid, \(values));
+                    END;
+                    CREATE TRIGGER memories_rank_fields_delete AFTER DELETE ON memories BEGIN
+                        DELETE FROM memories_rank_fields WHERE rowid = old.rowid;
+                    END;
+                    """)
+        }
         return migrator
     }
 }

@@ -96,4 +96,51 @@ import Testing
         #expect(error?.code == .internalError)
         #expect(error.map { String(reflecting: $0) }?.contains("not-an-id") == true, "the log names the bad id")
     }
+
+    /// Lexical search reads each match's ranking fields from memories_rank_fields, kept by
+    /// triggers: after edits, supersession, un-supersession by a delete and a delete, every match
+    /// carries its memory's current importance and supersession, and the table equals its memories.
+    @Test func theRankFieldsFollowEveryWrite() async throws {
+        let path = TemporaryFolder.make().path + "/db.sqlite"
+        let store = try SQLiteMemoryStore(configuration: .init(path: path), logger: Logger(label: "test"))
+        try await store.migrate()
+        let user = Fixture.user()
+        let (_, memories) = try await SearchIndexContractTests.seed(store, user: user, (0..<6).map { ("the heron note \($0)", .fact) })
+        let now = Fixture.time(100)
+        var important = MemoryChange()
+        important.importance = 0.95
+        _ = try await store.updateMemory(id: memories[0].id, userID: user, change: important, at: now)
+        var replaced = MemoryChange()
+        replaced.supersededBy = .some(memories[2].id)
+        _ = try await store.updateMemory(id: memories[1].id, userID: user, change: replaced, at: now)
+        _ = try await store.updateMemory(id: memories[3].id, userID: user, change: replaced, at: now)
+        // Deleting memories[2] makes what it superseded current again.
+        _ = try await store.deleteMemory(id: memories[2].id, userID: user, at: now)
+        var superseded = MemoryChange()
+        superseded.supersededBy = .some(memories[5].id)
+        _ = try await store.updateMemory(id: memories[4].id, userID: user, change: superseded, at: now)
+
+        let matches = try await store.lexicalMatches(terms: ["heron"], filter: SearchFilter(userID: user), limit: 100)
+        #expect(Set(matches.map(\.id)) == Set(memories.map(\.id)).subtracting([memories[2].id]))
+        for match in matches {
+            let memory = try #require(try await store.memory(id: match.id, userID: user))
+            #expect(match.importance == memory.importance)
+            #expect(match.isSuperseded == (memory.supersededBy != nil), "\(memory.content)")
+        }
+        #expect(matches.first { $0.id == memories[0].id }?.importance == 0.95)
+        #expect(matches.first { $0.id == memories[4].id }?.isSuperseded == true)
+        #expect(matches.first { $0.id == memories[1].id }?.isSuperseded == false)
+
+        let projection = """
+            SELECT rowid, id, user_id, project_id, session_id, memory_type, importance, created_at,
+                superseded_by IS NOT NULL FROM memories
+            """
+        let fields = "SELECT rowid, id, user_id, project_id, session_id, memory_type, importance, created_at, superseded FROM memories_rank_fields"
+        let counts = try await DatabaseQueue(path: path).read { db -> [Int] in
+            try ["memories_rank_fields", "(\(projection) EXCEPT \(fields))", "(\(fields) EXCEPT \(projection))"].map { table in
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? -1
+            }
+        }
+        #expect(counts == [5, 0, 0], "five rows, each equal to its memory's fields")
+    }
 }
