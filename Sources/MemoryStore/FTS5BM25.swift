@@ -5,7 +5,8 @@ import GRDBSQLite
 /// `memoryhub_bm25(fts_table, 'fts_table')`, an FTS5 auxiliary function: the Okapi BM25 score of the
 /// current match, the same number as FTS5's built-in `bm25(fts_table)` (k1 = 1.2, b = 0.75, every
 /// column weighted 1, negated so that `ORDER BY` puts the best match first), computed without running
-/// a statement per matching row.
+/// a statement per matching row. Bit for bit the same on x86-64; where the C compiler fuses a
+/// multiply and an add (arm64), the two may differ in the last place.
 ///
 /// FTS5's `bm25()` asks each row's length in tokens through `xColumnSize`, which steps a prepared
 /// `SELECT sz FROM <table>_docsize WHERE id = ?` for every match: 5.3 of 7.6 ms of a query matching
@@ -24,9 +25,11 @@ import GRDBSQLite
 /// function").
 ///
 /// The second argument names the FTS5 table, whose `<name>_docsize` shadow table holds one SQLite
-/// varint per column for each row. When that row cannot be read (a table made with `columnsize=0`, a
-/// missing row, a handle expired by a write on the same connection), the length comes from
-/// `xColumnSize`, as in `bm25()`. An error from the FTS5 API is the statement's error.
+/// varint per column for each row. The first row's length is read both ways and must agree. When
+/// they disagree (another table's name), or a row cannot be read (a table made with
+/// `columnsize=0`, a missing row, a handle expired by a write on the same connection), the rest of
+/// the query takes lengths from `xColumnSize`, as `bm25()` does. An error from the FTS5 API is the
+/// statement's error.
 package enum FTS5BM25 {
     /// The SQL name of the function.
     package static let name = "memoryhub_bm25"
@@ -52,8 +55,11 @@ package enum FTS5BM25 {
         let connection: OpaquePointer?
         let docsizeTable: String?
         var blob: OpaquePointer?
-        /// False once the `_docsize` row could not be read: every later row asks `xColumnSize`.
+        /// False once the `_docsize` row could not be read, or the first one disagreed with
+        /// `xColumnSize` (a name that is not this table's): every later row asks `xColumnSize`.
         var blobUsable: Bool
+        /// Whether the first length read from the blob was checked against `xColumnSize`.
+        var checked = false
         let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: 32)
 
         init(idf: [Double], averageLength: Double, connection: OpaquePointer?, docsizeTable: String?) {
@@ -69,7 +75,8 @@ package enum FTS5BM25 {
             buffer.deallocate()
         }
 
-        private func close() {
+        /// Closes the blob handle; the rest of the query asks `xColumnSize`.
+        func close() {
             if let blob {
                 sqlite3_blob_close(blob)
             }
@@ -77,8 +84,9 @@ package enum FTS5BM25 {
             blobUsable = false
         }
 
-        /// The row's length in tokens from its `_docsize` blob (the sum of its columns' varints), or nil.
-        func storedLength(rowid: Int64) -> Int64? {
+        /// The row's length in tokens from its `_docsize` blob (the sum of its columns' varints) and
+        /// the number of columns it holds, or nil.
+        func storedLength(rowid: Int64) -> (tokens: Int64, columns: Int)? {
             guard blobUsable, let connection, let docsizeTable else { return nil }
             let code: Int32 =
                 if let blob {
@@ -99,12 +107,17 @@ package enum FTS5BM25 {
             }
             var total: Int64 = 0
             var offset = 0
+            var columns = 0
             while offset < Int(count) {
-                guard let (value, length) = Self.varint(buffer + offset, available: Int(count) - offset) else { return nil }
+                guard let (value, length) = Self.varint(buffer + offset, available: Int(count) - offset) else {
+                    close()
+                    return nil
+                }
                 total += value
                 offset += length
+                columns += 1
             }
-            return total
+            return (total, columns)
         }
 
         /// One SQLite varint (big-endian groups of 7 bits, a set high bit continuing; the ninth byte
@@ -176,10 +189,22 @@ package enum FTS5BM25 {
             state = created
         }
 
-        var length: Int64
+        var length: Int64 = -1
         if let stored = state.storedLength(rowid: api.xRowid(context)) {
-            length = stored
-        } else {
+            length = stored.tokens
+            if !state.checked {
+                // The first row is read both ways: a table name that is not this FTS table's
+                // (another table's sizes) turns the blob off instead of skewing every score.
+                state.checked = true
+                var columnLength: Int32 = 0
+                let code = api.xColumnSize(context, -1, &columnLength)
+                if code != SQLITE_OK || Int64(columnLength) != stored.tokens || Int32(stored.columns) != api.xColumnCount(context) {
+                    state.close()
+                    length = -1
+                }
+            }
+        }
+        if length < 0 {
             var columnLength: Int32 = 0
             let code = api.xColumnSize(context, -1, &columnLength)
             guard code == SQLITE_OK else {

@@ -41,8 +41,8 @@ extension SQLiteMemoryStore {
             }
             func ranked(_ expression: String) throws -> [LexicalMatch] {
                 var found: [LexicalMatch] = []
-                // Joining every match to its row before ranking reads a row per match (tens of
-                // thousands for a common word in 100k memories). When few are wanted, rank in the
+                // Joining every match to its ranking fields before ranking reads a row per match (tens
+                // of thousands for a common word in 100k memories). When few are wanted, rank in the
                 // index alone first and join only its best: the best `limit` that pass the filter are
                 // among them whenever `limit` of them pass it; else read every match as below.
                 if limit <= Self.shortlistedMatchLimit {

@@ -233,9 +233,11 @@ enum SQLiteSchema {
             // What lexical search reads for every full-text match, by rowid: a narrow copy of
             // memories' ranking and filter columns, kept by triggers in the same transaction. A
             // memories row holds its 1.5 KB vector, so two fit a page, and joining 6,000 matches
-            // touched 6,000 pages (BENCHMARKS.md, "Lexical search reads less per match"); these
-            // rows fit about thirty to a page. SQLite cannot build a covering index keyed by rowid,
-            // hence a table.
+            // touched 6,000 pages (BENCHMARKS.md, "BM25 without a statement per
+            // match, and a narrow table to join"); these rows fit about thirty to a page. SQLite
+            // cannot build a covering index keyed by rowid, hence a table. Its rowids are memories'
+            // (as the FTS table's are): rows are written with OR REPLACE, so a stale row (after a
+            // VACUUM renumbered memories, say) is replaced instead of failing the write.
             let columns = "id, user_id, project_id, session_id, memory_type, importance, created_at, superseded"
             let values = "new.id, new.user_id, new.project_id, new.session_id, new.memory_type, new.importance, new.created_at, new.superseded_by IS NOT NULL"
             try db.execute(
@@ -256,13 +258,13 @@ enum SQLiteSchema {
                             superseded_by IS NOT NULL
                         FROM memories;
                     CREATE TRIGGER memories_rank_fields_insert AFTER INSERT ON memories BEGIN
-                        INSERT INTO memories_rank_fields (rowid, \(columns)) VALUES (new.rowid, \(values));
+                        INSERT OR REPLACE INTO memories_rank_fields (rowid, \(columns)) VALUES (new.rowid, \(values));
                     END;
                     CREATE TRIGGER memories_rank_fields_update
                     AFTER UPDATE OF id, user_id, project_id, session_id, memory_type, importance, created_at, superseded_by
                     ON memories BEGIN
                         DELETE FROM memories_rank_fields WHERE rowid = old.rowid;
-                        INSERT INTO memories_rank_fields (rowid, \(columns)) VALUES (new.rowid, \(values));
+                        INSERT OR REPLACE INTO memories_rank_fields (rowid, \(columns)) VALUES (new.rowid, \(values));
                     END;
                     CREATE TRIGGER memories_rank_fields_delete AFTER DELETE ON memories BEGIN
                         DELETE FROM memories_rank_fields WHERE rowid = old.rowid;

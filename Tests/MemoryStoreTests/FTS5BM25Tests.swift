@@ -3,9 +3,18 @@ import GRDB
 import MemoryStore
 import Testing
 
-/// `memoryhub_bm25` must give exactly the number FTS5's own `bm25()` gives, on any query and table,
-/// or search would rank differently than it did with the built-in function.
+/// `memoryhub_bm25` must give the number FTS5's own `bm25()` gives, on any query and table, or search
+/// would rank differently than it did with the built-in function.
 @Suite struct FTS5BM25Tests {
+    /// Bit for bit on x86-64; where SQLite's C may fuse a multiply and an add (arm64), to rounding.
+    static func same(_ ours: Double, _ builtIn: Double) -> Bool {
+        #if arch(x86_64)
+        ours == builtIn
+        #else
+        abs(ours - builtIn) <= 1e-12 * max(1, abs(builtIn))
+        #endif
+    }
+
     /// A table of `rows` documents over a small Zipf-like vocabulary (so most queries match many rows),
     /// some rewritten and some deleted after they were indexed.
     static func corpus(_ db: Database, table: String, options: String, rows: Int) throws {
@@ -57,7 +66,7 @@ import Testing
                 for row in rows {
                     let builtIn: Double = row["builtIn"]
                     let ours: Double = row["ours"]
-                    #expect(ours == builtIn, "\(query), row \(row["rowid"] as Int64)")
+                    #expect(Self.same(ours, builtIn), "\(query), row \(row["rowid"] as Int64): \(ours) vs \(builtIn)")
                 }
                 compared += rows.count
             }
@@ -65,8 +74,8 @@ import Testing
         }
     }
 
-    /// A write on the same connection while a query runs expires the blob handle on `_docsize`; the
-    /// rows after it take their length from FTS5 and keep the exact score.
+    /// A write on the same connection to the row the blob handle is on expires the handle; the rows
+    /// after it take their length from FTS5 and keep the exact score.
     @Test func aWriteDuringTheQueryKeepsTheScoreExact() throws {
         let queue = try DatabaseQueue()
         try queue.write { db in
@@ -81,29 +90,30 @@ import Testing
             while let row = try cursor.next() {
                 let builtIn: Double = row["builtIn"]
                 let ours: Double = row["ours"]
-                #expect(ours == builtIn)
+                #expect(Self.same(ours, builtIn))
                 seen += 1
                 if seen == 5 {
-                    // The next matched row's size changes under the open blob handle.
-                    let next: Int64 = row["rowid"] + 1
-                    try db.execute(sql: "UPDATE docs SET c0 = c0 || ' w0 w0' WHERE rowid = ?", arguments: [next])
+                    // The current row's size changes under the open blob handle.
+                    try db.execute(sql: "UPDATE docs SET c0 = c0 || ' w0 w0' WHERE rowid = ?", arguments: [row["rowid"] as Int64])
                 }
             }
             #expect(seen > 20)
         }
     }
 
-    /// Without the table name (or with a wrong one) the function still ranks exactly, from FTS5's sizes.
+    /// Without the table name, with one that names nothing, or with another FTS table's name, the
+    /// function still ranks exactly, from FTS5's sizes.
     @Test func aMissingOrWrongTableNameFallsBackToFTS5Sizes() throws {
         let queue = try DatabaseQueue()
         try queue.write { db in
             try FTS5BM25.register(db)
             try Self.corpus(db, table: "docs", options: "c0", rows: 200)
-            for call in ["\(FTS5BM25.name)(docs)", "\(FTS5BM25.name)(docs, 'nothing')"] {
+            try Self.corpus(db, table: "other", options: "c0", rows: 200)
+            for call in ["\(FTS5BM25.name)(docs)", "\(FTS5BM25.name)(docs, 'nothing')", "\(FTS5BM25.name)(docs, 'other')"] {
                 let rows = try Row.fetchAll(db, sql: "SELECT bm25(docs) AS builtIn, \(call) AS ours FROM docs WHERE docs MATCH 'w1'")
                 #expect(!rows.isEmpty)
                 for row in rows {
-                    #expect(row["ours"] as Double == row["builtIn"] as Double, "\(call)")
+                    #expect(Self.same(row["ours"], row["builtIn"]), "\(call)")
                 }
             }
         }

@@ -98,7 +98,8 @@ import Testing
     }
 
     /// Lexical search reads each match's ranking fields from memories_rank_fields, kept by
-    /// triggers: after edits, supersession, un-supersession by a delete and a delete, every match
+    /// triggers: after edits, supersession, un-supersession by a delete, a delete and a session's
+    /// deletion, every match
     /// carries its memory's current importance and supersession, and the table equals its memories.
     @Test func theRankFieldsFollowEveryWrite() async throws {
         let path = TemporaryFolder.make().path + "/db.sqlite"
@@ -106,6 +107,8 @@ import Testing
         try await store.migrate()
         let user = Fixture.user()
         let (_, memories) = try await SearchIndexContractTests.seed(store, user: user, (0..<6).map { ("the heron note \($0)", .fact) })
+        // A second session's memories go with their session.
+        let (gone, _) = try await SearchIndexContractTests.seed(store, user: user, (0..<3).map { ("a heron in the gone session \($0)", .fact) })
         let now = Fixture.time(100)
         var important = MemoryChange()
         important.importance = 0.95
@@ -120,6 +123,7 @@ import Testing
         superseded.supersededBy = .some(memories[5].id)
         _ = try await store.updateMemory(id: memories[4].id, userID: user, change: superseded, at: now)
 
+        _ = try await store.deleteSession(id: gone.id, userID: user, at: now)
         let matches = try await store.lexicalMatches(terms: ["heron"], filter: SearchFilter(userID: user), limit: 100)
         #expect(Set(matches.map(\.id)) == Set(memories.map(\.id)).subtracting([memories[2].id]))
         for match in matches {
