@@ -2,11 +2,12 @@ import Foundation
 package import GRDB
 import GRDBSQLite
 
-/// `memoryhub_bm25(fts_table, 'fts_table')`, an FTS5 auxiliary function: the Okapi BM25 score of the
-/// current match, the same number as FTS5's built-in `bm25(fts_table)` (k1 = 1.2, b = 0.75, every
-/// column weighted 1, negated so that `ORDER BY` puts the best match first), computed without running
-/// a statement per matching row. Bit for bit the same on x86-64; where the C compiler fuses a
-/// multiply and an add (arm64), the two may differ in the last place.
+/// `memoryhub_bm25(fts_table, 'fts_table' [, k1, b])`, an FTS5 auxiliary function: the Okapi BM25
+/// score of the current match, negated so that `ORDER BY` puts the best match first. With the
+/// default k1 = 1.2 and b = 0.75 it is the number FTS5's built-in `bm25(fts_table)` gives (every
+/// column weighted 1): bit for bit on x86-64; where the C compiler fuses a multiply and an add
+/// (arm64), the two may differ in the last place. Unlike `bm25()` it takes the two parameters, and
+/// it runs no statement per matching row.
 ///
 /// FTS5's `bm25()` asks each row's length in tokens through `xColumnSize`, which steps a prepared
 /// `SELECT sz FROM <table>_docsize WHERE id = ?` for every match: 5.3 of 7.6 ms of a query matching
@@ -29,13 +30,16 @@ import GRDBSQLite
 /// they disagree (another table's name), or a row cannot be read (a table made with
 /// `columnsize=0`, a missing row, a handle expired by a write on the same connection), the rest of
 /// the query takes lengths from `xColumnSize`, as `bm25()` does. An error from the FTS5 API is the
-/// statement's error.
+/// statement's error, and so is a k1 below 0 or a b outside 0...1.
 package enum FTS5BM25 {
     /// The SQL name of the function.
     package static let name = "memoryhub_bm25"
 
-    static let k1 = 1.2
-    static let b = 0.75
+    /// Term frequency saturation when the call gives none (FTS5's).
+    package static let defaultK1 = 1.2
+    /// Length normalisation when the call gives none (FTS5's): 0 ignores a row's length, 1 divides
+    /// its term frequencies by its length relative to the average.
+    package static let defaultB = 0.75
 
     /// Registers the function on `db`'s connection (every connection of the store, in `prepareDatabase`).
     ///
@@ -52,6 +56,8 @@ package enum FTS5BM25 {
     private final class QueryState {
         let idf: [Double]
         let averageLength: Double
+        let k1: Double
+        let b: Double
         let connection: OpaquePointer?
         let docsizeTable: String?
         var blob: OpaquePointer?
@@ -62,9 +68,11 @@ package enum FTS5BM25 {
         var checked = false
         let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: 32)
 
-        init(idf: [Double], averageLength: Double, connection: OpaquePointer?, docsizeTable: String?) {
+        init(idf: [Double], averageLength: Double, k1: Double, b: Double, connection: OpaquePointer?, docsizeTable: String?) {
             self.idf = idf
             self.averageLength = averageLength
+            self.k1 = k1
+            self.b = b
             self.connection = connection
             self.docsizeTable = docsizeTable
             self.blobUsable = connection != nil && docsizeTable != nil
@@ -177,8 +185,14 @@ package enum FTS5BM25 {
             if argumentCount >= 1, let argument = arguments?[0], let name = sqlite3_value_text(argument) {
                 docsizeTable = String(cString: name) + "_docsize"
             }
+            let k1 = argumentCount >= 2 ? sqlite3_value_double(arguments?[1]) : defaultK1
+            let b = argumentCount >= 3 ? sqlite3_value_double(arguments?[2]) : defaultB
+            guard k1 >= 0, (0...1).contains(b) else {
+                sqlite3_result_error(result, "\(name): k1 must be at least 0 and b between 0 and 1", -1)
+                return
+            }
             let created = QueryState(
-                idf: idf, averageLength: Double(tokens) / Double(max(rows, 1)),
+                idf: idf, averageLength: Double(tokens) / Double(max(rows, 1)), k1: k1, b: b,
                 connection: sqlite3_context_db_handle(result), docsizeTable: docsizeTable)
             let pointer = Unmanaged.passRetained(created).toOpaque()
             code = api.xSetAuxdata(context, pointer, releaseState)
@@ -213,6 +227,7 @@ package enum FTS5BM25 {
             }
             length = Int64(columnLength)
         }
+        let (k1, b) = (state.k1, state.b)
         let normalisedLength = k1 * (1 - b + b * Double(length) / state.averageLength)
         var score = 0.0
         for phrase in state.idf.indices {

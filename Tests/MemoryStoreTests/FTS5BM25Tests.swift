@@ -118,4 +118,38 @@ import Testing
             }
         }
     }
+
+    /// With k1 and b given, the score is BM25's formula with them (lengths and counts known here);
+    /// FTS5's own values given explicitly give `bm25()`; a b outside 0...1 is the statement's error.
+    @Test func takesK1AndB() throws {
+        let queue = try DatabaseQueue()
+        try queue.write { db in
+            try FTS5BM25.register(db)
+            try db.execute(sql: "CREATE VIRTUAL TABLE docs USING fts5(c0)")
+            // Lengths 1, 4, 2, 3, 5, 1 tokens (16 in all); "kiwi" in two rows, twice in the second.
+            for (rowid, text) in [(1, "kiwi"), (2, "kiwi plum kiwi fig"), (3, "plum fig"), (4, "fig plum pear"),
+                                  (5, "pear fig plum lime date"), (6, "lime")] {
+                try db.execute(sql: "INSERT INTO docs (rowid, c0) VALUES (?, ?)", arguments: [rowid, text])
+            }
+            let (k1, b) = (2.0, 0.9)
+            let idf = log((6 - 2 + 0.5) / (2 + 0.5))
+            let average = 16.0 / 6
+            func expected(tf: Double, length: Double) -> Double {
+                -(idf * ((tf * (k1 + 1)) / (tf + k1 * (1 - b + b * length / average))))
+            }
+            let scores = try Row.fetchAll(db, sql: "SELECT rowid, \(FTS5BM25.name)(docs, 'docs', 2.0, 0.9) AS s FROM docs WHERE docs MATCH 'kiwi' ORDER BY rowid")
+            #expect(scores.count == 2)
+            #expect(abs((scores[0]["s"] as Double) - expected(tf: 1, length: 1)) < 1e-12)
+            #expect(abs((scores[1]["s"] as Double) - expected(tf: 2, length: 4)) < 1e-12)
+
+            let explicit = try Row.fetchAll(db, sql: "SELECT bm25(docs) AS builtIn, \(FTS5BM25.name)(docs, 'docs', 1.2, 0.75) AS ours FROM docs WHERE docs MATCH 'fig OR plum'")
+            #expect(explicit.count == 4)
+            for row in explicit {
+                #expect(Self.same(row["ours"], row["builtIn"]))
+            }
+            #expect(throws: DatabaseError.self) {
+                try Row.fetchAll(db, sql: "SELECT \(FTS5BM25.name)(docs, 'docs', 1.2, 1.5) FROM docs WHERE docs MATCH 'kiwi'")
+            }
+        }
+    }
 }

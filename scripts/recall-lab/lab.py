@@ -25,6 +25,9 @@ Levers (each a parameter of `Params`; the table runs each alone):
 - diversity: maximal marginal relevance over the best candidates (`mmr`, `mmr_top`);
 - per-user statistics: BM25 with IDF and average length over the user's own memories (`user_idf=1`)
   instead of the whole table's, as FTS5 computes them;
+- BM25's parameters (`k1`, `b`; FTS5 fixes 1.2 and 0.75): scored here from FTS5's own index
+  (fts5vocab instances and the _docsize lengths, so stemming and statistics are FTS5's);
+  `own_bm25=1` with the defaults reproduces FTS5's ranking;
 - the semantic threshold and the superseded factor.
 """
 import argparse, datetime as dt, gzip, json, math, os, re, sqlite3, sys
@@ -284,6 +287,79 @@ class Data:
         self.session_lexical = {q["id"]: u.session_lexical(q["question"]) for u, q in self.questions}
         self.cosine = {q["id"]: u.vectors @ self.question_vectors[q["id"]] for u, q in self.questions}
         self._prf = {}
+        self._table = None
+        self._phrases = {}
+        self._tokenizer = None
+
+    # MARK: BM25 with other parameters, from FTS5's own index
+
+    def bm25_table(self):
+        """Every row's length in tokens (the varints of memories_fts_docsize), the row count and the
+        average length: what FTS5's bm25() reads through xColumnSize, xRowCount, xColumnTotalSize."""
+        if self._table is None:
+            def tokens(blob):
+                total, value = 0, 0
+                for i, byte in enumerate(blob):
+                    value = (value << 7) | (byte & 0x7F)
+                    if not byte & 0x80:
+                        total, value = total + value, 0
+                return total
+            lengths = {rowid: tokens(blob) for rowid, blob in self.db.execute("SELECT id, sz FROM memories_fts_docsize")}
+            self._table = (lengths, len(lengths), sum(lengths.values()) / len(lengths))
+            self.db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.lab_instances USING fts5vocab(main, memories_fts, instance)")
+        return self._table
+
+    def tokenize(self, text):
+        """FTS5's tokens of `text` (porter unicode61 remove_diacritics 2), in order."""
+        if self._tokenizer is None:
+            self._tokenizer = sqlite3.connect(":memory:")
+            self._tokenizer.execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize = 'porter unicode61 remove_diacritics 2')")
+            self._tokenizer.execute("CREATE VIRTUAL TABLE tv USING fts5vocab(t, instance)")
+        self._tokenizer.execute("INSERT INTO t (rowid, x) VALUES (1, ?)", (text,))
+        tokens = [term for term, in self._tokenizer.execute('SELECT term FROM tv ORDER BY "offset"')]
+        self._tokenizer.execute("DELETE FROM t")
+        return tokens
+
+    def phrase_stats(self, user, question):
+        """For each phrase of the question's lexical query: its table-wide document count and its
+        occurrences in each of this user's memories (index into user arrays -> count)."""
+        qid = question["id"]
+        if qid not in self._phrases:
+            self.bm25_table()
+            stats = []
+            for term in terms(question["question"]):
+                tokens = self.tokenize(term)
+                if not tokens:
+                    continue
+                offsets = []
+                for token in tokens:
+                    by_doc = {}
+                    for doc, offset in self.db.execute('SELECT doc, "offset" FROM temp.lab_instances WHERE term = ?', (token,)):
+                        by_doc.setdefault(doc, set()).add(offset)
+                    offsets.append(by_doc)
+                docs = set(offsets[0]).intersection(*offsets[1:])
+                counts = {}
+                for doc in docs:
+                    count = sum(1 for o in offsets[0][doc] if all(o + i in offsets[i][doc] for i in range(1, len(tokens))))
+                    if count:
+                        counts[doc] = count
+                stats.append((len(counts), {user.index_of_row[d]: c for d, c in counts.items() if d in user.index_of_row}))
+            self._phrases[qid] = stats
+        return self._phrases[qid]
+
+    def own_lexical(self, user, question, k1, b):
+        """BM25 as FTS5 computes it (IDF ln((N - n + 0.5) / (n + 0.5)) floored at 1e-6), with k1 and b."""
+        lengths, rows, average = self.bm25_table()
+        scores, matched = np.zeros(user.n), np.zeros(user.n, bool)
+        for hits, counts in self.phrase_stats(user, question):
+            idf = math.log((rows - hits + 0.5) / (hits + 0.5))
+            idf = idf if idf > 0 else 1e-6
+            for i, tf in counts.items():
+                length = lengths[user.rowids[i]]
+                scores[i] += idf * ((tf * (k1 + 1.0)) / (tf + k1 * (1 - b + b * length / average)))
+                matched[i] = True
+        found = np.where(matched)[0]
+        return scores, list(found[np.argsort(-scores[found], kind="stable")])
 
     def prf_lexical(self, user, question, top, n_terms):
         """A second lexical list: the question's terms plus the top hits' most distinctive words."""
@@ -310,6 +386,7 @@ class Params:
     feedback_hits, prf_terms = 5, 10
     mmr, mmr_top = 0.0, 50
     user_idf = 0.0
+    k1, b, own_bm25 = 1.2, 0.75, 0.0
 
     def __init__(self, **changes):
         for key, value in changes.items():
@@ -333,6 +410,8 @@ def rank(data, p, user, question):
         if key not in data._prf:
             data._prf[key] = user.user_lexical(data.db, question["question"])
         lexical_scores, lexical_order = data._prf[key]
+    if p.own_bm25 or p.k1 != 1.2 or p.b != 0.75:
+        lexical_scores, lexical_order = data.own_lexical(user, question, p.k1, p.b)
     cosine = data.cosine[qid]
     lexical_rank = np.full(user.n, np.inf)
     lexical_rank[lexical_order] = np.arange(1, len(lexical_order) + 1)
