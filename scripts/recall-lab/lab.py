@@ -1,7 +1,7 @@
 """Recall lab: measures ranking levers offline on a database that `memoryhub eval --keep` loaded.
 
 The hybrid ranking of SearchEngine is replayed from the database itself: lexical matches and their
-bm25 scores come from the same FTS5 index with the same query (SearchText.terms), semantic
+BM25 scores come from the same FTS5 index with the same query (SearchText.terms), semantic
 similarities from the stored vectors and a numpy MiniLM for the questions (checked against the
 stored vectors: cosine 1.0000), reciprocal rank fusion (k = 15, weights 1.5 / 1), the semantic
 threshold (0.2) and the superseded factor. With today's parameters it reproduces
@@ -25,9 +25,10 @@ Levers (each a parameter of `Params`; the table runs each alone):
 - diversity: maximal marginal relevance over the best candidates (`mmr`, `mmr_top`);
 - per-user statistics: BM25 with IDF and average length over the user's own memories (`user_idf=1`)
   instead of the whole table's, as FTS5 computes them;
-- BM25's parameters (`k1`, `b`; FTS5 fixes 1.2 and 0.75): scored here from FTS5's own index
-  (fts5vocab instances and the _docsize lengths, so stemming and statistics are FTS5's);
-  `own_bm25=1` with the defaults reproduces FTS5's ranking;
+- BM25's parameters (`k1`, `b`: 1.2 and 0.9 as the product; FTS5's bm25() fixes 1.2 and 0.75),
+  BM25+ (`bm25_delta`) and Lucene's IDF (`lucene_idf=1`): lexical scores are computed here from
+  FTS5's own index (fts5vocab instances and the _docsize lengths, so stemming and statistics are
+  FTS5's), as memoryhub_bm25 computes them; `b=0.75` reproduces FTS5's bm25() exactly;
 - the semantic threshold and the superseded factor.
 """
 import argparse, datetime as dt, gzip, json, math, os, re, sqlite3, sys
@@ -347,16 +348,21 @@ class Data:
             self._phrases[qid] = stats
         return self._phrases[qid]
 
-    def own_lexical(self, user, question, k1, b):
-        """BM25 as FTS5 computes it (IDF ln((N - n + 0.5) / (n + 0.5)) floored at 1e-6), with k1 and b."""
+    def own_lexical(self, user, question, k1, b, delta=0.0, lucene_idf=False):
+        """BM25 as FTS5 computes it (IDF ln((N - n + 0.5) / (n + 0.5)) floored at 1e-6), with k1 and b;
+        `delta` > 0 is BM25+ (Lv and Zhai 2011: delta added to every matching term's frequency part),
+        `lucene_idf` Lucene's always-positive IDF ln(1 + (N - n + 0.5) / (n + 0.5))."""
         lengths, rows, average = self.bm25_table()
         scores, matched = np.zeros(user.n), np.zeros(user.n, bool)
         for hits, counts in self.phrase_stats(user, question):
-            idf = math.log((rows - hits + 0.5) / (hits + 0.5))
-            idf = idf if idf > 0 else 1e-6
+            if lucene_idf:
+                idf = math.log(1 + (rows - hits + 0.5) / (hits + 0.5))
+            else:
+                idf = math.log((rows - hits + 0.5) / (hits + 0.5))
+                idf = idf if idf > 0 else 1e-6
             for i, tf in counts.items():
                 length = lengths[user.rowids[i]]
-                scores[i] += idf * ((tf * (k1 + 1.0)) / (tf + k1 * (1 - b + b * length / average)))
+                scores[i] += idf * ((tf * (k1 + 1.0)) / (tf + k1 * (1 - b + b * length / average)) + delta)
                 matched[i] = True
         found = np.where(matched)[0]
         return scores, list(found[np.argsort(-scores[found], kind="stable")])
@@ -386,7 +392,8 @@ class Params:
     feedback_hits, prf_terms = 5, 10
     mmr, mmr_top = 0.0, 50
     user_idf = 0.0
-    k1, b, own_bm25 = 1.2, 0.75, 0.0
+    k1, b = 1.2, 0.9
+    bm25_delta, lucene_idf = 0.0, 0.0
 
     def __init__(self, **changes):
         for key, value in changes.items():
@@ -404,14 +411,12 @@ def ranks(score, mask):
 
 def rank(data, p, user, question):
     qid = question["id"]
-    lexical_scores, lexical_order = data.lexical[qid]
+    lexical_scores, lexical_order = data.own_lexical(user, question, p.k1, p.b, p.bm25_delta, bool(p.lucene_idf))
     if p.user_idf:
         key = ("user", qid)
         if key not in data._prf:
             data._prf[key] = user.user_lexical(data.db, question["question"])
         lexical_scores, lexical_order = data._prf[key]
-    if p.own_bm25 or p.k1 != 1.2 or p.b != 0.75:
-        lexical_scores, lexical_order = data.own_lexical(user, question, p.k1, p.b)
     cosine = data.cosine[qid]
     lexical_rank = np.full(user.n, np.inf)
     lexical_rank[lexical_order] = np.arange(1, len(lexical_order) + 1)
