@@ -510,9 +510,10 @@ def sentence_windows(text, max_words):
     return out
 
 
-def window_lever(data, model_dir, db_path, top, max_words, per_turn=8):
-    """Replaces each of the best `top` candidates' cosine by the best of it and its windows' cosines
-    (windows embedded once, cached next to the database), then measures."""
+def window_lever(data, model_dir, db_path, top, max_words, per_turn=8, blend=1.0):
+    """Raises each of the best `top` candidates' cosine towards the best of its windows' cosines,
+    by `blend` of the difference (1: the best of the two), with windows embedded once and cached
+    next to the database, then measures."""
     import pickle
     cache_path = f"{db_path}.windows-{max_words}.pkl"
     cache = pickle.load(open(cache_path, "rb")) if os.path.exists(cache_path) else {}
@@ -539,7 +540,7 @@ def window_lever(data, model_dir, db_path, top, max_words, per_turn=8):
         for i in range(user.n):
             found = cache.get((user.user, i))
             if found:
-                cosine[i] = max(cosine[i], max(float(v @ vector) for v in found))
+                cosine[i] += blend * max(0.0, max(float(v @ vector) for v in found) - cosine[i])
         data.cosine[question["id"]] = cosine
     result = evaluate(data, base)
     data.cosine = whole
@@ -595,7 +596,7 @@ def main():
     parser.add_argument("eval_file")
     parser.add_argument("--model-dir", default=os.environ.get("MEMORYHUB_MODEL_DIR", os.path.expanduser("~/.local/share/memoryhub/models/all-MiniLM-L6-v2")))
     parser.add_argument("--only", help="comma-separated rows: base, or name=value[;name=value]")
-    parser.add_argument("--windows", metavar="TOP,WORDS", help="add a row: the best TOP candidates scored by their best sentence window of WORDS words")
+    parser.add_argument("--windows", metavar="TOP,WORDS[,BLEND]", help="add a row: the best TOP candidates scored by their best sentence window of WORDS words (raised by BLEND of the gain, default 1)")
     args = parser.parse_args()
     data = Data(args.db, args.eval_file, args.model_dir)
     rows = ABLATION
@@ -613,9 +614,10 @@ def main():
         print(f"| {label} | " + " | ".join(f"{overall[k]:.3f}" for k in CUTOFFS) + " | "
               + " | ".join(f"{by_category[n][10]:.3f}" for n in names) + " |", flush=True)
     if args.windows:
-        top, max_words = (int(x) for x in args.windows.split(","))
-        overall, by_category = window_lever(data, args.model_dir, args.db, top, max_words)
-        print(f"| sentence windows ({max_words} words) for the best {top} | " + " | ".join(f"{overall[k]:.3f}" for k in CUTOFFS) + " | "
+        parts = args.windows.split(",")
+        top, max_words, blend = int(parts[0]), int(parts[1]), float(parts[2]) if len(parts) > 2 else 1.0
+        overall, by_category = window_lever(data, args.model_dir, args.db, top, max_words, blend=blend)
+        print(f"| sentence windows ({max_words} words, blend {blend}) for the best {top} | " + " | ".join(f"{overall[k]:.3f}" for k in CUTOFFS) + " | "
               + " | ".join(f"{by_category[n][10]:.3f}" for n in names) + " |", flush=True)
 
 
