@@ -166,8 +166,9 @@ struct RedisClientTests {
         let server = try await FakeRedisServer.start { command in
             command.first == "HANG" ? .none : FakeRedisServer.standardReply(command)
         }
-        // Long enough that the reconnect and PING after it fit on a loaded machine.
-        let client = Self.client(server) { $0.commandTimeout = .seconds(2) }
+        // Long enough that the reconnect and PING after it fit on a loaded machine (CI has stalled
+        // the whole test process for seconds at the start of a run).
+        let client = Self.client(server) { $0.commandTimeout = .seconds(5) }
         let error = await #expect(throws: RedisClientError.self) {
             try await client.send("HANG")
         }
