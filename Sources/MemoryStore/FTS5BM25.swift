@@ -10,13 +10,15 @@ import GRDBSQLite
 /// it runs no statement per matching row.
 ///
 /// FTS5's `bm25()` asks each row's length in tokens through `xColumnSize`, which steps a prepared
-/// `SELECT sz FROM <table>_docsize WHERE id = ?` for every match: 5.3 of 7.6 ms of a query matching
-/// 7,000 of 10,000 rows, measured in C against SQLite 3.40. This function reads the same `_docsize`
+/// `SELECT sz FROM <table>_docsize WHERE id = ?` for every match: most of its time on a 10k table
+/// (at the median, matching and asking lengths took 6.1 ms, all of `bm25()` 7.6 ms, matching alone
+/// 0.9 ms; C against SQLite 3.40, BENCHMARKS.md, "BM25 without a statement per match"). This
+/// function reads the same `_docsize`
 /// row through one incremental blob handle moved from row to row (`sqlite3_blob_reopen`, a B-tree seek
 /// without the statement), and takes everything else from FTS5's extension API:
 ///
-/// - IDF of phrase i = ln((N − nᵢ + 0.5) / (nᵢ + 0.5)), at least 1e-6, where N is `xRowCount` and nᵢ the
-///   rows `xQueryPhrase` visits; computed once per query;
+/// - IDF of phrase i = ln((N − nᵢ + 0.5) / (nᵢ + 0.5)), or 1e-6 where that is not positive, where N is
+///   `xRowCount` and nᵢ the rows `xQueryPhrase` visits; computed once per query;
 /// - average length = `xColumnTotalSize(-1)` / N;
 /// - score = Σᵢ IDFᵢ · (fᵢ · (k1 + 1) / (fᵢ + k1 · (1 − b + b · |D| / avgdl))), with fᵢ the phrase's
 ///   occurrences in the row (walked with `xPhraseFirst`/`xPhraseNext`) and |D| the row's tokens.
@@ -30,7 +32,9 @@ import GRDBSQLite
 /// they disagree (another table's name), or a row cannot be read (a table made with
 /// `columnsize=0`, a missing row, a handle expired by a write on the same connection), the rest of
 /// the query takes lengths from `xColumnSize`, as `bm25()` does. An error from the FTS5 API is the
-/// statement's error, and so is a k1 below 0 or a b outside 0...1.
+/// statement's error, and so is a k1 or b that is not a finite number, a k1 below 0 or a b outside
+/// 0...1. FTS5 keeps one state per function and query, so every call of the function in one
+/// statement uses the parameters of the first row's call (give each statement one pair).
 package enum FTS5BM25 {
     /// The SQL name of the function.
     package static let name = "memoryhub_bm25"
@@ -162,6 +166,19 @@ package enum FTS5BM25 {
         if let existing = api.xGetAuxdata(context, 0) {
             state = Unmanaged<QueryState>.fromOpaque(existing).takeUnretainedValue()
         } else {
+            // The parameters first: a NULL, text or infinite k1 or b is an error, not a silent 0.
+            func parameter(_ index: Int, default value: Double) -> Double? {
+                guard Int(argumentCount) > index else { return value }
+                guard let argument = arguments?[index],
+                      [SQLITE_INTEGER, SQLITE_FLOAT].contains(sqlite3_value_numeric_type(argument))
+                else { return nil }
+                let number = sqlite3_value_double(argument)
+                return number.isFinite ? number : nil
+            }
+            guard let k1 = parameter(1, default: defaultK1), let b = parameter(2, default: defaultB), k1 >= 0, (0...1).contains(b) else {
+                sqlite3_result_error(result, "\(name): k1 must be a finite number of at least 0 and b a number between 0 and 1", -1)
+                return
+            }
             var rows: Int64 = 0
             var tokens: Int64 = 0
             var code = api.xRowCount(context, &rows)
@@ -184,12 +201,6 @@ package enum FTS5BM25 {
             var docsizeTable: String?
             if argumentCount >= 1, let argument = arguments?[0], let name = sqlite3_value_text(argument) {
                 docsizeTable = String(cString: name) + "_docsize"
-            }
-            let k1 = argumentCount >= 2 ? sqlite3_value_double(arguments?[1]) : defaultK1
-            let b = argumentCount >= 3 ? sqlite3_value_double(arguments?[2]) : defaultB
-            guard k1 >= 0, (0...1).contains(b) else {
-                sqlite3_result_error(result, "\(name): k1 must be at least 0 and b between 0 and 1", -1)
-                return
             }
             let created = QueryState(
                 idf: idf, averageLength: Double(tokens) / Double(max(rows, 1)), k1: k1, b: b,

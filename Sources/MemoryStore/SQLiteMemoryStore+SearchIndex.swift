@@ -96,9 +96,10 @@ extension SQLiteMemoryStore {
     static let weightedMatchFloor = 200
 
     /// The query's phrases that carry BM25 weight: a phrase held by at least half of the indexed
-    /// memories is left out while another remains, because FTS5's `bm25()` gives it an inverse
-    /// document frequency of 1e-6 (`log((N - n + 0.5) / (n + 0.5))` is not positive, and FTS5
-    /// clamps it; Robertson and Zaragoza, "The Probabilistic Relevance Framework: BM25 and
+    /// memories is left out while another remains, because BM25 as search computes it
+    /// (``FTS5BM25``, with FTS5's inverse document frequency) gives it an inverse document
+    /// frequency of 1e-6 (`log((N - n + 0.5) / (n + 0.5))` is not positive, and is clamped, whatever
+    /// k1 and b are; Robertson and Zaragoza, "The Probabilistic Relevance Framework: BM25 and
     /// Beyond", 2009, for the formula). Leaving it out changes no score by more than a few
     /// millionths (1e-6 times at most k1 + 1 per phrase), so only memories whose scores are that
     /// close can change places, but the memories that only it matches

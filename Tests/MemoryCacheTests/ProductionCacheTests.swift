@@ -116,6 +116,7 @@ struct ProductionCacheTests {
             #expect(services.sessionCache.statistics.hits == hitsBefore + 1, "Redis serves hits before the outage")
 
             redis.kill()
+            let outage = ContinuousClock.now
             var lastVersion: Int64 = 0
             for round in 0..<60 {
                 // Every request succeeds from PostgreSQL, reads and writes alike.
@@ -126,7 +127,12 @@ struct ProductionCacheTests {
             }
             let errors = services.sessionCache.statistics.errors
             #expect(errors >= 1, "the outage is counted")
-            #expect(errors < 20, "the breaker skips Redis instead of every request waiting for a timeout (errors: \(errors))")
+            // Without the breaker each of the 120 requests would try Redis and fail. With it, Redis is
+            // tried when a back-off (500 ms, doubling) ends and by the pending-invalidation probe once a
+            // second; how many of those fit depends on how long the rounds took on this machine.
+            let seconds = (ContinuousClock.now - outage) / .seconds(1)
+            let allowed = Int(seconds) + 1 + Int(log2(max(1, seconds / 0.5))) + 2
+            #expect(errors <= allowed, "the breaker skips Redis instead of every request waiting for a timeout (errors: \(errors) in \(seconds) s)")
 
             try redis.start()
             var recovered = false

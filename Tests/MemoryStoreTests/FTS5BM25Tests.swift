@@ -17,13 +17,13 @@ import Testing
 
     /// A table of `rows` documents over a small Zipf-like vocabulary (so most queries match many rows),
     /// some rewritten and some deleted after they were indexed.
-    static func corpus(_ db: Database, table: String, options: String, rows: Int) throws {
+    static func corpus(_ db: Database, table: String, options: String, rows: Int, words wordCount: ClosedRange<Int> = 1...40) throws {
         try db.execute(sql: "CREATE VIRTUAL TABLE \(table) USING fts5(\(options))")
         let columns = options.split(separator: ",").filter { !$0.contains("=") }.count
         var generator = SystemRandomNumberGenerator()
         let words = (0..<300).map { "w\($0)" } + ["running", "runs", "ran", "東京", "タワー"]
         func text() -> String {
-            (0..<Int.random(in: 1...40, using: &generator)).map { _ in
+            (0..<Int.random(in: wordCount, using: &generator)).map { _ in
                 words[min(words.count - 1, Int(pow(Double(words.count), Double.random(in: 0..<1, using: &generator))) - 1)]
             }.joined(separator: " ")
         }
@@ -108,7 +108,9 @@ import Testing
         try queue.write { db in
             try FTS5BM25.register(db)
             try Self.corpus(db, table: "docs", options: "c0", rows: 200)
-            try Self.corpus(db, table: "other", options: "c0", rows: 200)
+            // Rows of 45-60 words: never the length of a row of docs (1-40), so the first row's check
+            // always sees the difference.
+            try Self.corpus(db, table: "other", options: "c0", rows: 200, words: 45...60)
             for call in ["\(FTS5BM25.name)(docs)", "\(FTS5BM25.name)(docs, 'nothing')", "\(FTS5BM25.name)(docs, 'other')"] {
                 let rows = try Row.fetchAll(db, sql: "SELECT bm25(docs) AS builtIn, \(call) AS ours FROM docs WHERE docs MATCH 'w1'")
                 #expect(!rows.isEmpty)
@@ -150,6 +152,45 @@ import Testing
             #expect(throws: DatabaseError.self) {
                 try Row.fetchAll(db, sql: "SELECT \(FTS5BM25.name)(docs, 'docs', 1.2, 1.5) FROM docs WHERE docs MATCH 'kiwi'")
             }
+        }
+    }
+
+    /// The point of the function: no statement per matching row. SQLite's statement trace sees
+    /// FTS5's `_docsize` lookup run for rows under `bm25()` and not under `memoryhub_bm25`.
+    @Test func readsLengthsWithoutAStatementPerRow() throws {
+        let queue = try DatabaseQueue()
+        try queue.write { db in
+            try FTS5BM25.register(db)
+            try Self.corpus(db, table: "docs", options: "c0", rows: 400)
+            final class Count: @unchecked Sendable { var value = 0 }
+            func docsizeLookups(_ sql: String) throws -> (rows: Int, lookups: Int) {
+                let count = Count()
+                db.trace(options: .statement) { event in
+                    if case .statement(let statement) = event, statement.sql.contains("_docsize") { count.value += 1 }
+                }
+                defer { db.trace(options: .statement, nil) }
+                let rows = try Row.fetchAll(db, sql: sql).count
+                return (rows, count.value)
+            }
+            let builtIn = try docsizeLookups("SELECT bm25(docs) FROM docs WHERE docs MATCH 'w0 OR w1'")
+            let ours = try docsizeLookups("SELECT \(FTS5BM25.name)(docs, 'docs') FROM docs WHERE docs MATCH 'w0 OR w1'")
+            #expect(builtIn.rows > 100 && ours.rows == builtIn.rows)
+            #expect(builtIn.lookups >= builtIn.rows, "bm25() runs FTS5's _docsize statement for every row")
+            #expect(ours.lookups <= 1, "memoryhub_bm25 reads _docsize through its blob handle")
+        }
+    }
+
+    /// A k1 or b that is not a finite number in range is the statement's error, never a silent 0.
+    @Test(arguments: ["NULL, 0.75", "'abc', 0.75", "1.2, NULL", "1e999, 0.75", "-1, 0.75", "1.2, 1.5", "1.2, -0.1"])
+    func refusesParametersOutOfRange(parameters: String) throws {
+        let queue = try DatabaseQueue()
+        try queue.write { db in
+            try FTS5BM25.register(db)
+            try Self.corpus(db, table: "docs", options: "c0", rows: 20)
+            let error = #expect(throws: DatabaseError.self) {
+                try Row.fetchAll(db, sql: "SELECT \(FTS5BM25.name)(docs, 'docs', \(parameters)) FROM docs WHERE docs MATCH 'w0'")
+            }
+            #expect(error?.message?.contains("k1 must be") == true)
         }
     }
 }

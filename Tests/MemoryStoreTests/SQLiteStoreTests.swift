@@ -147,4 +147,46 @@ import Testing
         }
         #expect(counts == [5, 0, 0], "five rows, each equal to its memory's fields")
     }
+
+    /// Lexical search ranks with BM25's b at 0.9, not FTS5's 0.75: a short memory naming the word
+    /// once (10 words) ranks above a long one naming it twice (23 words). With b 0.75 the long one
+    /// would rank first (scores 1.045 against 1.085; with 0.9, 1.055 against 1.041).
+    @Test func lexicalSearchNormalisesLengthWithB09() async throws {
+        let store = try SQLiteMemoryStore(configuration: .init(path: TemporaryFolder.make().path + "/db.sqlite"), logger: Logger(label: "test"))
+        try await store.migrate()
+        let user = Fixture.user()
+        let filler = (0..<8).map { index in ((0..<10).map { "f\(index)w\($0)" }.joined(separator: " "), MemoryType.fact) }
+        let short = ("kiwi " + (1..<10).map { "s\($0)" }.joined(separator: " "), MemoryType.fact)
+        let long = ("kiwi kiwi " + (2..<23).map { "l\($0)" }.joined(separator: " "), MemoryType.fact)
+        let (_, memories) = try await SearchIndexContractTests.seed(store, user: user, filler + [short, long])
+        let matches = try await store.lexicalMatches(terms: ["kiwi"], filter: SearchFilter(userID: user), limit: 10)
+        #expect(matches.map(\.id) == [memories[8].id, memories[9].id])
+    }
+
+    /// Migration v12 fills memories_rank_fields from the memories already there.
+    @Test func theRankFieldsMigrationCopiesExistingMemories() async throws {
+        let path = TemporaryFolder.make().path + "/db.sqlite"
+        let store = try SQLiteMemoryStore(configuration: .init(path: path), logger: Logger(label: "test"))
+        try await store.migrate()
+        let user = Fixture.user()
+        let (_, memories) = try await SearchIndexContractTests.seed(store, user: user, (0..<5).map { ("an older otter note \($0)", .fact) })
+        // As if the database had been written before v12.
+        try await DatabaseQueue(path: path).write { db in
+            try db.execute(sql: """
+                DROP TRIGGER memories_rank_fields_insert;
+                DROP TRIGGER memories_rank_fields_update;
+                DROP TRIGGER memories_rank_fields_delete;
+                DROP TABLE memories_rank_fields;
+                DELETE FROM grdb_migrations WHERE identifier = 'v12-rank-fields';
+                """)
+        }
+        let reopened = try SQLiteMemoryStore(configuration: .init(path: path), logger: Logger(label: "test"))
+        try await reopened.migrate()
+        let matches = try await reopened.lexicalMatches(terms: ["otter"], filter: SearchFilter(userID: user), limit: 10)
+        #expect(Set(matches.map(\.id)) == Set(memories.map(\.id)))
+        let copied = try await DatabaseQueue(path: path).read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM memories_rank_fields r JOIN memories m ON m.rowid = r.rowid AND m.id = r.id") ?? 0
+        }
+        #expect(copied == 5)
+    }
 }

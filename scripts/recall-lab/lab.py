@@ -28,7 +28,10 @@ Levers (each a parameter of `Params`; the table runs each alone):
 - BM25's parameters (`k1`, `b`: 1.2 and 0.9 as the product; FTS5's bm25() fixes 1.2 and 0.75),
   BM25+ (`bm25_delta`) and Lucene's IDF (`lucene_idf=1`): lexical scores are computed here from
   FTS5's own index (fts5vocab instances and the _docsize lengths, so stemming and statistics are
-  FTS5's), as memoryhub_bm25 computes them; `b=0.75` reproduces FTS5's bm25() exactly;
+  FTS5's) with the formula memoryhub_bm25 uses, without the product's pruning of words half the
+  memories hold (which moved no eval figure); the results reproduce `memoryhub eval` to the third
+  decimal at b 0.9 and at 0.75. English only: the tokenizer here does not space CJK runs. The
+  per-user statistics and lexical PRF levers rank their own lists with FTS5's bm25() (b 0.75);
 - the semantic threshold and the superseded factor.
 """
 import argparse, datetime as dt, gzip, json, math, os, re, sqlite3, sys
@@ -284,7 +287,6 @@ class Data:
             model = MiniLM(model_dir)
             self.question_vectors = {q["id"]: model.embed(q["question"]) for _, q in self.questions}
             np.save(cache, self.question_vectors, allow_pickle=True)
-        self.lexical = {q["id"]: u.lexical(self.db, q["question"]) for u, q in self.questions}
         self.session_lexical = {q["id"]: u.session_lexical(q["question"]) for u, q in self.questions}
         self.cosine = {q["id"]: u.vectors @ self.question_vectors[q["id"]] for u, q in self.questions}
         self._prf = {}
