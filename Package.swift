@@ -315,7 +315,7 @@ let package = Package(
         .testTarget(
             name: "MemoryCacheTests",
             dependencies: [
-                "MemoryCore", "MemoryStore", "MemoryStorePostgres", "MemoryCache", "MemoryService", "RESP",
+                "MemoryCore", "MemoryStore", "MemoryStorePostgres", "MemoryCache", "MemoryService", "RESP", "ProcessTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

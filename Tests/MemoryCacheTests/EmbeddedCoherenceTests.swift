@@ -1,4 +1,5 @@
 import Foundation
+import ProcessTestSupport
 import Logging
 import MemoryCache
 import MemoryCore
@@ -87,15 +88,7 @@ import Testing
     }
 
     private func run(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary!)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        process.waitUntilExit()
-        let output = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 0, "memoryhub \(arguments.joined(separator: " ")) failed: \(output)")
+        let result = try SpawnedProcess.run(Self.binary!, arguments)
+        #expect(result.status == 0, "memoryhub \(arguments.joined(separator: " ")) failed: \(result.stderr)")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessTestSupport
 import Logging
 import RESP
 import Testing
@@ -37,7 +38,7 @@ enum TestServices {
 /// A redis-server of the test's own, which it can kill and start again on the same port.
 final class PrivateRedis: @unchecked Sendable {
     let port: Int
-    private var process: Process?
+    private var process: SpawnedProcess?
 
     init() throws {
         port = TestServices.freePort()
@@ -47,13 +48,10 @@ final class PrivateRedis: @unchecked Sendable {
     var url: String { "redis://127.0.0.1:\(port)/0" }
 
     func start() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: TestServices.redisServer!)
-        process.arguments = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        self.process = process
+        self.process = try SpawnedProcess(
+            executable: TestServices.redisServer!,
+            arguments: ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            environment: SpawnedProcess.environment())
         for _ in 0..<200 {
             let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             var address = sockaddr_in()
@@ -72,20 +70,18 @@ final class PrivateRedis: @unchecked Sendable {
 
     /// SIGSTOP: the server keeps its connections and data but answers nothing (a stall).
     func pause() {
-        guard let process, process.isRunning else { return }
-        Foundation.kill(process.processIdentifier, SIGSTOP)
+        process?.signal(SIGSTOP)
     }
 
     /// SIGCONT after `pause()`.
     func resume() {
-        guard let process else { return }
-        Foundation.kill(process.processIdentifier, SIGCONT)
+        process?.signal(SIGCONT)
     }
 
     /// SIGKILL, like a crash.
     func kill() {
         guard let process, process.isRunning else { return }
-        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.signal(SIGKILL)
         process.waitUntilExit()
     }
 

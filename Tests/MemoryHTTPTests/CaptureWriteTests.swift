@@ -97,27 +97,11 @@ import Testing
 
     static func grep(_ needle: String, in folder: String) throws -> Bool {
         // grep -r exits 0 on a match, 1 on none; -a reads binary files as text.
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/grep")
-        process.arguments = ["-r", "-a", "-q", "-F", needle, folder]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus == 0
+        try SpawnedProcess.run("/bin/grep", ["-r", "-a", "-q", "-F", needle, folder]).status == 0
     }
 
     static func shell(_ script: String, _ argument: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", script, argument]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        try SpawnedProcess.run("/bin/sh", ["-c", script, argument]).stdout
     }
 
     @Test func anIdenticalWriteReturnsTheExistingMemoryOnEveryPath() async throws {

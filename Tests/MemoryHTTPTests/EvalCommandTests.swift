@@ -1,4 +1,5 @@
 import Foundation
+import ProcessTestSupport
 import MemoryCore
 import Testing
 
@@ -18,17 +19,8 @@ import Testing
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let file = folder.appendingPathComponent("case.jsonl").path
         try (Self.evalCase + "\n").write(toFile: file, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ServeBinaryTests.binary!)
-        process.arguments = ["eval", file, "--mode", "lexical", "--no-embeddings", "--json"] + arguments
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
+        let result = try SpawnedProcess.run(ServeBinaryTests.binary!, ["eval", file, "--mode", "lexical", "--no-embeddings", "--json"] + arguments)
+        return (result.status, result.stdout, result.stderr)
     }
 
     @Test(.enabled(if: ServeBinaryTests.binary != nil, "needs the memoryhub binary (make test sets MEMORYHUB_BINARY)"))

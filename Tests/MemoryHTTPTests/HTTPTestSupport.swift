@@ -1,4 +1,5 @@
 import Foundation
+import ProcessTestSupport
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -38,13 +39,7 @@ struct LiveAPI {
     static func freshDatabase(_ url: String) throws -> String {
         let name = "http_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
         let bin = ProcessInfo.processInfo.environment["MEMORYHUB_TEST_PG_BIN"].map { $0 + "/psql" } ?? "/usr/bin/psql"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: bin)
-        process.arguments = [url, "-q", "-c", "CREATE DATABASE \(name)"]
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw CancellationError() }
+        guard try SpawnedProcess.run(bin, [url, "-q", "-c", "CREATE DATABASE \(name)"]).status == 0 else { throw CancellationError() }
         return url.replacingOccurrences(of: "/memoryhub_http", with: "/\(name)")
     }
 

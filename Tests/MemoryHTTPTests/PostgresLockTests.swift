@@ -1,4 +1,5 @@
 import Foundation
+import ProcessTestSupport
 import HTTPTypes
 import Logging
 import MemoryCore
@@ -19,12 +20,10 @@ struct PostgresLockTests {
             let session = try await services.sessions.start(SessionStartRequest(userID: "lock", autoLink: false)).session
             // Another client holds an exclusive lock on sessions for 20 s.
             let bin = ProcessInfo.processInfo.environment["MEMORYHUB_TEST_PG_BIN"].map { $0 + "/psql" } ?? "/usr/bin/psql"
-            let locker = Process()
-            locker.executableURL = URL(fileURLWithPath: bin)
-            locker.arguments = [url, "-q", "-c", "BEGIN; LOCK TABLE sessions IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(20); COMMIT;"]
-            locker.standardOutput = FileHandle.nullDevice
-            try locker.run()
-            defer { locker.terminate() }
+            let locker = try SpawnedProcess(
+                executable: bin, arguments: [url, "-q", "-c", "BEGIN; LOCK TABLE sessions IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(20); COMMIT;"],
+                environment: SpawnedProcess.environment())
+            defer { locker.signal(SIGTERM) }
             // Until the locker holds the lock, reads succeed; then they fail fast with 503.
             var refused: MemoryHubError?
             for _ in 0..<100 where refused == nil {

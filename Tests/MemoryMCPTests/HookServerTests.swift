@@ -115,9 +115,7 @@ struct HookServerTests {
             let runtimeFile = fixture.database + ".serve.json"
 
             // A server that died: its process is gone.
-            let gone = Process()
-            gone.executableURL = URL(fileURLWithPath: "/bin/true")
-            try gone.run()
+            let gone = try SpawnedProcess(executable: "/bin/true", arguments: [], environment: [:])
             gone.waitUntilExit()
             try ServeRuntimeFile(url: "http://127.0.0.1:9", port: 9, pid: gone.processIdentifier, auth: "local").save(toPath: runtimeFile)
             let dead = try await Self.run(fixture, "user-prompt-submit", prompt, arguments: ["--user", "dev"])

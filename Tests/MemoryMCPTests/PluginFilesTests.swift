@@ -1,4 +1,5 @@
 import Foundation
+import ProcessTestSupport
 import Testing
 
 /// The Claude Code plugin (`plugin/`) and its marketplace (`.claude-plugin/marketplace.json`):
@@ -265,18 +266,12 @@ import Testing
         try Data(stdin.utf8).write(to: input)
         try Data().write(to: output)
         try Data().write(to: errors)
-        let process = Process()
-        process.executableURL = script
-        process.arguments = arguments
-        process.environment = environment
-        process.currentDirectoryURL = folder
-        process.standardInput = try FileHandle(forReadingFrom: input)
-        process.standardOutput = try FileHandle(forWritingTo: output)
-        process.standardError = try FileHandle(forWritingTo: errors)
-        try process.run()
+        let process = try SpawnedProcess(
+            executable: script.path, arguments: arguments, environment: environment,
+            stdin: input.path, stdout: output.path, stderr: errors.path, currentDirectory: folder.path)
         let deadline = Date().addingTimeInterval(60)
         while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-        if process.isRunning { process.terminate() }
+        process.signal(SIGTERM)
         process.waitUntilExit()
         return ScriptResult(
             status: process.terminationStatus,

@@ -59,33 +59,18 @@ package struct ChildProcess {
         try Data((stdin ?? "").utf8).write(to: input)
         _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
-        let inputHandle = try FileHandle(forReadingFrom: input)
-        let outputHandle = try FileHandle(forWritingTo: output)
-        let errorHandle = try FileHandle(forWritingTo: errors)
-        defer {
-            try? inputHandle.close()
-            try? outputHandle.close()
-            try? errorHandle.close()
-        }
-        process.standardInput = inputHandle
-        process.standardOutput = outputHandle
-        process.standardError = errorHandle
-        try process.run()
+        let process = try SpawnedProcess(
+            executable: executable, arguments: arguments, environment: SpawnedProcess.environment(environment),
+            stdin: input.path, stdout: output.path, stderr: errors.path, currentDirectory: currentDirectory)
         let deadline = ContinuousClock.now + timeout
         while process.isRunning {
             if ContinuousClock.now > deadline {
-                process.terminate()
-                process.waitUntilExit()
+                process.signal(SIGTERM)
+                try await ProcessTestSupport.offTheExecutor { process.waitUntilExit() }
                 break
             }
             try await Task.sleep(for: .milliseconds(20))
         }
-        process.waitUntilExit()
         return Result(
             status: process.terminationStatus,
             stdout: (try? String(contentsOf: output, encoding: .utf8)) ?? "",
@@ -99,7 +84,7 @@ package struct ChildProcess {
 /// The log is a file, not a pipe: a `FileHandle.readabilityHandler` on a pipe crashed the test
 /// process in Foundation's read now and then on Linux (swift-corelibs-foundation #3276).
 package final class ServeProcess: @unchecked Sendable {
-    package let process = Process()
+    package let process: SpawnedProcess
     package let logFile: URL
     package private(set) var base = ""
 
@@ -108,13 +93,8 @@ package final class ServeProcess: @unchecked Sendable {
         let folder = try ProcessTestSupport.temporaryFolder("serve")
         logFile = folder.appendingPathComponent("serve.log")
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = try FileHandle(forWritingTo: logFile)
-        try process.run()
+        process = try SpawnedProcess(
+            executable: binary, arguments: arguments, environment: SpawnedProcess.environment(environment), stderr: logFile.path)
     }
 
     /// `memoryhub serve --port 0 --database DATABASE EXTRA...`.
@@ -148,7 +128,7 @@ package final class ServeProcess: @unchecked Sendable {
     /// SIGTERM, then waits for the exit here.
     package func stop() {
         guard process.isRunning else { return }
-        process.terminate()
+        process.signal(SIGTERM)
         process.waitUntilExit()
     }
 
@@ -157,7 +137,7 @@ package final class ServeProcess: @unchecked Sendable {
     package func terminate() async throws -> Int32 {
         let process = self.process
         if process.isRunning {
-            process.terminate()
+            process.signal(SIGTERM)
             try await ProcessTestSupport.offTheExecutor { process.waitUntilExit() }
         }
         return process.terminationStatus
@@ -165,8 +145,7 @@ package final class ServeProcess: @unchecked Sendable {
 
     /// SIGKILL: the process ends at once, without any of its shutdown work. Does not wait.
     package func kill() {
-        guard process.isRunning else { return }
-        _ = Foundation.kill(process.processIdentifier, SIGKILL)
+        process.signal(SIGKILL)
     }
 
     deinit { stop() }
