@@ -102,12 +102,18 @@ import Testing
             #expect(plain["time_window"] == nil)
             #expect(plain["results"]?.arrayValue?.allSatisfy { $0.objectValue?["score_breakdown"]?.objectValue?["time_window"] == 1.0 } == true)
 
-            // Resolved against the current minute, the same phrase twice is one ranking, cached.
+            // Resolved against the current minute, the same phrase twice is one ranking, cached. A
+            // minute boundary or a background write (a vector stored) between the two searches makes
+            // a miss on a slow machine: up to three pairs, one of which must hit.
             let relative: JSONValue = ["query": "release notes deploy", "user_id": .string(user), "time_window": "last week"]
-            _ = try await api.post("/api/memory/memories/search", relative)
-            let hits = services.search.cacheStatistics.hits
-            #expect(try await api.post("/api/memory/memories/search", relative).status == .ok)
-            #expect(services.search.cacheStatistics.hits == hits + 1)
+            var cached = false
+            for _ in 0..<3 where !cached {
+                _ = try await api.post("/api/memory/memories/search", relative)
+                let hits = services.search.cacheStatistics.hits
+                #expect(try await api.post("/api/memory/memories/search", relative).status == .ok)
+                cached = services.search.cacheStatistics.hits == hits + 1
+            }
+            #expect(cached, "the second of two identical searches was never a cache hit")
 
             for (bad, field) in [
                 (["time_window": "at some point"], "time_window"), (["time_window": ["start": "2023-05-01T00:00:00Z"]], "time_window"),

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessTestSupport
 import HTTPTypes
 import Logging
 import MemoryCore
@@ -299,9 +300,7 @@ import Testing
         try await MemoryHubServices.open(Deployment(databaseURL: url), logger: Self.logger).withBackgroundServices { _ in }
         // Rows written by SQL (fast), with the store's own schema and triggers.
         let psql = ProcessInfo.processInfo.environment["MEMORYHUB_TEST_PG_BIN"].map { $0 + "/psql" } ?? "/usr/bin/psql"
-        let insert = Process()
-        insert.executableURL = URL(fileURLWithPath: psql)
-        insert.arguments = [url, "-q", "-v", "ON_ERROR_STOP=1", "-c", """
+        let arguments = [url, "-q", "-v", "ON_ERROR_STOP=1", "-c", """
             INSERT INTO sessions (id, user_id, project_id, state, started_at, memory_count, created_at, updated_at, version)
                 VALUES ('00000000-0000-4000-8000-000000000001', 'bulk', 'shop', 'active', now(), 100000, now(), now(), 1);
             INSERT INTO memories (id, session_id, user_id, project_id, content, memory_type, importance, confidence,
@@ -311,36 +310,21 @@ import Testing
                     true, decode(repeat('3dcccccd', 384), 'hex'), now(), now(), 1
                 FROM generate_series(1, 100000) AS n;
             """]
-        insert.standardOutput = FileHandle.nullDevice
-        let inserted = try await Self.offTheExecutor {
-            try insert.run()
-            insert.waitUntilExit()
-            return insert.terminationStatus
-        }
+        let inserted = try await Self.offTheExecutor { try SpawnedProcess.run(psql, arguments).status }
         #expect(inserted == 0)
 
         let output = Self.temporaryFile()
         defer { try? FileManager.default.removeItem(atPath: output) }
         // A parent of its own measures the export's peak resident memory (ru_maxrss of wait4).
-        let measure = Process()
-        measure.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        measure.arguments = [
+        let measured = [
             "-c",
             "import os,subprocess,sys; p=subprocess.Popen(sys.argv[1:]); _,s,u=os.wait4(p.pid,0); print(os.waitstatus_to_exitcode(s), u.ru_maxrss)",
             try #require(ServeBinaryTests.binary), "export", "--embeddings", "--database", url, "-o", output,
         ]
-        var environment = ProcessInfo.processInfo.environment
-        environment["MEMORYHUB_LOG_LEVEL"] = "warning"
-        measure.environment = environment
-        let pipe = Pipe()
-        measure.standardOutput = pipe
         // The export runs for a minute in a debug build: wait for it on a thread of its own, never
         // on one of the (two) threads every other test's async work needs.
         let printed = try await Self.offTheExecutor {
-            try measure.run()
-            let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            measure.waitUntilExit()
-            return text
+            try SpawnedProcess.run("/usr/bin/python3", measured, environment: ["MEMORYHUB_LOG_LEVEL": "warning"]).stdout
         }
         let fields = printed.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         #expect(fields.first == 0, "export failed: \(printed)")

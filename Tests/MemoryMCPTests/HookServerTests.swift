@@ -170,24 +170,30 @@ struct HookServerTests {
         try await HookBinaryTests.withFixture { fixture in
             _ = try await HookBinaryTests.seed(fixture)
             // Another process holds the write lock (an exclusive transaction) for longer than any hook waits.
-            let holder = Process()
-            holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            holder.arguments = [
-                "python3", "-c",
-                "import sqlite3, sys\nc = sqlite3.connect(sys.argv[1], isolation_level=None)\nc.execute('BEGIN EXCLUSIVE')\nprint('locked', flush=True)\nsys.stdin.read()\n",
-                fixture.database,
-            ]
-            let pipe = Pipe()
-            let release = Pipe()
-            holder.standardOutput = pipe
-            holder.standardInput = release
-            try holder.run()
+            // It writes "locked" to a file once it holds the lock, and lets go when the release
+            // file is gone.
+            let signals = try ProcessTestSupport.temporaryFolder("holder")
+            let locked = signals.appendingPathComponent("locked"), release = signals.appendingPathComponent("release")
+            try Data().write(to: release)
+            let holder = try SpawnedProcess(
+                executable: "/usr/bin/python3",
+                arguments: [
+                    "-c",
+                    "import os, sqlite3, sys, time\nc = sqlite3.connect(sys.argv[1], isolation_level=None)\nc.execute('BEGIN EXCLUSIVE')\nopen(sys.argv[2], 'w').write('locked')\nwhile os.path.exists(sys.argv[3]): time.sleep(0.02)\n",
+                    fixture.database, locked.path, release.path,
+                ],
+                environment: SpawnedProcess.environment())
             defer {
-                // The holder lets go when its stdin closes.
-                try? release.fileHandleForWriting.close()
+                try? FileManager.default.removeItem(at: release)
                 holder.waitUntilExit()
+                try? FileManager.default.removeItem(at: signals)
             }
-            #expect(String(decoding: pipe.fileHandleForReading.availableData, as: UTF8.self).hasPrefix("locked"))
+            var holding = false
+            for _ in 0..<500 where !holding {
+                holding = (try? String(contentsOf: locked, encoding: .utf8)) == "locked"
+                if !holding { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            #expect(holding, "the holder never took the lock")
 
             // A hook whose budget (5 s) is shorter than SQLite's default lock wait (10 s) still
             // reports the lock itself: it stopped waiting for it on its own.
