@@ -214,22 +214,11 @@ package enum FTS5BM25 {
             state = created
         }
 
-        var length: Int64 = -1
-        if let stored = state.storedLength(rowid: api.xRowid(context)) {
+        let stored = state.storedLength(rowid: api.xRowid(context))
+        let length: Int64
+        if let stored, state.checked {
             length = stored.tokens
-            if !state.checked {
-                // The first row is read both ways: a table name that is not this FTS table's
-                // (another table's sizes) turns the blob off instead of skewing every score.
-                state.checked = true
-                var columnLength: Int32 = 0
-                let code = api.xColumnSize(context, -1, &columnLength)
-                if code != SQLITE_OK || Int64(columnLength) != stored.tokens || Int32(stored.columns) != api.xColumnCount(context) {
-                    state.close()
-                    length = -1
-                }
-            }
-        }
-        if length < 0 {
+        } else {
             var columnLength: Int32 = 0
             let code = api.xColumnSize(context, -1, &columnLength)
             guard code == SQLITE_OK else {
@@ -237,6 +226,12 @@ package enum FTS5BM25 {
                 return
             }
             length = Int64(columnLength)
+            if let stored {
+                // The first row is read both ways: a table name that is not this FTS table's
+                // (another table's sizes) turns the blob off instead of skewing every score.
+                state.checked = true
+                if stored.tokens != length || Int32(stored.columns) != api.xColumnCount(context) { state.close() }
+            }
         }
         let (k1, b) = (state.k1, state.b)
         let normalisedLength = k1 * (1 - b + b * Double(length) / state.averageLength)

@@ -251,31 +251,13 @@ import Testing
         return binary
     }
 
-    struct ScriptResult {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-    }
-
-    /// Runs `script` with exactly `environment`; stdin, stdout and stderr are files, so nothing
-    /// can block on a pipe or raise SIGPIPE here. Stops the script after 60 s.
-    static func run(_ script: URL, _ arguments: [String], stdin: String, environment: [String: String]) throws -> ScriptResult {
+    /// Runs `script` with exactly `environment`, in an empty folder; stdin, stdout and stderr are
+    /// files, so nothing can block on a pipe or raise SIGPIPE here. Stops the script after 60 s.
+    static func run(_ script: URL, _ arguments: [String], stdin: String, environment: [String: String]) throws -> SpawnedProcess.Output {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let input = folder.appendingPathComponent("stdin"), output = folder.appendingPathComponent("stdout"), errors = folder.appendingPathComponent("stderr")
-        try Data(stdin.utf8).write(to: input)
-        try Data().write(to: output)
-        try Data().write(to: errors)
-        let process = try SpawnedProcess(
-            executable: script.path, arguments: arguments, environment: environment,
-            stdin: input.path, stdout: output.path, stderr: errors.path, currentDirectory: folder.path)
-        let deadline = Date().addingTimeInterval(60)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-        process.signal(SIGTERM)
-        process.waitUntilExit()
-        return ScriptResult(
-            status: process.terminationStatus,
-            stdout: try String(contentsOf: output, encoding: .utf8),
-            stderr: try String(contentsOf: errors, encoding: .utf8))
+        return try SpawnedProcess.run(
+            script.path, arguments, environment: environment, inheritEnvironment: false, stdin: stdin,
+            currentDirectory: folder.path, timeout: .seconds(60))
     }
 }

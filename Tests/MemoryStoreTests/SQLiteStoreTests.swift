@@ -7,6 +7,13 @@ import Testing
 
 /// What only the embedded store does: sharing one file between processes.
 @Suite struct SQLiteStoreTests {
+    /// A store on `path` (a new file by default), migrated.
+    static func migratedStore(at path: String = TemporaryFolder.make().path + "/db.sqlite") async throws -> SQLiteMemoryStore {
+        let store = try SQLiteMemoryStore(configuration: .init(path: path), logger: Logger(label: "test"))
+        try await store.migrate()
+        return store
+    }
+
     @Test func twoProcessesMigratingOneNewFileAtOnceBothSucceed() async throws {
         let path = TemporaryFolder.make().path + "/shared.sqlite"
         let stores = try (0..<4).map { _ in try SQLiteMemoryStore(configuration: .init(path: path), logger: Logger(label: "test")) }
@@ -42,8 +49,7 @@ import Testing
     /// frequency to 1e-6): with enough matches for the other words, it is left out of the query,
     /// so the memories only it matches are not scored; with few, every match stays.
     @Test func aWordMostMemoriesHoldIsLeftOutOnlyWhenTheOtherWordsMatchEnough() async throws {
-        let store = try SQLiteMemoryStore(configuration: .init(path: TemporaryFolder.make().path + "/db.sqlite"), logger: Logger(label: "test"))
-        try await store.migrate()
+        let store = try await Self.migratedStore()
         let user = Fixture.user()
         // 600 memories hold "alpha"; 250 of them "beta" too (under half), one of those three times.
         let (_, memories) = try await SearchIndexContractTests.seed(store, user: user, (0..<600).map { index in
@@ -68,8 +74,7 @@ import Testing
 
         // Few memories: "beta" matches 2 of 10, under the 200 that would stand for the query, so
         // every memory "alpha" matches stays (each would gain a lexical rank in fused search).
-        let fresh = try SQLiteMemoryStore(configuration: .init(path: TemporaryFolder.make().path + "/db.sqlite"), logger: Logger(label: "test"))
-        try await fresh.migrate()
+        let fresh = try await Self.migratedStore()
         let (_, few) = try await SearchIndexContractTests.seed(fresh, user: user, (0..<10).map { index in
             ("alpha note number \(index)\(index < 2 ? " beta" : "")", .fact)
         })
@@ -82,8 +87,7 @@ import Testing
     /// error of the search, never a crash.
     @Test func aCorruptIdInTheStoreIsAnErrorNotACrash() async throws {
         let path = TemporaryFolder.make().path + "/db.sqlite"
-        let store = try SQLiteMemoryStore(configuration: .init(path: path), logger: Logger(label: "test"))
-        try await store.migrate()
+        let store = try await Self.migratedStore(at: path)
         let user = Fixture.user()
         let (_, memories) = try await SearchIndexContractTests.seed(store, user: user, [("the zebra crossing", .fact)])
         #expect(try await store.lexicalMatches(terms: ["zebra"], filter: SearchFilter(userID: user), limit: 10).map(\.id) == [memories[0].id])
@@ -99,12 +103,11 @@ import Testing
 
     /// Lexical search reads each match's ranking fields from memories_rank_fields, kept by
     /// triggers: after edits, supersession, un-supersession by a delete, a delete and a session's
-    /// deletion, every match
-    /// carries its memory's current importance and supersession, and the table equals its memories.
+    /// deletion, every match carries its memory's current importance and supersession, and the
+    /// table equals its memories.
     @Test func theRankFieldsFollowEveryWrite() async throws {
         let path = TemporaryFolder.make().path + "/db.sqlite"
-        let store = try SQLiteMemoryStore(configuration: .init(path: path), logger: Logger(label: "test"))
-        try await store.migrate()
+        let store = try await Self.migratedStore(at: path)
         let user = Fixture.user()
         let (_, memories) = try await SearchIndexContractTests.seed(store, user: user, (0..<6).map { ("the heron note \($0)", .fact) })
         // A second session's memories go with their session.
@@ -152,8 +155,7 @@ import Testing
     /// once (10 words) ranks above a long one naming it twice (23 words). With b 0.75 the long one
     /// would rank first (scores 1.045 against 1.085; with 0.9, 1.055 against 1.041).
     @Test func lexicalSearchNormalisesLengthWithB09() async throws {
-        let store = try SQLiteMemoryStore(configuration: .init(path: TemporaryFolder.make().path + "/db.sqlite"), logger: Logger(label: "test"))
-        try await store.migrate()
+        let store = try await Self.migratedStore()
         let user = Fixture.user()
         let filler = (0..<8).map { index in ((0..<10).map { "f\(index)w\($0)" }.joined(separator: " "), MemoryType.fact) }
         let short = ("kiwi " + (1..<10).map { "s\($0)" }.joined(separator: " "), MemoryType.fact)
@@ -166,8 +168,7 @@ import Testing
     /// Migration v12 fills memories_rank_fields from the memories already there.
     @Test func theRankFieldsMigrationCopiesExistingMemories() async throws {
         let path = TemporaryFolder.make().path + "/db.sqlite"
-        let store = try SQLiteMemoryStore(configuration: .init(path: path), logger: Logger(label: "test"))
-        try await store.migrate()
+        let store = try await Self.migratedStore(at: path)
         let user = Fixture.user()
         let (_, memories) = try await SearchIndexContractTests.seed(store, user: user, (0..<5).map { ("an older otter note \($0)", .fact) })
         // As if the database had been written before v12.
@@ -180,8 +181,7 @@ import Testing
                 DELETE FROM grdb_migrations WHERE identifier = 'v12-rank-fields';
                 """)
         }
-        let reopened = try SQLiteMemoryStore(configuration: .init(path: path), logger: Logger(label: "test"))
-        try await reopened.migrate()
+        let reopened = try await Self.migratedStore(at: path)
         let matches = try await reopened.lexicalMatches(terms: ["otter"], filter: SearchFilter(userID: user), limit: 10)
         #expect(Set(matches.map(\.id)) == Set(memories.map(\.id)))
         let copied = try await DatabaseQueue(path: path).read { db in

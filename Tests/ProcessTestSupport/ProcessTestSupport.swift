@@ -39,43 +39,25 @@ package enum ProcessTestSupport {
 
 /// A child process whose stdin comes from a file (or nothing) and whose stdout and stderr go to
 /// files, so nothing blocks on a pipe whatever the child (or its children) do.
-package struct ChildProcess {
-    package struct Result: Sendable {
-        package let status: Int32
-        package let stdout: String
-        package let stderr: String
-        package var json: JSONValue? { try? JSONParser.parse(stdout) }
-    }
+package enum ChildProcess {
+    package typealias Result = SpawnedProcess.Output
 
+    /// ``SpawnedProcess/run(_:_:environment:inheritEnvironment:stdin:currentDirectory:timeout:)``,
+    /// waited for on a dispatch thread, never on the cooperative pool.
     package static func run(
         _ executable: String, _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
         currentDirectory: String? = nil, timeout: Duration = .seconds(600)
     ) async throws -> Result {
-        let folder = try ProcessTestSupport.temporaryFolder("child")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let input = folder.appendingPathComponent("stdin")
-        let output = folder.appendingPathComponent("stdout")
-        let errors = folder.appendingPathComponent("stderr")
-        try Data((stdin ?? "").utf8).write(to: input)
-        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
-        let process = try SpawnedProcess(
-            executable: executable, arguments: arguments, environment: SpawnedProcess.environment(environment),
-            stdin: input.path, stdout: output.path, stderr: errors.path, currentDirectory: currentDirectory)
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
-            if ContinuousClock.now > deadline {
-                process.signal(SIGTERM)
-                try await ProcessTestSupport.offTheExecutor { process.waitUntilExit() }
-                break
-            }
-            try await Task.sleep(for: .milliseconds(20))
+        try await ProcessTestSupport.offTheExecutor {
+            try SpawnedProcess.run(
+                executable, arguments, environment: environment, stdin: stdin ?? "", currentDirectory: currentDirectory, timeout: timeout)
         }
-        return Result(
-            status: process.terminationStatus,
-            stdout: (try? String(contentsOf: output, encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOf: errors, encoding: .utf8)) ?? "")
     }
+}
+
+extension SpawnedProcess.Output {
+    /// stdout as JSON, or nil.
+    package var json: JSONValue? { try? JSONParser.parse(stdout) }
 }
 
 /// A `memoryhub` server child process whose stderr goes to a file, so the test can find the

@@ -33,10 +33,12 @@ package final class SpawnedProcess: @unchecked Sendable {
     private typealias AddDescriptor = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32
     private typealias AddPath = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, UnsafePointer<CChar>?) -> Int32
     /// glibc 2.34's and 2.29's file actions, which Swift's Glibc module does not declare.
-    private static let closeFrom: AddDescriptor? = dlsym(dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addclosefrom_np")
-        .map { unsafeBitCast($0, to: AddDescriptor.self) }
-    private static let changeDirectory: AddPath? = dlsym(dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addchdir_np")
-        .map { unsafeBitCast($0, to: AddPath.self) }
+    private static let (closeFrom, changeDirectory): (AddDescriptor?, AddPath?) = {
+        let process = dlopen(nil, RTLD_NOW)
+        return (
+            dlsym(process, "posix_spawn_file_actions_addclosefrom_np").map { unsafeBitCast($0, to: AddDescriptor.self) },
+            dlsym(process, "posix_spawn_file_actions_addchdir_np").map { unsafeBitCast($0, to: AddPath.self) })
+    }()
 
     /// Starts `executable` (an absolute path).
     ///
@@ -136,12 +138,13 @@ package final class SpawnedProcess: @unchecked Sendable {
 
     /// Runs `executable` to completion, blocking the calling thread (keep it short, or call it
     /// off the cooperative pool): stdin from `stdin`, stdout and stderr through files, the test
-    /// process's environment with `environment` on top. SIGTERM at `timeout`.
+    /// process's environment with `environment` on top (or exactly `environment`, when
+    /// `inheritEnvironment` is false). SIGTERM at `timeout`.
     ///
     /// - Throws: ``SpawnError`` when the child cannot be started.
     package static func run(
-        _ executable: String, _ arguments: [String], environment: [String: String] = [:], stdin: String = "",
-        currentDirectory: String? = nil, timeout: Duration = .seconds(600)
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:], inheritEnvironment: Bool = true,
+        stdin: String = "", currentDirectory: String? = nil, timeout: Duration = .seconds(600)
     ) throws -> Output {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("memoryhub-spawn-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -149,11 +152,15 @@ package final class SpawnedProcess: @unchecked Sendable {
         let (input, output, errors) = (folder.appendingPathComponent("in"), folder.appendingPathComponent("out"), folder.appendingPathComponent("err"))
         try Data(stdin.utf8).write(to: input)
         let process = try SpawnedProcess(
-            executable: executable, arguments: arguments, environment: Self.environment(environment),
+            executable: executable, arguments: arguments, environment: inheritEnvironment ? Self.environment(environment) : environment,
             stdin: input.path, stdout: output.path, stderr: errors.path, currentDirectory: currentDirectory)
         let deadline = ContinuousClock.now + timeout
+        var terminated = false
         while process.isRunning {
-            if ContinuousClock.now > deadline { process.signal(SIGTERM) }
+            if !terminated && ContinuousClock.now > deadline {
+                process.signal(SIGTERM)
+                terminated = true
+            }
             usleep(5_000)
         }
         return Output(
